@@ -1,0 +1,54 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from './config/config.js';
+import { APP_CONFIG } from './config/config.module.js';
+import { bodyErrorsMiddleware } from './common/problem/body-errors.middleware.js';
+import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { createValidationPipe } from './common/problem/validation.js';
+import { routeMethodsLookup } from './common/route-methods.js';
+
+export const API_PREFIX = 'api/v1';
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Everything that shapes the HTTP layer, in ONE place: main.ts and every test
+ * call this on an app created with `{ bodyParser: false, bufferLogs: true }`.
+ */
+export function configureApp(app: INestApplication): INestApplication {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const expressApp = app as NestExpressApplication;
+
+  app.useLogger(app.get(Logger));
+  expressApp.disable('x-powered-by');
+  expressApp.set('query parser', 'simple');
+  app.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition'] });
+  }
+  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Paicha API')
+      .setDescription(
+        'Hazard investigation (排查) for civil-affairs service institutions. Errors are RFC 9457 ' +
+          '`application/problem+json`; `type` is `about:blank` for plain HTTP errors and ' +
+          '`urn:paicha:problem:<code>` for domain errors.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

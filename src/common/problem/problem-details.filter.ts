@@ -1,0 +1,97 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainException, problemType, statusForCode } from './domain.exception.js';
+import { httpProblem, sendProblem, statusTitle, type ProblemDetails } from './problem.js';
+import { ValidationFailedException } from './validation.js';
+
+/** Answers "which methods does this path accept?" for a 405 (set up in configureApp). */
+export type AllowedMethods = (path: string) => string[];
+
+/**
+ * The one place that turns any exception into an RFC 9457 answer. Unexpected
+ * errors become a generic 500 carrying only the request id; the details go to
+ * the log, never to the client.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  constructor(private readonly allowedMethods: AllowedMethods = () => []) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const { problem, headers } = this.toProblem(exception, req);
+    if (problem.status >= 500) {
+      this.logger.error(
+        { err: exception, requestId: req.id, method: req.method, url: req.originalUrl },
+        exception instanceof Error ? exception.message : 'non-error thrown',
+      );
+    }
+    sendProblem(res, problem, headers);
+  }
+
+  private toProblem(exception: unknown, req: Request): { problem: ProblemDetails; headers?: Record<string, string> } {
+    if (exception instanceof DomainException) {
+      const status = statusForCode(exception.code);
+      return {
+        problem: {
+          type: problemType(exception.code),
+          title: statusTitle(status),
+          status,
+          detail: exception.message,
+          ...exception.extensions,
+        },
+      };
+    }
+    if (exception instanceof ValidationFailedException) {
+      return { problem: httpProblem(400, exception.message, { errors: exception.errors }) };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404 && isUnmatchedRoute(exception)) {
+        const path = req.originalUrl.split('?')[0].slice(0, 200);
+        const allow = this.allowedMethods(path);
+        if (allow.length > 0) {
+          return {
+            problem: httpProblem(405, `${req.method} is not supported on ${path}; use ${allow.join(', ')}`),
+            headers: { Allow: allow.join(', ') },
+          };
+        }
+        return { problem: httpProblem(404, `No route ${req.method} ${path}`) };
+      }
+      if (status >= 500) return { problem: internalProblem(req, status) };
+      return { problem: httpProblem(status, messageOf(exception)), headers: headersOf(exception) };
+    }
+    return { problem: internalProblem(req, 500) };
+  }
+}
+
+function internalProblem(req: Request, status: number): ProblemDetails {
+  return httpProblem(status, `An unexpected error occurred. Reference: ${String(req.id ?? 'unknown')}`);
+}
+
+/** Nest's router answers an unmatched route with NotFoundException("Cannot GET /x"). */
+function isUnmatchedRoute(exception: HttpException): boolean {
+  const response = exception.getResponse();
+  const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+  return typeof message === 'string' && /^Cannot [A-Z]+ /.test(message);
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+function headersOf(exception: HttpException): Record<string, string> | undefined {
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response !== null && 'headers' in response) {
+    return (response as { headers: Record<string, string> }).headers;
+  }
+  return undefined;
+}

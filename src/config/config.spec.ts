@@ -1,0 +1,133 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv/paicha');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults on an empty environment (embedded database)', () => {
+    const config = loadConfig({}, '/srv/paicha');
+    expect(config).toEqual({
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: '/srv/paicha/data',
+      timeZone: 'Asia/Shanghai',
+      jwtSecret: undefined,
+      adminUsername: 'admin',
+      adminPassword: undefined,
+      uploadMaxBytes: 10 * 1024 * 1024,
+      storageDir: '/srv/paicha/data/storage',
+      deadlinesCron: '0 8 * * *',
+      reminderDays: 3,
+      deadlineDaysGeneral: 15,
+      deadlineDaysMajor: 30,
+      webhookUrl: undefined,
+      webhookSecret: undefined,
+      corsOrigins: [],
+      seedDemo: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        DATABASE_URL: 'postgres://u:p@db:5432/paicha',
+        DATA_DIR: 'var',
+        TZ: 'Asia/Urumqi',
+        JWT_SECRET: SECRET,
+        ADMIN_USERNAME: 'root.admin',
+        ADMIN_PASSWORD: '0123456789',
+        UPLOAD_MAX_BYTES: '2048',
+        STORAGE_DIR: '/mnt/files',
+        DEADLINES_CRON: '*/5 * * * *',
+        REMINDER_DAYS: '5',
+        DEADLINE_DAYS_GENERAL: '10',
+        DEADLINE_DAYS_MAJOR: '60',
+        WEBHOOK_URL: 'https://hooks.example.cn/paicha',
+        WEBHOOK_SECRET: 'shh',
+        CORS_ORIGINS: 'https://a.example, http://localhost:5173',
+        SEED_DEMO: 'true',
+        LOG_LEVEL: 'WARN',
+      },
+      '/srv/paicha',
+    );
+    expect(config).toEqual({
+      port: 8080,
+      databaseUrl: 'postgres://u:p@db:5432/paicha',
+      dataDir: '/srv/paicha/var',
+      timeZone: 'Asia/Urumqi',
+      jwtSecret: SECRET,
+      adminUsername: 'root.admin',
+      adminPassword: '0123456789',
+      uploadMaxBytes: 2048,
+      storageDir: '/mnt/files',
+      deadlinesCron: '*/5 * * * *',
+      reminderDays: 5,
+      deadlineDaysGeneral: 10,
+      deadlineDaysMajor: 60,
+      webhookUrl: 'https://hooks.example.cn/paicha',
+      webhookSecret: 'shh',
+      corsOrigins: ['https://a.example', 'http://localhost:5173'],
+      seedDemo: true,
+      logLevel: 'warn',
+    });
+  });
+
+  it('defaults SEED_DEMO to false with DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET }).seedDemo).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', 'Invalid environment variable PORT: "abc" is not a port number (1–65535)'],
+    [{ PORT: '70000' }, 'PORT', 'Invalid environment variable PORT: "70000" is not a port number (1–65535)'],
+    [{ PORT: '3000.5' }, 'PORT', 'Invalid environment variable PORT: "3000.5" is not a port number (1–65535)'],
+    [
+      { DEADLINES_CRON: 'nonsense' },
+      'DEADLINES_CRON',
+      'Invalid environment variable DEADLINES_CRON: "nonsense" is not a cron expression (e.g. "0 8 * * *")',
+    ],
+    [
+      { UPLOAD_MAX_BYTES: '-1' },
+      'UPLOAD_MAX_BYTES',
+      'Invalid environment variable UPLOAD_MAX_BYTES: "-1" is not a size in bytes between 1 and 1073741824',
+    ],
+    [{ TZ: 'Mars/Olympus' }, 'TZ', 'Invalid environment variable TZ: "Mars/Olympus" is not an IANA time zone (e.g. Asia/Shanghai)'],
+    [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO', 'Invalid environment variable SEED_DEMO: "maybe" is not a boolean (true or false)'],
+    [{ REMINDER_DAYS: '1e3' }, 'REMINDER_DAYS', 'Invalid environment variable REMINDER_DAYS: "1e3" is not a whole number of days (0–365)'],
+    [{ DEADLINE_DAYS_GENERAL: '0' }, 'DEADLINE_DAYS_GENERAL', expect.stringContaining('DEADLINE_DAYS_GENERAL')],
+    [{ DEADLINE_DAYS_MAJOR: 'x' }, 'DEADLINE_DAYS_MAJOR', expect.stringContaining('DEADLINE_DAYS_MAJOR')],
+    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD', 'Invalid environment variable ADMIN_PASSWORD: must be at least 10 characters long'],
+    [{ ADMIN_USERNAME: 'a b' }, 'ADMIN_USERNAME', expect.stringContaining('ADMIN_USERNAME')],
+    [{ DATABASE_URL: 'mysql://db/x', JWT_SECRET: SECRET }, 'DATABASE_URL', expect.stringContaining('DATABASE_URL: protocol "mysql:"')],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', expect.stringContaining('DATABASE_URL: is not a URL')],
+    [
+      { DATABASE_URL: 'postgres://db/x' },
+      'JWT_SECRET',
+      'Invalid environment variable JWT_SECRET: is required when DATABASE_URL is set (at least 32 bytes)',
+    ],
+    [{ JWT_SECRET: 'too-short' }, 'JWT_SECRET', 'Invalid environment variable JWT_SECRET: must be at least 32 bytes long'],
+    [{ WEBHOOK_URL: 'ftp://x' }, 'WEBHOOK_URL', expect.stringContaining('WEBHOOK_URL')],
+    [{ WEBHOOK_URL: 'https://hooks.example.cn' }, 'WEBHOOK_SECRET', 'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set'],
+    [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
+  ])('rejects %j naming %s', (env, variable, message) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toEqual(message);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '  ', TZ: '' }).port).toBe(3000);
+  });
+});

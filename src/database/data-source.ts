@@ -1,0 +1,39 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+import { SnakeNamingStrategy } from './naming.strategy.js';
+
+export interface DataSourceSettings {
+  url: string;
+  /** Connections in this process's pool. */
+  poolSize?: number;
+  applicationName?: string;
+  entities?: Function[];
+}
+
+/** The one place that says how we talk to PostgreSQL: the app, the migration CLI and the tests all build from here. */
+export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: settings.entities ?? ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    poolSize: settings.poolSize ?? 20,
+    applicationName: settings.applicationName ?? 'paicha',
+    extra: {
+      // fail fast when the database is unreachable instead of hanging a request
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // a query on a request path never runs longer than this
+      statement_timeout: 60_000,
+    },
+  };
+}
+
+export function createDataSource(settings: DataSourceSettings): DataSource {
+  return new DataSource(dataSourceOptions(settings));
+}

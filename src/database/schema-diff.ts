@@ -1,0 +1,12 @@
+import type { DataSource } from 'typeorm';
+
+export interface SchemaDiff {
+  up: string[];
+  down: string[];
+}
+
+/** What TypeORM would change to make the database match the entities: empty when they agree. */
+export async function pendingSchemaChanges(dataSource: DataSource): Promise<SchemaDiff> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query) };
+}

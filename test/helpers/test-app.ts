@@ -1,0 +1,53 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { createTestDatabase } from './test-database.js';
+
+export const TEST_JWT_SECRET = 'paicha-test-secret-0123456789-abcdefghij';
+
+export interface TestApp {
+  app: INestApplication;
+  http: Server;
+  config: AppConfig & { jwtSecret: string };
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule in-process with configureApp, on the spec's own
+ * database (cloned from the migrated template unless one is given).
+ */
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  /** Extra controllers mounted next to the app's own (probes for the HTTP layer). */
+  controllers?: Type[];
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SEED_DEMO: 'false',
+    ...options.env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ config: { ...config, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET }, databaseUrl })],
+    controllers: options.controllers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer() as Server,
+    config: { ...config, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET },
+    databaseUrl,
+    close: () => app.close(),
+  };
+}
