@@ -5,7 +5,13 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { Transactions } from './common/transactions.js';
 import { HealthModule } from './health/health.module.js';
+import { InstitutionsModule } from './institutions/institutions.module.js';
+import { RegionsModule } from './regions/regions.module.js';
+import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig & { jwtSecret: string };
@@ -48,9 +54,14 @@ export class AppModule {
         }),
         DatabaseModule.forRoot({ url: options.databaseUrl }),
         HealthModule,
+        AuditModule,
+        RegionsModule,
+        InstitutionsModule,
+        UsersModule,
+        AuthModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      providers: [{ provide: APP_CONFIG, useValue: config }, Transactions],
+      exports: [APP_CONFIG, Transactions],
     };
   }
 }

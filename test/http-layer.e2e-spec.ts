@@ -4,6 +4,7 @@ import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import pg from 'pg';
 import request from 'supertest';
+import { Public } from '../src/auth/auth.decorators.js';
 import { CommonError, DomainException } from '../src/common/problem/domain.exception.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -28,6 +29,7 @@ class ProbeDto {
 
 /** Routes that exist only in this spec, to drive the global pipe and filter. */
 @Controller('probe')
+@Public()
 class ProbeController {
   @Post()
   @HttpCode(200)

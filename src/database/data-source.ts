@@ -22,6 +22,9 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     migrationsRun: false,
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install on a managed server
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     poolSize: settings.poolSize ?? 20,
     applicationName: settings.applicationName ?? 'paicha',
     extra: {

@@ -52,7 +52,7 @@ async function withAppDatabase<T>(fn: (dataSource: DataSource) => Promise<T>): P
 
 function migrationSource(className: string, diff: SchemaDiff): string {
   const lines = (queries: string[]) =>
-    queries.map((q) => `    await queryRunner.query(${JSON.stringify(q)});`).join('\n') || '    // nothing';
+    queries.map((q) => `    await queryRunner.query(${quote(q)});`).join('\n') || '    // nothing';
   return `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {
@@ -67,6 +67,11 @@ ${lines([...diff.down].reverse())}
   }
 }
 `;
+}
+
+/** A template literal when the SQL allows it (readable), else a JSON string. */
+function quote(sql: string): string {
+  return /[`\\]|\$\{/.test(sql) ? JSON.stringify(sql) : `\`${sql}\``;
 }
 
 /** Rewrites migrations/index.ts from the files present, oldest first. */

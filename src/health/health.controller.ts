@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators.js';
 
 class HealthDto {
   @ApiProperty({ enum: ['ok', 'error'], example: 'ok' })
@@ -17,6 +18,7 @@ export class HealthController {
   constructor(private readonly database: TypeOrmHealthIndicator) {}
 
   @Get()
+  @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness and database reachability', security: [] })
   @ApiResponse({ status: 200, type: HealthDto, description: 'The service and its database are up' })

@@ -1,3 +1,8 @@
+import { AuthError } from '../../auth/auth.errors.js';
+import { InstitutionError } from '../../institutions/institutions.errors.js';
+import { RegionError } from '../../regions/regions.errors.js';
+import { UserError } from '../../users/users.errors.js';
+
 /**
  * Error codes of the domain, one small enum per feature. A new enum joins the
  * `ErrorCode` union and gets its statuses in `problemForCode` below: the switch
@@ -8,9 +13,13 @@ export enum CommonError {
   Conflict = 'conflict',
   StaleVersion = 'stale_version',
   ServiceUnavailable = 'service_unavailable',
+  UploadTooLarge = 'upload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  MissingFile = 'missing_file',
+  RateLimited = 'rate_limited',
 }
 
-export type ErrorCode = CommonError;
+export type ErrorCode = CommonError | AuthError | RegionError | UserError | InstitutionError;
 
 export class DomainException extends Error {
   constructor(
@@ -18,6 +27,8 @@ export class DomainException extends Error {
     detail: string,
     /** Extension members added to the problem body. */
     readonly extensions: Record<string, unknown> = {},
+    /** Response headers that belong to the problem (Retry-After, Allow). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'DomainException';
@@ -33,6 +44,38 @@ export function statusForCode(code: ErrorCode): number {
       return 409;
     case CommonError.ServiceUnavailable:
       return 503;
+    case CommonError.UploadTooLarge:
+      return 413;
+    case CommonError.UnsupportedMediaType:
+      return 415;
+    case CommonError.MissingFile:
+      return 400;
+    case CommonError.RateLimited:
+      return 429;
+    case AuthError.InvalidCredentials:
+    case AuthError.InvalidToken:
+      return 401;
+    case AuthError.MissingPermission:
+    case AuthError.UndeclaredRoute:
+    case UserError.ForbiddenRole:
+    case UserError.OutOfScope:
+    case InstitutionError.RegionOutOfScope:
+      return 403;
+    case RegionError.NotFound:
+    case UserError.NotFound:
+    case InstitutionError.NotFound:
+      return 404;
+    case RegionError.DuplicateCode:
+    case UserError.DuplicateUsername:
+    case UserError.SelfDeactivation:
+    case InstitutionError.DuplicateCreditCode:
+      return 409;
+    case RegionError.InvalidParent:
+    case RegionError.UnknownProvince:
+    case UserError.InvalidScope:
+    case InstitutionError.UnknownRegion:
+    case InstitutionError.InvalidCsv:
+      return 400;
     default:
       return assertNever(code);
   }

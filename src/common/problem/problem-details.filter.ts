@@ -43,6 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           detail: exception.message,
           ...exception.extensions,
         },
+        headers: exception.headers,
       };
     }
     if (exception instanceof ValidationFailedException) {

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { jsonSafe } from '../common/json-safe.js';
+import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
+import { chainHash, GENESIS_HASH, type AuditContent } from './audit-chain.js';
+import { AuditRepository, type AuditRow } from './audit.repository.js';
+
+export type AuditEntity =
+  | 'user'
+  | 'region'
+  | 'institution'
+  | 'template'
+  | 'round'
+  | 'inspection'
+  | 'finding'
+  | 'attachment'
+  | 'notification'
+  | 'job';
+
+export interface AuditEventInput {
+  actorId: string | null;
+  action: string;
+  entity: AuditEntity;
+  entityId: string | null;
+  /** The region the object belongs to: decides which bureaus may read the event. */
+  regionCode: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  regionCode: string | null;
+  data: Record<string, unknown>;
+  hash: string;
+}
+
+const VERIFY_BATCH = 5_000;
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly repository: AuditRepository) {}
+
+  /**
+   * Appends an event inside the caller's transaction. The append lock is held
+   * until that transaction ends, so call this as the LAST write of a step:
+   * concurrent writers queue here and the chain never forks.
+   */
+  async append(em: EntityManager, input: AuditEventInput): Promise<AuditEvent> {
+    const { seq, previousHash } = await this.repository.lockHead(em);
+    const content: AuditContent = {
+      seq,
+      at: new Date().toISOString(),
+      actorId: input.actorId,
+      action: input.action,
+      entity: input.entity,
+      entityId: input.entityId,
+      regionCode: input.regionCode,
+      data: jsonSafe(input.data ?? {}),
+    };
+    const hash = chainHash(previousHash ?? GENESIS_HASH, content);
+    await this.repository.insert(em, content, hash);
+    return { ...content, hash };
+  }
+
+  async list(actor: Actor, filter: { entity?: string; entityId?: string }, page: PageQueryDto): Promise<Page<AuditEvent>> {
+    const { rows, total } = await this.repository.list(actor, filter, page.pageSize, offsetOf(page));
+    return { items: rows.map(toEvent), total, page: page.page, pageSize: page.pageSize };
+  }
+
+  /** Walks the whole chain in order and reports the first event whose hash does not follow from its content. */
+  async verify(): Promise<{ ok: boolean; events: number; firstBadSeq: number | null }> {
+    let previousHash = GENESIS_HASH;
+    let after = '0';
+    let events = 0;
+    let firstBadSeq: number | null = null;
+    for (;;) {
+      const batch = await this.repository.batchAfter(after, VERIFY_BATCH);
+      for (const row of batch) {
+        const { hash, ...content } = toEvent(row);
+        events++;
+        if (firstBadSeq === null && chainHash(previousHash, content) !== hash) firstBadSeq = content.seq;
+        previousHash = hash;
+      }
+      if (batch.length < VERIFY_BATCH) return { ok: firstBadSeq === null, events, firstBadSeq };
+      after = batch[batch.length - 1].seq;
+    }
+  }
+}
+
+function toEvent(row: AuditRow): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    actorId: row.actor_id,
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    regionCode: row.region_code,
+    data: row.data,
+    hash: row.hash,
+  };
+}

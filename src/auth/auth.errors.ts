@@ -1,0 +1,6 @@
+export enum AuthError {
+  InvalidCredentials = 'invalid_credentials',
+  InvalidToken = 'invalid_token',
+  MissingPermission = 'missing_permission',
+  UndeclaredRoute = 'undeclared_route',
+}

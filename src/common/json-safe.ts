@@ -1,0 +1,24 @@
+/**
+ * Makes a value storable in jsonb: PostgreSQL rejects NUL characters and
+ * unpaired surrogates in JSON text, so they become U+FFFD instead of a 500.
+ */
+export function jsonSafe<T>(value: T): T {
+  return sanitize(value) as T;
+}
+
+function sanitize(value: unknown): unknown {
+  if (typeof value === 'string') return safeString(value);
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[safeString(k)] = sanitize(v);
+    return out;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}
+
+export function safeString(value: string): string {
+  return value.replace(/\u0000/g, '\uFFFD').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}

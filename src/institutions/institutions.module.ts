@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { RegionsModule } from '../regions/regions.module.js';
+import { InstitutionsController } from './institutions.controller.js';
+import { InstitutionsRepository } from './institutions.repository.js';
+import { InstitutionsService } from './institutions.service.js';
+
+@Module({
+  imports: [AuditModule, RegionsModule],
+  controllers: [InstitutionsController],
+  providers: [InstitutionsRepository, InstitutionsService],
+  exports: [InstitutionsService],
+})
+export class InstitutionsModule {}

@@ -1,0 +1,69 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+import { InstitutionEntity } from '../institutions/institution.entity.js';
+import { RegionEntity } from '../regions/region.entity.js';
+
+@Entity('users')
+@Check('users_role_check', `"role" IN ('admin', 'bureau', 'inspector', 'institution_head')`)
+@Check(
+  'users_role_scope_check',
+  `("role" = 'admin' AND "region_code" IS NULL AND "institution_id" IS NULL)
+   OR ("role" IN ('bureau', 'inspector') AND "region_code" IS NOT NULL AND "institution_id" IS NULL)
+   OR ("role" = 'institution_head' AND "institution_id" IS NOT NULL AND "region_code" IS NULL)`,
+)
+@Index('users_username_lower_key', { synchronize: false })
+@Index('users_role_region_idx', ['role', 'regionCode'])
+@Index('users_institution_idx', ['institutionId'])
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  username!: string;
+
+  @Column({ type: 'text' })
+  passwordHash!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  role!: string;
+
+  @Column({ type: 'varchar', length: 9, nullable: true })
+  regionCode!: string | null;
+
+  @ManyToOne(() => RegionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'region_code', foreignKeyConstraintName: 'users_region_code_fkey' })
+  region?: Relation<RegionEntity>;
+
+  @Column({ type: 'uuid', nullable: true })
+  institutionId!: string | null;
+
+  @ManyToOne(() => InstitutionEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'institution_id', foreignKeyConstraintName: 'users_institution_id_fkey' })
+  institution?: Relation<InstitutionEntity>;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  /** Bumped on password change and deactivation: tokens carry it and stop working when it moves. */
+  @Column({ type: 'integer', default: 1 })
+  tokenVersion!: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

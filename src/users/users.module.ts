@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { InstitutionsModule } from '../institutions/institutions.module.js';
+import { RegionsModule } from '../regions/regions.module.js';
+import { AdminBootstrap } from './admin-bootstrap.js';
+import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [AuditModule, RegionsModule, InstitutionsModule],
+  controllers: [UsersController],
+  providers: [UsersRepository, UsersService, AdminBootstrap],
+  exports: [UsersService],
+})
+export class UsersModule {}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { Role } from '../auth/roles.js';
+import { regionInSubtree, SqlParams } from '../common/scope.js';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  region_code: string | null;
+  institution_id: string | null;
+  active: boolean;
+}
+
+export interface CredentialRow extends UserRow {
+  password_hash: string;
+  token_version: number;
+  region_path: string | null;
+  /** Region of the user's institution (heads), for audit scoping. */
+  institution_region_code: string | null;
+}
+
+const USER_COLUMNS = 'u.id, u.username, u.display_name, u.role, u.region_code, u.institution_id, u.active';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Everything authentication needs, by id or by username (case-insensitive). */
+  async findCredentials(by: { id: string } | { username: string }): Promise<CredentialRow | undefined> {
+    const where = 'id' in by ? 'u.id = $1' : 'lower(u.username) = lower($1)';
+    const rows = (await this.dataSource.query(
+      `SELECT ${USER_COLUMNS}, u.password_hash, u.token_version, r.path AS region_path, i.region_code AS institution_region_code
+       FROM users u
+       LEFT JOIN regions r ON r.code = u.region_code
+       LEFT JOIN institutions i ON i.id = u.institution_id
+       WHERE ${where}`,
+      ['id' in by ? by.id : by.username],
+    )) as CredentialRow[];
+    return rows[0];
+  }
+
+  async findInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<UserRow | undefined> {
+    const params = new SqlParams();
+    const scope = this.scope(actor, params);
+    const rows = (await em.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ${params.add(id)} AND ${scope}`, params.values)) as UserRow[];
+    return rows[0];
+  }
+
+  async list(
+    actor: Actor,
+    filter: { role?: Role; regionCode?: string; institutionId?: string },
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: UserRow[]; total: number }> {
+    const params = new SqlParams();
+    const where = [this.scope(actor, params)];
+    if (filter.role) where.push(`u.role = ${params.add(filter.role)}`);
+    if (filter.regionCode) where.push(`u.region_code = ${params.add(filter.regionCode)}`);
+    if (filter.institutionId) where.push(`u.institution_id = ${params.add(filter.institutionId)}`);
+    const whereSql = where.join(' AND ');
+    const count = (await this.dataSource.query(`SELECT count(*)::int AS n FROM users u WHERE ${whereSql}`, params.values)) as { n: number }[];
+    const rows = (await this.dataSource.query(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE ${whereSql} ORDER BY u.username LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
+      params.values,
+    )) as UserRow[];
+    return { rows, total: count[0].n };
+  }
+
+  /** Inserts a user; undefined when the username is taken (in any letter case). */
+  async insert(
+    em: EntityManager,
+    user: { username: string; passwordHash: string; displayName: string; role: Role; regionCode: string | null; institutionId: string | null },
+  ): Promise<UserRow | undefined> {
+    const rows = (await em.query(
+      `INSERT INTO users AS u (username, password_hash, display_name, role, region_code, institution_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (lower(username)) DO NOTHING
+       RETURNING ${USER_COLUMNS}`,
+      [user.username, user.passwordHash, user.displayName, user.role, user.regionCode, user.institutionId],
+    )) as UserRow[];
+    return rows[0];
+  }
+
+  /** Applies a patch; a new password or a deactivation moves the token version so existing tokens stop working. */
+  async update(em: EntityManager, id: string, patch: { displayName?: string; passwordHash?: string; active?: boolean }): Promise<UserRow> {
+    const params = new SqlParams();
+    const sets = ['updated_at = now()'];
+    if (patch.displayName !== undefined) sets.push(`display_name = ${params.add(patch.displayName)}`);
+    if (patch.passwordHash !== undefined) sets.push(`password_hash = ${params.add(patch.passwordHash)}`);
+    if (patch.active !== undefined) sets.push(`active = ${params.add(patch.active)}`);
+    if (patch.passwordHash !== undefined || patch.active === false) sets.push('token_version = token_version + 1');
+    const rows = (await em.query(
+      `UPDATE users AS u SET ${sets.join(', ')} WHERE u.id = ${params.add(id)} RETURNING ${USER_COLUMNS}`,
+      params.values,
+    )) as [UserRow[], number];
+    return rows[0][0];
+  }
+
+  /** Admin bootstrap: serialized by a transaction-level advisory lock so concurrent boots create one admin. */
+  async insertAdminIfNone(em: EntityManager, username: string, passwordHash: string): Promise<UserRow | undefined> {
+    await em.query('SELECT pg_advisory_xact_lock(726434003)');
+    const existing = (await em.query(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`)) as unknown[];
+    if (existing.length > 0) return undefined;
+    return this.insert(em, { username, passwordHash, displayName: '系统管理员', role: Role.Admin, regionCode: null, institutionId: null });
+  }
+
+  /**
+   * Users the actor may see and manage: admin all; a bureau the inspectors of
+   * its subtree, the heads of institutions in it and the bureaus strictly below it.
+   */
+  private scope(actor: Actor, params: SqlParams): string {
+    if (actor.role === Role.Admin) return 'TRUE';
+    if (actor.role !== Role.Bureau || !actor.regionPath || !actor.regionCode) return 'FALSE';
+    const inSubtree = regionInSubtree(actor.regionPath, 'u.region_code', params);
+    const own = params.add(actor.regionCode);
+    const headScope = `u.institution_id IN (SELECT id FROM institutions WHERE ${regionInSubtree(actor.regionPath, 'region_code', params)})`;
+    return `((u.role = 'inspector' AND ${inSubtree}) OR (u.role = 'bureau' AND ${inSubtree} AND u.region_code <> ${own}) OR (u.role = 'institution_head' AND ${headScope}))`;
+  }
+}

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../auth/actor.js';
+import { hashPassword } from '../auth/password.js';
+import { Role } from '../auth/roles.js';
+import { AuditService } from '../audit/audit.service.js';
+import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
+import { DomainException } from '../common/problem/domain.exception.js';
+import { pathInActorSubtree } from '../common/scope.js';
+import { Transactions } from '../common/transactions.js';
+import { InstitutionsService } from '../institutions/institutions.service.js';
+import { RegionsService } from '../regions/regions.service.js';
+import type { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
+import { UserError } from './users.errors.js';
+import { UsersRepository, type CredentialRow, type UserRow } from './users.repository.js';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string | null;
+  institutionId: string | null;
+  active: boolean;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+    private readonly regions: RegionsService,
+    private readonly institutions: InstitutionsService,
+  ) {}
+
+  findCredentials(by: { id: string } | { username: string }): Promise<CredentialRow | undefined> {
+    return this.repository.findCredentials(by);
+  }
+
+  async list(actor: Actor, filter: { role?: Role; regionCode?: string; institutionId?: string }, page: PageQueryDto): Promise<Page<User>> {
+    const { rows, total } = await this.repository.list(actor, filter, page.pageSize, offsetOf(page));
+    return { items: rows.map(toUser), total, page: page.page, pageSize: page.pageSize };
+  }
+
+  async get(actor: Actor, id: string): Promise<User> {
+    const row = await this.repository.findInScope(actor, id);
+    if (!row) throw notFound(id);
+    return toUser(row);
+  }
+
+  async create(actor: Actor, input: CreateUserDto): Promise<User> {
+    const { regionCode, institutionId, auditRegion } = await this.checkPlacement(actor, input);
+    const passwordHash = await hashPassword(input.password);
+    return this.transactions.run(async (em) => {
+      const row = await this.repository.insert(em, {
+        username: input.username,
+        passwordHash,
+        displayName: input.displayName,
+        role: input.role,
+        regionCode,
+        institutionId,
+      });
+      if (!row) throw new DomainException(UserError.DuplicateUsername, `Username ${input.username} is taken`);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'user.create',
+        entity: 'user',
+        entityId: row.id,
+        regionCode: auditRegion,
+        data: { username: row.username, role: row.role, regionCode, institutionId },
+      });
+      return toUser(row);
+    });
+  }
+
+  async update(actor: Actor, id: string, patch: UpdateUserDto): Promise<User> {
+    if (patch.active === false && id === actor.id) {
+      throw new DomainException(UserError.SelfDeactivation, 'You cannot deactivate your own account');
+    }
+    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    return this.transactions.run(async (em) => {
+      const existing = await this.repository.findInScope(actor, id, em);
+      if (!existing) throw notFound(id);
+      const row = await this.repository.update(em, id, { displayName: patch.displayName, passwordHash, active: patch.active });
+      const credentials = await this.auditRegionOf(row);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'user.update',
+        entity: 'user',
+        entityId: id,
+        regionCode: credentials,
+        data: {
+          displayName: patch.displayName,
+          active: patch.active,
+          passwordChanged: patch.password !== undefined ? true : undefined,
+        },
+      });
+      return toUser(row);
+    });
+  }
+
+  /**
+   * Who may create whom: admin anyone; a bureau a bureau strictly below its
+   * region, inspectors in its subtree and heads of institutions in its subtree;
+   * never an admin. Returns the fields to store.
+   */
+  private async checkPlacement(
+    actor: Actor,
+    input: CreateUserDto,
+  ): Promise<{ regionCode: string | null; institutionId: string | null; auditRegion: string | null }> {
+    if (actor.role !== Role.Admin && input.role === Role.Admin) {
+      throw new DomainException(UserError.ForbiddenRole, 'Only an admin can create an admin');
+    }
+    switch (input.role) {
+      case Role.Admin:
+        if (input.regionCode || input.institutionId) throw invalid('An admin has neither regionCode nor institutionId');
+        return { regionCode: null, institutionId: null, auditRegion: null };
+      case Role.Bureau:
+      case Role.Inspector: {
+        if (!input.regionCode) throw invalid(`A ${input.role} needs a regionCode`, 'regionCode');
+        if (input.institutionId) throw invalid(`A ${input.role} has no institutionId`, 'institutionId');
+        const region = await this.regions.find(input.regionCode);
+        if (!region) throw invalid(`Region ${input.regionCode} does not exist`, 'regionCode');
+        const strictlyBelow = input.role === Role.Bureau && actor.role === Role.Bureau;
+        if (!pathInActorSubtree(actor, region.path) || (strictlyBelow && region.code === actor.regionCode)) {
+          throw new DomainException(
+            UserError.OutOfScope,
+            strictlyBelow
+              ? `A bureau can create bureau users only for regions strictly inside ${actor.regionCode}`
+              : `Region ${input.regionCode} is outside your scope`,
+          );
+        }
+        return { regionCode: region.code, institutionId: null, auditRegion: region.code };
+      }
+      case Role.InstitutionHead: {
+        if (!input.institutionId) throw invalid('An institution_head needs an institutionId', 'institutionId');
+        if (input.regionCode) throw invalid('An institution_head has no regionCode', 'regionCode');
+        const institution = await this.institutions.findInScope(actor, input.institutionId);
+        if (!institution) throw invalid(`Institution ${input.institutionId} does not exist in your scope`, 'institutionId');
+        return { regionCode: null, institutionId: institution.id, auditRegion: institution.regionCode };
+      }
+      default:
+        throw invalid('Unknown role', 'role');
+    }
+  }
+
+  private async auditRegionOf(row: UserRow): Promise<string | null> {
+    if (row.region_code) return row.region_code;
+    if (!row.institution_id) return null;
+    const credentials = await this.repository.findCredentials({ id: row.id });
+    return credentials?.institution_region_code ?? null;
+  }
+}
+
+function notFound(id: string): DomainException {
+  return new DomainException(UserError.NotFound, `User ${id} not found`);
+}
+
+function invalid(detail: string, field?: string): DomainException {
+  return new DomainException(UserError.InvalidScope, detail, field ? { errors: [{ field, message: detail }] } : {});
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    regionCode: row.region_code,
+    institutionId: row.institution_id,
+    active: row.active,
+  };
+}
