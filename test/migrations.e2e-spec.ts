@@ -53,6 +53,10 @@ describe('migrations at boot', () => {
         const { rows } = await client.query<{ name: string; n: string }>('SELECT name, count(*) AS n FROM migrations GROUP BY name');
         expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
         expect(rows.every((r) => r.n === '1')).toBe(true);
+        expect(MIGRATIONS.length).toBeGreaterThan(0);
+        // the admin bootstrap raced too: exactly one admin
+        const admins = await client.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin'`);
+        expect(admins.rows[0].n).toBe(1);
       } finally {
         await client.end();
       }

@@ -69,7 +69,7 @@ export class AuditRepository {
     const [rows, count] = await Promise.all([
       this.dataSource.query(
         `SELECT seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash
-         FROM audit_events WHERE ${whereSql} ORDER BY seq LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
+         FROM audit_events WHERE ${whereSql} ORDER BY audit_events.seq LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
         params.values,
       ) as Promise<AuditRow[]>,
       this.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE ${whereSql}`, params.values.slice(0, -2)) as Promise<
@@ -83,7 +83,7 @@ export class AuditRepository {
   async batchAfter(afterSeq: string, size: number): Promise<AuditRow[]> {
     return this.dataSource.query(
       `SELECT seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash
-       FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+       FROM audit_events WHERE seq > $1 ORDER BY audit_events.seq LIMIT $2`,
       [afterSeq, size],
     ) as Promise<AuditRow[]>;
   }

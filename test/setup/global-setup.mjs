@@ -5,7 +5,7 @@
 //
 // Jest loads global setup outside its ESM test runtime, where our TypeScript
 // sources cannot be imported; it uses the build in dist/ (`npm test` builds
-// first) and refuses a build older than the sources.
+// first) and refuses a build older than the migrations or the database code.
 import 'reflect-metadata';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +27,8 @@ function assertFreshBuild() {
   } catch {
     throw new Error('No build in dist/: run `npm test` (or `npm run build` before jest)');
   }
-  if (Math.max(newestMtime('src'), newestMtime('migrations')) > built) {
-    throw new Error('dist/ is older than src/ or migrations/: run `npm run build` (npm test does it for you)');
+  if (Math.max(newestMtime('src/database'), newestMtime('migrations')) > built) {
+    throw new Error('dist/ is older than migrations/ or src/database/: run `npm run build` (npm test does it for you)');
   }
 }
 

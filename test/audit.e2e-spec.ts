@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
+import { createTestApp, type TestApp } from './helpers/test-app.js';
+
+describe('audit trail', () => {
+  let t: TestApp;
+  let f: Factories;
+  let w: TwoRegionWorld;
+  const verify = () => request(t.http).get('/api/v1/audit/verify').set('Authorization', `Bearer ${w.admin.token}`);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    f = await Factories.for(t);
+    w = await twoRegionWorld(f);
+  });
+
+  afterAll(async () => {
+    await f.close();
+    await t.close();
+  });
+
+  it('keeps one unbroken chain under 50 concurrent writes', async () => {
+    const before = (await f.auditHead()).events;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        request(t.http)
+          .post('/api/v1/institutions')
+          .set('Authorization', `Bearer ${i % 2 ? w.admin.token : w.bureauQdn.token}`)
+          .send({ name: `并发机构${i}`, type: 'elderly_care', regionCode: i % 2 ? '513336' : '522633' }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const { rows } = await f.db.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq');
+    expect(rows).toHaveLength(before + 50);
+    const res = await verify();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, events: before + 50, firstBadSeq: null });
+  });
+
+  it('lists events by entity and id in chain order, with their hashes', async () => {
+    const created = await request(t.http)
+      .post('/api/v1/institutions')
+      .set('Authorization', `Bearer ${w.bureauCj.token}`)
+      .send({ name: '留痕测试院', type: 'funeral', regionCode: '522633' });
+    await request(t.http).patch(`/api/v1/institutions/${created.body.id}`).set('Authorization', `Bearer ${w.bureauCj.token}`).send({ beds: 9 });
+    const res = await request(t.http)
+      .get(`/api/v1/audit?entity=institution&entityId=${created.body.id}`)
+      .set('Authorization', `Bearer ${w.bureauQdn.token}`);
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(2);
+    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['institution.create', 'institution.update']);
+    const [first, second] = res.body.items;
+    expect(first).toMatchObject({ actorId: w.bureauCj.id, entity: 'institution', entityId: created.body.id, regionCode: '522633', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(second.seq).toBeGreaterThan(first.seq);
+    expect(second.data).toEqual({ changes: { beds: 9 } });
+    const out = await request(t.http)
+      .get(`/api/v1/audit?entity=institution&entityId=${created.body.id}`)
+      .set('Authorization', `Bearer ${w.bureauGz.token}`);
+    expect(out.body).toEqual({ items: [], total: 0, page: 1, pageSize: 50 });
+    expect((await request(t.http).get('/api/v1/audit?entity=widget').set('Authorization', `Bearer ${w.admin.token}`)).status).toBe(400);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {
+    await expect(f.db.query(`UPDATE audit_events SET action = 'x' WHERE seq = (SELECT min(seq) FROM audit_events)`)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(f.db.query('DELETE FROM audit_events')).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(f.db.query('TRUNCATE audit_events')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    expect((await verify()).body.ok).toBe(true);
+  });
+
+  it('reports the seq of a row altered behind the trigger’s back', async () => {
+    const { rows } = await f.db.query<{ seq: string }>(`SELECT seq::text FROM audit_events ORDER BY seq OFFSET 10 LIMIT 1`);
+    const target = Number(rows[0].seq);
+    const total = (await f.auditHead()).events;
+    const client = await f.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete');
+      await client.query(`UPDATE audit_events SET data = data || '{"tampered": true}'::jsonb WHERE seq = $1`, [target]);
+      await client.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const res = await verify();
+    expect(res.body).toEqual({ ok: false, events: total, firstBadSeq: target });
+  });
+});

@@ -1,0 +1,126 @@
+import { JwtService } from '@nestjs/jwt';
+import { hash } from '@node-rs/argon2';
+import pg from 'pg';
+import type { TestApp } from '../helpers/test-app.js';
+
+export const FIXTURE_PASSWORD = 'fixture-password-123';
+
+// hashing once keeps fixtures fast; every fixture user has this password
+let passwordHash: Promise<string> | undefined;
+const fixtureHash = () => (passwordHash ??= hash(FIXTURE_PASSWORD));
+
+export interface FixtureUser {
+  id: string;
+  username: string;
+  role: 'admin' | 'bureau' | 'inspector' | 'institution_head';
+  regionCode: string | null;
+  institutionId: string | null;
+  token: string;
+}
+
+/** Direct SQL factories on the spec's database, and tokens signed like the app signs them. */
+export class Factories {
+  private counter = 0;
+
+  private constructor(
+    readonly db: pg.Pool,
+    private readonly jwt: JwtService,
+  ) {}
+
+  static async for(t: TestApp): Promise<Factories> {
+    const db = new pg.Pool({ connectionString: t.databaseUrl, max: 4 });
+    return new Factories(db, t.app.get(JwtService));
+  }
+
+  async close(): Promise<void> {
+    await this.db.end();
+  }
+
+  unique(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}-${this.counter}-${Math.random().toString(36).slice(2, 7)}`;
+  }
+
+  /** Regions with their materialized paths; parents first. Existing codes are left alone. */
+  async regions(list: [code: string, name: string, parentCode: string | null][]): Promise<void> {
+    for (const [code, name, parentCode] of list) {
+      const level = code.length === 9 ? 'township' : code.endsWith('0000') ? 'province' : code.endsWith('00') ? 'city' : 'county';
+      await this.db.query(
+        `INSERT INTO regions (code, name, level, parent_code, path)
+         VALUES ($1::varchar, $2, $3, $4::varchar, COALESCE((SELECT path FROM regions WHERE code = $4::varchar), '/') || $1::varchar || '/')
+         ON CONFLICT (code) DO NOTHING`,
+        [code, name, level, parentCode],
+      );
+    }
+  }
+
+  async institution(fields: { regionCode: string; name?: string; type?: string; creditCode?: string | null }): Promise<{ id: string; regionCode: string; name: string }> {
+    const name = fields.name ?? this.unique('机构');
+    const { rows } = await this.db.query<{ id: string }>(
+      'INSERT INTO institutions (name, type, region_code, credit_code) VALUES ($1, $2, $3, $4) RETURNING id',
+      [name, fields.type ?? 'elderly_care', fields.regionCode, fields.creditCode ?? null],
+    );
+    return { id: rows[0].id, regionCode: fields.regionCode, name };
+  }
+
+  async user(fields: {
+    role: FixtureUser['role'];
+    regionCode?: string;
+    institutionId?: string;
+    username?: string;
+    active?: boolean;
+  }): Promise<FixtureUser> {
+    const username = fields.username ?? this.unique(fields.role);
+    const { rows } = await this.db.query<{ id: string }>(
+      `INSERT INTO users (username, password_hash, display_name, role, region_code, institution_id, active)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [username, await fixtureHash(), username, fields.role, fields.regionCode ?? null, fields.institutionId ?? null, fields.active ?? true],
+    );
+    const id = rows[0].id;
+    const token = await this.jwt.signAsync({ sub: id, ver: 1 });
+    return { id, username, role: fields.role, regionCode: fields.regionCode ?? null, institutionId: fields.institutionId ?? null, token };
+  }
+
+  async count(table: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(rows[0].n);
+  }
+
+  /** The last audit event's hash and seq: "nothing changed" means these did not move. */
+  async auditHead(): Promise<{ seq: string | null; hash: string | null; events: number }> {
+    const { rows } = await this.db.query<{ seq: string | null; hash: string | null; n: string }>(
+      'SELECT (SELECT seq::text FROM audit_events ORDER BY seq DESC LIMIT 1) AS seq, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS hash, (SELECT count(*) FROM audit_events) AS n',
+    );
+    return { seq: rows[0].seq, hash: rows[0].hash, events: Number(rows[0].n) };
+  }
+}
+
+/**
+ * Two provinces to cross: 贵州 (黔东南州: 从江县, 黎平县) and 四川 (甘孜州: 乡城县),
+ * an institution in each county and a user of every role on each side.
+ */
+export async function twoRegionWorld(f: Factories) {
+  await f.regions([
+    ['520000', '贵州省', null],
+    ['522600', '黔东南苗族侗族自治州', '520000'],
+    ['522633', '从江县', '522600'],
+    ['522631', '黎平县', '522600'],
+    ['510000', '四川省', null],
+    ['513300', '甘孜藏族自治州', '510000'],
+    ['513336', '乡城县', '513300'],
+  ]);
+  const instCj = await f.institution({ regionCode: '522633', name: '从江县社会福利院' });
+  const instLp = await f.institution({ regionCode: '522631', name: '黎平县敬老院', type: 'community_elderly' });
+  const instXc = await f.institution({ regionCode: '513336', name: '乡城县敬老院' });
+  const admin = await f.user({ role: 'admin' });
+  const bureauQdn = await f.user({ role: 'bureau', regionCode: '522600' });
+  const bureauCj = await f.user({ role: 'bureau', regionCode: '522633' });
+  const bureauGz = await f.user({ role: 'bureau', regionCode: '513300' });
+  const inspectorCj = await f.user({ role: 'inspector', regionCode: '522633' });
+  const inspectorXc = await f.user({ role: 'inspector', regionCode: '513336' });
+  const headCj = await f.user({ role: 'institution_head', institutionId: instCj.id });
+  const headXc = await f.user({ role: 'institution_head', institutionId: instXc.id });
+  return { instCj, instLp, instXc, admin, bureauQdn, bureauCj, bureauGz, inspectorCj, inspectorXc, headCj, headXc };
+}
+
+export type TwoRegionWorld = Awaited<ReturnType<typeof twoRegionWorld>>;

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
+import { createTestApp, type TestApp } from './helpers/test-app.js';
+
+type ActorKey = 'anonymous' | 'admin' | 'bureauIn' | 'bureauOut' | 'inspectorIn' | 'inspectorOut' | 'headOwn' | 'headOther';
+const ACTORS: ActorKey[] = ['anonymous', 'admin', 'bureauIn', 'bureauOut', 'inspectorIn', 'inspectorOut', 'headOwn', 'headOther'];
+
+interface RouteCase {
+  name: string;
+  method: 'get' | 'post' | 'patch';
+  path: (w: TwoRegionWorld) => string;
+  body?: (w: TwoRegionWorld, f: Factories) => object;
+  multipart?: (w: TwoRegionWorld) => string;
+  expect: Record<ActorKey, number>;
+}
+
+/** Every route of identity, regions, institutions and audit, and what each actor gets. "In" = 从江县 side of the world. */
+const ROUTES: RouteCase[] = [
+  {
+    name: 'GET /auth/me',
+    method: 'get',
+    path: () => '/api/v1/auth/me',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+  },
+  {
+    name: 'GET /users',
+    method: 'get',
+    path: () => '/api/v1/users',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /users/:id',
+    method: 'get',
+    path: (w) => `/api/v1/users/${w.inspectorCj.id}`,
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /users',
+    method: 'post',
+    path: () => '/api/v1/users',
+    body: (_w, f) => ({ username: f.unique('new-insp'), password: 'long-enough-pw', displayName: '新检查员', role: 'inspector', regionCode: '522633' }),
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'PATCH /users/:id',
+    method: 'patch',
+    path: (w) => `/api/v1/users/${w.inspectorCj.id}`,
+    body: () => ({ displayName: '从江检查员' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /regions',
+    method: 'get',
+    path: () => '/api/v1/regions?parentCode=522600',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+  },
+  {
+    name: 'GET /regions/:code',
+    method: 'get',
+    path: () => '/api/v1/regions/522633',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+  },
+  {
+    name: 'POST /regions',
+    method: 'post',
+    path: () => '/api/v1/regions',
+    body: () => ({ code: `522633${String(100 + Math.floor(Math.random() * 899))}`, name: '测试镇', parentCode: '522633' }),
+    expect: { anonymous: 401, admin: 201, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /regions/import',
+    method: 'post',
+    path: () => '/api/v1/regions/import',
+    body: () => ({ source: 'national', provinceCodes: ['650000'] }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /institutions',
+    method: 'get',
+    path: () => '/api/v1/institutions',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+  },
+  {
+    name: 'GET /institutions/:id',
+    method: 'get',
+    path: (w) => `/api/v1/institutions/${w.instCj.id}`,
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 200, inspectorOut: 404, headOwn: 200, headOther: 404 },
+  },
+  {
+    name: 'POST /institutions',
+    method: 'post',
+    path: () => '/api/v1/institutions',
+    body: () => ({ name: '从江县新建养老院', type: 'elderly_care', regionCode: '522633' }),
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'PATCH /institutions/:id',
+    method: 'patch',
+    path: (w) => `/api/v1/institutions/${w.instCj.id}`,
+    body: () => ({ phone: '0855-6412345' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /institutions/import',
+    method: 'post',
+    path: () => '/api/v1/institutions/import',
+    multipart: () => 'name,type,regionCode,address,beds,creditCode,headName,phone\n矩阵导入养老院,elderly_care,522633,,,,,\n',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /audit',
+    method: 'get',
+    path: () => '/api/v1/audit',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /audit/verify',
+    method: 'get',
+    path: () => '/api/v1/audit/verify',
+    expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+];
+
+describe('scope matrix: identity, regions, institutions, audit', () => {
+  let t: TestApp;
+  let f: Factories;
+  let w: TwoRegionWorld;
+  let tokens: Record<ActorKey, string | undefined>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    f = await Factories.for(t);
+    w = await twoRegionWorld(f);
+    tokens = {
+      anonymous: undefined,
+      admin: w.admin.token,
+      bureauIn: w.bureauCj.token,
+      bureauOut: w.bureauGz.token,
+      inspectorIn: w.inspectorCj.token,
+      inspectorOut: w.inspectorXc.token,
+      headOwn: w.headCj.token,
+      headOther: w.headXc.token,
+    };
+  });
+
+  afterAll(async () => {
+    await f.close();
+    await t.close();
+  });
+
+  for (const route of ROUTES) {
+    it(`${route.name}: ${ACTORS.map((a) => `${a} ${route.expect[a]}`).join(', ')}`, async () => {
+      const got: Record<string, number> = {};
+      for (const actor of ACTORS) {
+        let req = request(t.http)[route.method](route.path(w));
+        const token = tokens[actor];
+        if (token) req = req.set('Authorization', `Bearer ${token}`);
+        if (route.multipart) req = req.attach('file', Buffer.from(route.multipart(w)), 'institutions.csv');
+        else if (route.body) req = req.send(route.body(w, f));
+        const res = await req;
+        got[actor] = res.status;
+        if (res.status >= 400) expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      }
+      expect(got).toEqual(route.expect);
+    });
+  }
+
+  const list = async (path: string, token: string) => {
+    const res = await request(t.http).get(path).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    return res.body.items as Record<string, unknown>[];
+  };
+
+  it('lists no institution outside the actor’s scope', async () => {
+    const regionOf = async (token: string) => (await list('/api/v1/institutions?pageSize=500', token)).map((i) => i.regionCode as string);
+    expect(new Set(await regionOf(w.bureauCj.token))).toEqual(new Set(['522633']));
+    expect(new Set(await regionOf(w.bureauQdn.token))).toEqual(new Set(['522633', '522631']));
+    expect(new Set(await regionOf(w.bureauGz.token))).toEqual(new Set(['513336']));
+    expect(new Set(await regionOf(w.inspectorXc.token))).toEqual(new Set(['513336']));
+    expect((await list('/api/v1/institutions', w.headCj.token)).map((i) => i.id)).toEqual([w.instCj.id]);
+    expect((await list('/api/v1/institutions', w.headXc.token)).map((i) => i.id)).toEqual([w.instXc.id]);
+    // a filter for another region is not a way around scope
+    expect(await list('/api/v1/institutions?regionCode=513336', w.bureauCj.token)).toEqual([]);
+  });
+
+  it('lists only the users a bureau manages', async () => {
+    const ids = (await list('/api/v1/users?pageSize=500', w.bureauQdn.token)).map((u) => u.id);
+    expect(ids).toEqual(expect.arrayContaining([w.bureauCj.id, w.inspectorCj.id, w.headCj.id]));
+    for (const outside of [w.admin.id, w.bureauQdn.id, w.bureauGz.id, w.inspectorXc.id, w.headXc.id]) expect(ids).not.toContain(outside);
+    const cj = (await list('/api/v1/users?pageSize=500', w.bureauCj.token)).map((u) => u.id);
+    expect(cj).not.toContain(w.bureauCj.id); // a bureau does not manage itself or its peers
+    expect(cj).toEqual(expect.arrayContaining([w.inspectorCj.id, w.headCj.id]));
+  });
+
+  it('lists only audit events of the bureau’s subtree', async () => {
+    const events = await list('/api/v1/audit?pageSize=500', w.bureauGz.token);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(String(e.regionCode)).toMatch(/^5133/);
+    const qdn = await list('/api/v1/audit?pageSize=500', w.bureauQdn.token);
+    for (const e of qdn) expect(String(e.regionCode)).toMatch(/^5226/);
+  });
+
+  it('imports a row for an out-of-scope bureau as a failure, not a write', async () => {
+    const res = await request(t.http)
+      .post('/api/v1/institutions/import')
+      .set('Authorization', `Bearer ${w.bureauGz.token}`)
+      .attach('file', Buffer.from('name,type,regionCode,address,beds,creditCode,headName,phone\n越界养老院,elderly_care,522633,,,,,\n'), 'x.csv');
+    expect(res.body).toEqual({ created: 0, updated: 0, failed: [{ line: 2, message: '行政区划不在您的管辖范围内：522633' }] });
+  });
+});
