@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { bodyErrorsMiddleware } from './common/problem/body-errors.middleware.js';
+import { nulGuardMiddleware } from './common/problem/nul-guard.middleware.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { createValidationPipe } from './common/problem/validation.js';
 import { routeMethodsLookup } from './common/route-methods.js';
@@ -31,6 +32,7 @@ export function configureApp(app: INestApplication): INestApplication {
   }
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
+  app.use(nulGuardMiddleware);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(createValidationPipe());

@@ -141,6 +141,17 @@ describe('HTTP layer (configureApp)', () => {
     expect(res.body.errors).toHaveLength(4);
   });
 
+  it('refuses NUL characters in the body and the query string with 400 (PostgreSQL text cannot hold them)', async () => {
+    const body = await request(t.http).post('/api/v1/probe').send({ name: 'a\u0000b', count: 1, items: [{ code: 'x' }] });
+    expectProblem(body, 400);
+    expect(body.body.errors).toEqual([{ field: 'name', message: 'must not contain NUL characters' }]);
+    const nested = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: '\u0000' }] });
+    expect(nested.body.errors).toEqual([{ field: 'items[0].code', message: 'must not contain NUL characters' }]);
+    const query = await request(t.http).get('/api/v1/probe/boom?q=%00');
+    expectProblem(query, 400);
+    expect(query.body.errors).toEqual([{ field: 'q', message: 'must not contain NUL characters' }]);
+  });
+
   it('does not coerce types in bodies', async () => {
     const res = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: '3', items: [] });
     expectProblem(res, 400);

@@ -160,6 +160,12 @@ describe('institutions', () => {
       ]);
     });
 
+    it('reports a row with a NUL character as failed and keeps the others', async () => {
+      const res = await upload(w.admin.token, `${HEADER}\n空字符\u0000院,elderly_care,522633,,,,,\n正常院,elderly_care,522633,,,,,\n`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ created: 1, updated: 0, failed: [{ line: 2, message: '包含非法的空字符（NUL）' }] });
+    });
+
     it('upserts by credit code: a second import updates, a repeated code in one file updates the first row', async () => {
       const a = creditCode(100);
       const b = creditCode(101);

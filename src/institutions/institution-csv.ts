@@ -58,6 +58,7 @@ function checkHeader(header: string[]): void {
 function parseRow(line: number, v: Record<string, string>, columns: number, expected: number): CsvRecord {
   const fail = (error: string): CsvRecord => ({ line, error });
   if (columns > expected) return fail(`列数过多：应为 ${expected} 列，实际 ${columns} 列`);
+  if (Object.values(v).some((value) => value.includes('\u0000'))) return fail('包含非法的空字符（NUL）');
   if (!v.name) return fail('机构名称不能为空');
   if (v.name.length > 200) return fail('机构名称过长（最多 200 字）');
   const type = parseInstitutionType(v.type);
