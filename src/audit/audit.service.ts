@@ -28,15 +28,7 @@ export interface AuditEventInput {
   data?: Record<string, unknown>;
 }
 
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  regionCode: string | null;
-  data: Record<string, unknown>;
+export interface AuditEvent extends AuditContent {
   hash: string;
 }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, Validate } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
@@ -71,58 +71,8 @@ export class CreateInstitutionDto {
   phone?: string;
 }
 
-export class UpdateInstitutionDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ enum: INSTITUTION_TYPES })
-  @IsOptional()
-  @IsIn(INSTITUTION_TYPES)
-  type?: InstitutionType;
-
-  @ApiPropertyOptional({ example: '522633' })
-  @IsOptional()
-  @Matches(REGION_CODE_PATTERN, { message: 'regionCode must be a 6- or 9-digit GB/T 2260 code' })
-  regionCode?: string;
-
-  @ApiPropertyOptional({ maxLength: 300, nullable: true, type: String })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(300)
-  address?: string;
-
-  @ApiPropertyOptional({ minimum: 0, maximum: 100000 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
-  beds?: number;
-
-  @ApiPropertyOptional({ example: '91350100M000100Y43' })
-  @IsOptional()
-  @Validate(CreditCodeConstraint)
-  creditCode?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(100)
-  headName?: string;
-
-  @ApiPropertyOptional({ maxLength: 40 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(40)
-  phone?: string;
-
+/** Any field of the create body, and `active`. */
+export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto) {
   @ApiPropertyOptional()
   @IsOptional()
   @IsBoolean()
