@@ -5,7 +5,12 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { FindingsModule } from './findings/findings.module.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
+import { RoundsModule } from './rounds/rounds.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Transactions } from './common/transactions.js';
 import { HealthModule } from './health/health.module.js';
@@ -59,6 +64,11 @@ export class AppModule {
         InstitutionsModule,
         UsersModule,
         AuthModule,
+        TemplatesModule,
+        RoundsModule,
+        AttachmentsModule,
+        InspectionsModule,
+        FindingsModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, Transactions],
       exports: [APP_CONFIG, Transactions],

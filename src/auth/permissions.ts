@@ -14,15 +14,46 @@ export enum Permission {
   ManageInstitutions = 'institutions.manage',
   ReadAudit = 'audit.read',
   VerifyAudit = 'audit.verify',
+  ReadTemplates = 'templates.read',
+  ManageTemplates = 'templates.manage',
+  ReadRounds = 'rounds.read',
+  ManageRounds = 'rounds.manage',
+  ReadInspections = 'inspections.read',
+  FillInspections = 'inspections.fill',
+  AssignInspections = 'inspections.assign',
+  ReadFindings = 'findings.read',
+  UploadAttachments = 'attachments.upload',
+  ReadAttachments = 'attachments.read',
 }
 
-const EVERYONE = [Permission.ReadSelf, Permission.ReadRegions, Permission.ReadInstitutions];
+const EVERYONE = [
+  Permission.ReadSelf,
+  Permission.ReadRegions,
+  Permission.ReadInstitutions,
+  Permission.ReadTemplates,
+  Permission.ReadRounds,
+  Permission.ReadInspections,
+  Permission.ReadFindings,
+  Permission.UploadAttachments,
+  Permission.ReadAttachments,
+];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  [Role.Admin]: new Set(Object.values(Permission)),
-  [Role.Bureau]: new Set([...EVERYONE, Permission.ReadUsers, Permission.ManageUsers, Permission.ManageInstitutions, Permission.ReadAudit]),
-  [Role.Inspector]: new Set(EVERYONE),
-  [Role.InstitutionHead]: new Set(EVERYONE),
+  // admin: everything but filling checklists, which needs someone in the building
+  [Role.Admin]: new Set(Object.values(Permission).filter((p) => p !== Permission.FillInspections)),
+  [Role.Bureau]: new Set([
+    ...EVERYONE,
+    Permission.ReadUsers,
+    Permission.ManageUsers,
+    Permission.ManageInstitutions,
+    Permission.ReadAudit,
+    Permission.ManageTemplates,
+    Permission.ManageRounds,
+    Permission.AssignInspections,
+  ]),
+  // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
+  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections]),
+  [Role.InstitutionHead]: new Set([...EVERYONE, Permission.FillInspections]),
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

@@ -1,7 +1,12 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
+
+// Calendar dates (DATE) stay 'YYYY-MM-DD' strings: turning them into Date objects
+// at local midnight would shift them by the process's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export interface DataSourceSettings {
   url: string;

@@ -1,4 +1,12 @@
+import { AttachmentEntity } from '../attachments/attachment.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { FindingEventEntity } from '../findings/finding-event.entity.js';
+import { FindingEntity } from '../findings/finding.entity.js';
+import { AnswerEntity } from '../inspections/answer.entity.js';
+import { InspectionEntity } from '../inspections/inspection.entity.js';
+import { NotificationEntity } from '../notifications/notification.entity.js';
+import { RoundEntity } from '../rounds/round.entity.js';
+import { TemplateEntity } from '../templates/template.entity.js';
 import { InstitutionEntity } from '../institutions/institution.entity.js';
 import { RegionEntity } from '../regions/region.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -7,4 +15,17 @@ import { UserEntity } from '../users/user.entity.js';
  * Every TypeORM entity of the service, listed explicitly (no globs) so the
  * same list works in the compiled app, the migration CLI and Jest's ESM mode.
  */
-export const ENTITIES: Function[] = [AuditEventEntity, InstitutionEntity, RegionEntity, UserEntity];
+export const ENTITIES: Function[] = [
+  AnswerEntity,
+  AttachmentEntity,
+  AuditEventEntity,
+  FindingEntity,
+  FindingEventEntity,
+  InspectionEntity,
+  InstitutionEntity,
+  NotificationEntity,
+  RegionEntity,
+  RoundEntity,
+  TemplateEntity,
+  UserEntity,
+];

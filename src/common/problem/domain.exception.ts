@@ -1,4 +1,9 @@
+import { AttachmentError } from '../../attachments/attachments.errors.js';
 import { AuthError } from '../../auth/auth.errors.js';
+import { FindingError } from '../../findings/findings.errors.js';
+import { InspectionError } from '../../inspections/inspections.errors.js';
+import { RoundError } from '../../rounds/rounds.errors.js';
+import { TemplateError } from '../../templates/templates.errors.js';
 import { InstitutionError } from '../../institutions/institutions.errors.js';
 import { RegionError } from '../../regions/regions.errors.js';
 import { UserError } from '../../users/users.errors.js';
@@ -19,7 +24,17 @@ export enum CommonError {
   RateLimited = 'rate_limited',
 }
 
-export type ErrorCode = CommonError | AuthError | RegionError | UserError | InstitutionError;
+export type ErrorCode =
+  | CommonError
+  | AuthError
+  | RegionError
+  | UserError
+  | InstitutionError
+  | TemplateError
+  | RoundError
+  | InspectionError
+  | FindingError
+  | AttachmentError;
 
 export class DomainException extends Error {
   constructor(
@@ -43,6 +58,7 @@ export function statusForCode(code: ErrorCode): number {
     case CommonError.StaleVersion:
       return 409;
     case CommonError.ServiceUnavailable:
+    case AttachmentError.StorageUnavailable:
       return 503;
     case CommonError.UploadTooLarge:
       return 413;
@@ -60,21 +76,40 @@ export function statusForCode(code: ErrorCode): number {
     case UserError.ForbiddenRole:
     case UserError.OutOfScope:
     case InstitutionError.RegionOutOfScope:
+    case RoundError.RegionOutOfScope:
+    case InspectionError.NotYours:
       return 403;
     case RegionError.NotFound:
     case UserError.NotFound:
     case InstitutionError.NotFound:
+    case TemplateError.NotFound:
+    case RoundError.NotFound:
+    case InspectionError.NotFound:
+    case FindingError.NotFound:
+    case AttachmentError.NotFound:
       return 404;
     case RegionError.DuplicateCode:
     case UserError.DuplicateUsername:
     case UserError.SelfDeactivation:
     case InstitutionError.DuplicateCreditCode:
+    case TemplateError.DuplicateCode:
+    case RoundError.WrongState:
+    case InspectionError.WrongState:
+    case InspectionError.StaleVersion:
+    case InspectionError.Incomplete:
+    case InspectionError.PhotoRequired:
       return 409;
+    case AttachmentError.UnsupportedType:
+      return 415;
     case RegionError.InvalidParent:
     case RegionError.UnknownProvince:
     case UserError.InvalidScope:
     case InstitutionError.UnknownRegion:
     case InstitutionError.InvalidCsv:
+    case TemplateError.InvalidContent:
+    case RoundError.InvalidRound:
+    case InspectionError.InvalidAnswer:
+    case InspectionError.InvalidAssignee:
       return 400;
     default:
       return assertNever(code);

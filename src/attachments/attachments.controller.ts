@@ -1,0 +1,55 @@
+import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Actor } from '../auth/actor.js';
+import { Allow, CurrentActor } from '../auth/auth.decorators.js';
+import { Permission } from '../auth/permissions.js';
+import { UuidPipe } from '../common/uuid.pipe.js';
+import { AttachmentsService } from './attachments.service.js';
+
+class AttachmentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'IMG_0042.jpg' }) filename!: string;
+  @ApiProperty({ enum: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] }) contentType!: string;
+  @ApiProperty() size!: number;
+  @ApiProperty() sha256!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+class UploadDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or PDF (judged by its bytes), at most UPLOAD_MAX_BYTES' })
+  file!: unknown;
+}
+
+@ApiTags('attachments')
+@ApiBearerAuth()
+@Controller('attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post()
+  @Allow(Permission.UploadAttachments)
+  @ApiOperation({ summary: 'Upload a photo or document (streamed; 415 for other types, 413 over the limit)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadDto })
+  @ApiCreatedResponse({ type: AttachmentDto })
+  upload(@CurrentActor() actor: Actor, @Req() req: Request) {
+    return this.attachments.upload(actor, req);
+  }
+
+  @Get(':id')
+  @Allow(Permission.ReadAttachments)
+  @ApiOperation({ summary: 'The bytes, for the uploader and for actors who can see an answer or finding that uses it' })
+  @ApiOkResponse({ description: 'The file with its sniffed Content-Type' })
+  async download(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) res: Response) {
+    const { attachment, stream } = await this.attachments.open(actor, id);
+    const inline = attachment.contentType.startsWith('image/');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    return new StreamableFile(stream, {
+      type: attachment.contentType,
+      length: attachment.size,
+      disposition: `${inline ? 'inline' : 'attachment'}; filename="file.${attachment.filename.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Request } from 'express';
+import { fileTypeFromBuffer } from 'file-type';
+import { mkdir } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ReadStream } from 'node:fs';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { receiveFile, UploadTooLargeError } from '../common/multipart.js';
+import { DomainException } from '../common/problem/domain.exception.js';
+import { safeString } from '../common/json-safe.js';
+import { Transactions } from '../common/transactions.js';
+import { AttachmentError } from './attachments.errors.js';
+import { AttachmentsRepository, type AttachmentRow } from './attachments.repository.js';
+import { FileStore } from './file-store.js';
+
+/** What we accept, judged by the bytes (file-type), never by the name or the header. */
+export const ALLOWED_TYPES = new Map([
+  ['image/jpeg', 'jpg'],
+  ['image/png', 'png'],
+  ['image/webp', 'webp'],
+  ['application/pdf', 'pdf'],
+]);
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+@Injectable()
+export class AttachmentsService implements OnModuleInit {
+  private readonly logger = new Logger('Attachments');
+  private readonly store: FileStore;
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly repository: AttachmentsRepository,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {
+    this.store = new FileStore(config.storageDir);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await mkdir(this.config.storageDir, { recursive: true }).catch((error: unknown) =>
+      this.logger.warn(`STORAGE_DIR ${this.config.storageDir} is not usable: ${String(error)}; uploads will answer 503`),
+    );
+  }
+
+  async upload(actor: Actor, req: Request): Promise<Attachment> {
+    const file = await receiveFile(req, { field: 'file', maxBytes: this.config.uploadMaxBytes });
+    let received;
+    try {
+      received = await this.store.receive(file.stream);
+    } catch (error) {
+      if (error instanceof UploadTooLargeError) throw error.toDomain();
+      if (isStorageError(error)) throw storageUnavailable(error);
+      throw error;
+    }
+    const type = await fileTypeFromBuffer(received.head);
+    if (!type || !ALLOWED_TYPES.has(type.mime)) {
+      await received.drop();
+      throw new DomainException(
+        AttachmentError.UnsupportedType,
+        `Only JPEG, PNG, WebP and PDF files are accepted; this file is ${type ? type.mime : 'of an unknown type'}`,
+      );
+    }
+    try {
+      await received.keep();
+    } catch (error) {
+      await received.drop();
+      if (isStorageError(error)) throw storageUnavailable(error);
+      throw error;
+    }
+    const filename = cleanFilename(file.filename, ALLOWED_TYPES.get(type.mime) as string);
+    return this.transactions.run(async (em) => {
+      const row = await this.repository.insert(em, { filename, contentType: type.mime, size: received.size, sha256: received.sha256, uploadedBy: actor.id });
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'attachment.upload',
+        entity: 'attachment',
+        entityId: row.id,
+        regionCode: actor.regionCode,
+        data: { filename, contentType: type.mime, size: received.size, sha256: received.sha256 },
+      });
+      return toAttachment(row);
+    });
+  }
+
+  /** The ids among `ids` that do not exist or that the actor may not use. */
+  async invisible(actor: Actor, ids: string[], em?: EntityManager): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const visible = new Set((await this.repository.findVisible(actor, unique, em)).map((a) => a.id));
+    return unique.filter((id) => !visible.has(id));
+  }
+
+  async open(actor: Actor, id: string): Promise<{ attachment: Attachment; stream: ReadStream }> {
+    const [row] = await this.repository.findVisible(actor, [id]);
+    if (!row) throw new DomainException(AttachmentError.NotFound, `Attachment ${id} not found`);
+    const stream = this.store.open(row.sha256);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error) => reject(isStorageError(error) ? storageUnavailable(error) : error));
+    });
+    return { attachment: toAttachment(row), stream };
+  }
+}
+
+function isStorageError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code !== undefined && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT', 'EDQUOT', 'EIO'].includes(code);
+}
+
+function storageUnavailable(error: unknown): DomainException {
+  return new DomainException(AttachmentError.StorageUnavailable, `File storage is unavailable (${(error as NodeJS.ErrnoException).code})`);
+}
+
+/** A safe display name: no path, no control characters, the extension of the real type. */
+function cleanFilename(name: string, extension: string): string {
+  const base = safeString(basename(name.replace(/\\/g, '/')))
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .replace(/\.[A-Za-z0-9]{1,8}$/, '')
+    .slice(0, 200)
+    .trim();
+  return `${base || 'file'}.${extension}`;
+}
+
+export function toAttachment(row: AttachmentRow): Attachment {
+  return {
+    id: row.id,
+    filename: row.filename,
+    contentType: row.content_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}

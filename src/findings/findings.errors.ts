@@ -1,0 +1,3 @@
+export enum FindingError {
+  NotFound = 'finding_not_found',
+}

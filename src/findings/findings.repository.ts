@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { institutionScope, regionInSubtree, SqlParams } from '../common/scope.js';
+
+export interface FindingRow {
+  id: string;
+  inspection_id: string | null;
+  institution_id: string;
+  institution_name: string;
+  region_code: string;
+  item_code: string | null;
+  section_title: string | null;
+  title: string;
+  description: string;
+  severity: 'general' | 'major';
+  status: 'open' | 'pending_verification' | 'closed';
+  found_on: string;
+  deadline: string;
+  overdue: boolean;
+  overdue_since: string | null;
+  supervised: boolean;
+  rectification: Record<string, unknown> | null;
+  attachment_ids: string[];
+  created_at: Date;
+  closed_at: Date | null;
+}
+
+export interface FindingEventRow {
+  finding_id: string;
+  at: Date;
+  actor_id: string | null;
+  action: string;
+  data: Record<string, unknown>;
+}
+
+export interface NewFinding {
+  inspectionId: string | null;
+  institutionId: string;
+  regionCode: string;
+  itemCode: string | null;
+  sectionTitle: string | null;
+  title: string;
+  description: string;
+  severity: 'general' | 'major';
+  foundOn: string;
+  deadline: string;
+  attachmentIds: string[];
+  createdBy: string;
+}
+
+const COLUMNS = `f.id, f.inspection_id, f.institution_id, i.name AS institution_name, f.region_code, f.item_code, f.section_title,
+  f.title, f.description, f.severity, f.status, f.found_on, f.deadline, f.overdue, f.overdue_since, f.supervised,
+  f.rectification, f.attachment_ids, f.created_at, f.closed_at`;
+
+@Injectable()
+export class FindingsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Set-based insert of findings; a finding that exists for the same
+   * (inspection, item) is skipped, so a retry can never double them.
+   */
+  async insertMany(em: EntityManager, findings: NewFinding[]): Promise<{ id: string; item_code: string | null }[]> {
+    if (findings.length === 0) return [];
+    return (await em.query(
+      `INSERT INTO findings (inspection_id, institution_id, region_code, item_code, section_title, title, description, severity,
+                             found_on, deadline, supervised, attachment_ids, created_by)
+       SELECT f.inspection_id, f.institution_id, f.region_code, f.item_code, f.section_title, f.title, f.description, f.severity,
+              f.found_on, f.deadline, f.severity = 'major', ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[], f.created_by
+       FROM jsonb_to_recordset($1::jsonb) AS f(inspection_id uuid, institution_id uuid, region_code text, item_code text, section_title text,
+            title text, description text, severity text, found_on date, deadline date, attachment_ids jsonb, created_by uuid)
+       ON CONFLICT (inspection_id, item_code) DO NOTHING
+       RETURNING id, item_code`,
+      [
+        JSON.stringify(
+          findings.map((f) => ({
+            inspection_id: f.inspectionId,
+            institution_id: f.institutionId,
+            region_code: f.regionCode,
+            item_code: f.itemCode,
+            section_title: f.sectionTitle,
+            title: f.title,
+            description: f.description,
+            severity: f.severity,
+            found_on: f.foundOn,
+            deadline: f.deadline,
+            attachment_ids: f.attachmentIds,
+            created_by: f.createdBy,
+          })),
+        ),
+      ],
+    )) as { id: string; item_code: string | null }[];
+  }
+
+  async insertEvents(em: EntityManager, events: { findingId: string; actorId: string | null; action: string; data: Record<string, unknown> }[]): Promise<void> {
+    if (events.length === 0) return;
+    await em.query(
+      `INSERT INTO finding_events (finding_id, at, actor_id, action, data)
+       SELECT e.finding_id, now(), e.actor_id, e.action, e.data
+       FROM jsonb_to_recordset($1::jsonb) AS e(finding_id uuid, actor_id uuid, action text, data jsonb)`,
+      [JSON.stringify(events.map((e) => ({ finding_id: e.findingId, actor_id: e.actorId, action: e.action, data: e.data })))],
+    );
+  }
+
+  async findInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<FindingRow | undefined> {
+    const params = new SqlParams();
+    const scope = institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params);
+    const rows = (await em.query(
+      `SELECT ${COLUMNS} FROM findings f JOIN institutions i ON i.id = f.institution_id WHERE f.id = ${params.add(id)} AND ${scope}`,
+      params.values,
+    )) as FindingRow[];
+    return rows[0];
+  }
+
+  async list(
+    actor: Actor,
+    filter: { status?: string; severity?: string; institutionId?: string; regionPath?: string; overdue?: boolean; roundId?: string },
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: FindingRow[]; total: number }> {
+    const params = new SqlParams();
+    const where = [institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params)];
+    if (filter.status) where.push(`f.status = ${params.add(filter.status)}`);
+    if (filter.severity) where.push(`f.severity = ${params.add(filter.severity)}`);
+    if (filter.institutionId) where.push(`f.institution_id = ${params.add(filter.institutionId)}`);
+    if (filter.regionPath) where.push(regionInSubtree(filter.regionPath, 'f.region_code', params));
+    if (filter.overdue !== undefined) where.push(`f.overdue = ${params.add(filter.overdue)}`);
+    if (filter.roundId) where.push(`f.inspection_id IN (SELECT id FROM inspections WHERE round_id = ${params.add(filter.roundId)})`);
+    const whereSql = where.join(' AND ');
+    const count = (await this.dataSource.query(`SELECT count(*)::int AS n FROM findings f WHERE ${whereSql}`, params.values)) as { n: number }[];
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM findings f JOIN institutions i ON i.id = f.institution_id WHERE ${whereSql}
+       ORDER BY f.created_at DESC, f.id LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
+      params.values,
+    )) as FindingRow[];
+    return { rows, total: count[0].n };
+  }
+
+  async eventsOf(findingIds: string[]): Promise<FindingEventRow[]> {
+    if (findingIds.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT finding_id, at, actor_id, action, data FROM finding_events WHERE finding_id = ANY($1::uuid[]) ORDER BY finding_id, at, id`,
+      [findingIds],
+    )) as FindingEventRow[];
+  }
+}

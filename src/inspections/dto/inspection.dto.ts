@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageDto, PageQueryDto } from '../../common/pagination.js';
+import { TemplateDto } from '../../templates/dto/template.dto.js';
+
+export const ANSWER_RESULTS = ['pass', 'fail', 'na'] as const;
+export type AnswerResult = (typeof ANSWER_RESULTS)[number];
+export const INSPECTION_STATUSES = ['pending', 'in_progress', 'submitted', 'missed'] as const;
+export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
+
+export class AnswerInputDto {
+  @ApiProperty({ example: 'D01' })
+  @IsString()
+  @MaxLength(32)
+  itemCode!: string;
+
+  @ApiProperty({ enum: ANSWER_RESULTS, description: 'pass 合格/是, fail 不合格/否, na 不涉及' })
+  @IsIn(ANSWER_RESULTS)
+  result!: AnswerResult;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }],
+    description: 'The reading: a number for `number` items and a string for `text` items (required unless na); optional for the others',
+  })
+  @Allow()
+  value?: unknown;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20, description: 'Uploaded attachments you may use' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class PutAnswersDto {
+  @ApiProperty({ type: [AnswerInputDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => AnswerInputDto)
+  answers!: AnswerInputDto[];
+}
+
+export class SubmitInspectionDto {
+  @ApiPropertyOptional({ description: 'The signer’s name or a data URL of a drawn signature', maxLength: 300000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300_000)
+  signature?: string;
+}
+
+export class AssignInspectionDto {
+  @ApiProperty({ format: 'uuid', description: 'An active inspector whose region contains the institution' })
+  @IsUUID('all')
+  inspectorId!: string;
+}
+
+export class InspectionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  roundId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  institutionId?: string;
+
+  @ApiPropertyOptional({ enum: INSPECTION_STATUSES })
+  @IsOptional()
+  @IsIn(INSPECTION_STATUSES)
+  status?: InspectionStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  assigneeId?: string;
+}
+
+export class AnswerDto {
+  @ApiProperty() itemCode!: string;
+  @ApiProperty({ enum: ANSWER_RESULTS }) result!: AnswerResult;
+  @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] }) value?: unknown;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid' }) attachmentIds?: string[];
+  @ApiProperty({ format: 'uuid' }) answeredBy!: string;
+  @ApiProperty({ format: 'date-time' }) answeredAt!: string;
+}
+
+export class InspectionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) roundId!: string;
+  @ApiProperty({ format: 'uuid' }) institutionId!: string;
+  @ApiProperty() institutionName!: string;
+  @ApiProperty() regionCode!: string;
+  @ApiProperty({ format: 'uuid' }) templateId!: string;
+  @ApiProperty() templateVersion!: number;
+  @ApiProperty({ enum: ['self', 'supervisory'] }) kind!: string;
+  @ApiProperty({ enum: INSPECTION_STATUSES }) status!: InspectionStatus;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId!: string | null;
+  @ApiProperty({ type: [AnswerDto] }) answers!: AnswerDto[];
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) submittedAt!: string | null;
+  @ApiProperty({ description: 'Send it back as If-Match to save answers only over what you saw' }) version!: number;
+}
+
+export class InspectionDetailDto extends InspectionDto {
+  @ApiProperty({ type: TemplateDto, description: 'The pinned template version' }) template!: TemplateDto;
+}
+
+export class InspectionPageDto extends PageDto {
+  @ApiProperty({ type: [InspectionDto] }) items!: InspectionDto[];
+}
+
+export class SubmitResultDto {
+  @ApiProperty({ type: InspectionDto }) inspection!: InspectionDto;
+  @ApiProperty() findingsCreated!: number;
+}

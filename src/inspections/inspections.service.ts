@@ -1,0 +1,316 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor.js';
+import { Role } from '../auth/roles.js';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { todayIn } from '../common/dates.js';
+import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
+import { DomainException } from '../common/problem/domain.exception.js';
+import type { FieldError } from '../common/problem/problem.js';
+import { Transactions } from '../common/transactions.js';
+import { FindingsService, type FailedItem } from '../findings/findings.service.js';
+import { RegionsService } from '../regions/regions.service.js';
+import { TemplatesService, type CompiledTemplate } from '../templates/templates.service.js';
+import type { Template } from '../templates/template.types.js';
+import { UsersService } from '../users/users.service.js';
+import type { AnswerInputDto, AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
+import { InspectionError } from './inspections.errors.js';
+import { InspectionsRepository, type AnswerRow, type AnswerWrite, type InspectionRow } from './inspections.repository.js';
+
+export interface Answer {
+  itemCode: string;
+  result: AnswerResult;
+  value?: unknown;
+  note?: string;
+  attachmentIds?: string[];
+  answeredBy: string;
+  answeredAt: string;
+}
+
+export interface Inspection {
+  id: string;
+  roundId: string;
+  institutionId: string;
+  institutionName: string;
+  regionCode: string;
+  templateId: string;
+  templateVersion: number;
+  kind: 'self' | 'supervisory';
+  status: InspectionStatus;
+  assigneeId: string | null;
+  answers: Answer[];
+  submittedAt: string | null;
+  version: number;
+}
+
+@Injectable()
+export class InspectionsService {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly repository: InspectionsRepository,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+    private readonly templates: TemplatesService,
+    private readonly findings: FindingsService,
+    private readonly attachments: AttachmentsService,
+    private readonly users: UsersService,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async list(
+    actor: Actor,
+    filter: { roundId?: string; institutionId?: string; status?: string; assigneeId?: string },
+    page: PageQueryDto,
+  ): Promise<Page<Inspection>> {
+    const { rows, total } = await this.repository.list(actor, filter, page.pageSize, offsetOf(page));
+    const answers = await this.repository.answersOf(rows.map((r) => r.id));
+    return { items: rows.map((r) => toInspection(r, answers)), total, page: page.page, pageSize: page.pageSize };
+  }
+
+  async get(actor: Actor, id: string): Promise<Inspection & { template: Template }> {
+    const row = await this.repository.findInScope(actor, id);
+    if (!row) throw notFound(id);
+    const template = await this.templates.get(row.template_id);
+    return { ...toInspection(row, await this.repository.answersOf([id])), template };
+  }
+
+  /**
+   * Saves a batch of answers in one transaction: the row lock orders
+   * concurrent batches, `If-Match` refuses a batch made over a stale version,
+   * and the upsert by item code makes a resent batch harmless.
+   */
+  async saveAnswers(actor: Actor, id: string, input: AnswerInputDto[], ifMatch: number | undefined): Promise<Inspection> {
+    return this.transactions.run(async (em) => {
+      const row = await this.lockFillable(actor, id, em);
+      if (ifMatch !== undefined && ifMatch !== row.version) {
+        throw new DomainException(InspectionError.StaleVersion, `The inspection is at version ${row.version}, not ${ifMatch}: reload it`, {
+          currentVersion: row.version,
+        });
+      }
+      const template = (await this.templates.compiledById(row.template_id)) as CompiledTemplate;
+      const answers = validateAnswers(template, input);
+      const attachmentIds = answers.flatMap((a) => a.attachmentIds ?? []);
+      const invisible = await this.attachments.invisible(actor, attachmentIds, em);
+      if (invisible.length > 0) {
+        throw invalidAnswers(
+          answers.flatMap((a, i) =>
+            (a.attachmentIds ?? []).filter((x) => invisible.includes(x)).map((x) => ({ field: `answers[${i}].attachmentIds`, message: `attachment ${x} does not exist or is not yours` })),
+          ),
+        );
+      }
+      await this.repository.upsertAnswers(em, id, actor.id, answers);
+      await this.repository.touchAfterAnswers(em, id);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'inspection.answer',
+        entity: 'inspection',
+        entityId: id,
+        regionCode: row.region_code,
+        data: { items: answers.length, fail: answers.filter((a) => a.result === 'fail').map((a) => a.itemCode) },
+      });
+      const updated = (await this.repository.findInScope(actor, id, em)) as InspectionRow;
+      return toInspection(updated, await this.repository.answersOf([id], em));
+    });
+  }
+
+  /**
+   * Submits in one transaction: every item answered, photos where a failed item
+   * needs one, status submitted, one finding per failed item, notifications,
+   * audit. The row lock makes a concurrent second submit see `submitted` (409).
+   */
+  async submit(actor: Actor, id: string, signature: string | undefined): Promise<{ inspection: Inspection; findingsCreated: number }> {
+    return this.transactions.run(async (em) => {
+      const row = await this.lockFillable(actor, id, em);
+      const template = (await this.templates.compiledById(row.template_id)) as CompiledTemplate;
+      const answers = await this.repository.answersOf([id], em);
+      const answered = new Map(answers.map((a) => [a.item_code, a]));
+      const missing = [...template.items.keys()].filter((code) => !answered.has(code));
+      if (missing.length > 0) {
+        throw new DomainException(InspectionError.Incomplete, `${missing.length} item(s) are not answered: ${missing.join(', ')}`, { missing });
+      }
+      const needPhotos = answers
+        .filter((a) => a.result === 'fail' && template.items.get(a.item_code)?.requiresPhotoOnFail && !(a.attachment_ids?.length))
+        .map((a) => a.item_code);
+      if (needPhotos.length > 0) {
+        throw new DomainException(InspectionError.PhotoRequired, `Failed item(s) need a photo: ${needPhotos.join(', ')}`, { missingPhotos: needPhotos });
+      }
+      await this.repository.markSubmitted(em, id, actor.id, signature ?? null);
+      const failed: FailedItem[] = answers
+        .filter((a) => a.result === 'fail' && template.items.has(a.item_code))
+        .map((a) => {
+          const item = template.items.get(a.item_code)!;
+          return {
+            itemCode: a.item_code,
+            sectionTitle: item.sectionTitle,
+            title: item.text,
+            note: a.note,
+            severity: item.severity,
+            deadlineDays: item.deadlineDays,
+            attachmentIds: a.attachment_ids ?? [],
+          };
+        });
+      const foundOn = todayIn(this.config.timeZone);
+      const findingsCreated = await this.findings.createFromInspection(
+        em,
+        actor,
+        { id, institutionId: row.institution_id, regionCode: row.region_code },
+        foundOn,
+        failed,
+      );
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'inspection.submit',
+        entity: 'inspection',
+        entityId: id,
+        regionCode: row.region_code,
+        data: { findingsCreated, failedItems: failed.map((f) => f.itemCode), signed: signature !== undefined },
+      });
+      const updated = (await this.repository.findInScope(actor, id, em)) as InspectionRow;
+      return { inspection: toInspection(updated, await this.repository.answersOf([id], em)), findingsCreated };
+    });
+  }
+
+  /** A bureau hands a supervisory inspection to an inspector whose region contains the institution. */
+  async assign(actor: Actor, id: string, inspectorId: string): Promise<Inspection> {
+    return this.transactions.run(async (em) => {
+      const row = await this.repository.findInScope(actor, id, em, true);
+      if (!row) throw notFound(id);
+      if (row.kind !== 'supervisory') {
+        throw new DomainException(InspectionError.WrongState, 'A self-check is filled by the institution head and is not assigned', { currentStatus: row.status });
+      }
+      if (row.status === 'submitted' || row.status === 'missed') {
+        throw new DomainException(InspectionError.WrongState, `The inspection is ${row.status}`, { currentStatus: row.status });
+      }
+      const inspector = await this.users.findCredentials({ id: inspectorId });
+      const region = await this.regions.find(row.region_code);
+      if (
+        !inspector ||
+        inspector.role !== Role.Inspector ||
+        !inspector.active ||
+        !inspector.region_path ||
+        !region ||
+        !region.path.startsWith(inspector.region_path)
+      ) {
+        throw new DomainException(InspectionError.InvalidAssignee, `User ${inspectorId} is not an active inspector whose region contains the institution`, {
+          errors: [{ field: 'inspectorId', message: 'must be an active inspector whose region contains the institution' }],
+        });
+      }
+      await this.repository.assign(em, id, inspectorId);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'inspection.assign',
+        entity: 'inspection',
+        entityId: id,
+        regionCode: row.region_code,
+        data: { inspectorId },
+      });
+      const updated = (await this.repository.findInScope(actor, id, em)) as InspectionRow;
+      return toInspection(updated, await this.repository.answersOf([id], em));
+    });
+  }
+
+  /**
+   * The inspection, locked, if this actor may fill it now: 404 outside scope;
+   * 403 for the wrong role or another inspector's assignment; 409 once submitted or missed.
+   */
+  private async lockFillable(actor: Actor, id: string, em: EntityManager): Promise<InspectionRow> {
+    const row = await this.repository.findInScope(actor, id, em, true);
+    if (!row) throw notFound(id);
+    if (row.kind === 'supervisory' && actor.role !== Role.Inspector) {
+      throw new DomainException(InspectionError.NotYours, 'A supervisory inspection is filled by an inspector');
+    }
+    if (row.kind === 'self' && actor.role !== Role.InstitutionHead) {
+      throw new DomainException(InspectionError.NotYours, 'A self-check is filled by the head of the institution');
+    }
+    if (row.kind === 'supervisory' && row.assignee_id !== null && row.assignee_id !== actor.id) {
+      throw new DomainException(InspectionError.NotYours, 'This inspection is assigned to another inspector');
+    }
+    if (row.status === 'submitted' || row.status === 'missed') {
+      throw new DomainException(InspectionError.WrongState, `The inspection is ${row.status}`, { currentStatus: row.status });
+    }
+    return row;
+  }
+}
+
+/** Checks a batch against the pinned template: known items, once each, a value that fits the response type. */
+function validateAnswers(template: CompiledTemplate, input: AnswerInputDto[]): AnswerWrite[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  input.forEach((a, i) => {
+    const item = template.items.get(a.itemCode);
+    const field = `answers[${i}]`;
+    if (!item) {
+      errors.push({ field: `${field}.itemCode`, message: `${a.itemCode} is not an item of this checklist` });
+      return;
+    }
+    if (seen.has(a.itemCode)) errors.push({ field: `${field}.itemCode`, message: `${a.itemCode} appears twice in the batch` });
+    seen.add(a.itemCode);
+    const value = a.value;
+    const given = value !== undefined && value !== null;
+    switch (item.responseType) {
+      case 'number':
+        if (given && (typeof value !== 'number' || !Number.isFinite(value))) errors.push({ field: `${field}.value`, message: 'must be a number for this item' });
+        else if (!given && a.result !== 'na') errors.push({ field: `${field}.value`, message: 'a number item needs its reading unless na' });
+        break;
+      case 'text':
+        if (given && (typeof value !== 'string' || value.length > 2000)) errors.push({ field: `${field}.value`, message: 'must be a string of at most 2000 characters' });
+        else if (!given && a.result !== 'na') errors.push({ field: `${field}.value`, message: 'a text item needs its text unless na' });
+        break;
+      default:
+        if (given && !['string', 'number', 'boolean'].includes(typeof value)) {
+          errors.push({ field: `${field}.value`, message: 'must be a string, number or boolean' });
+        } else if (typeof value === 'string' && value.length > 2000) {
+          errors.push({ field: `${field}.value`, message: 'must be at most 2000 characters' });
+        }
+    }
+  });
+  if (errors.length > 0) throw invalidAnswers(errors);
+  return input.map((a) => ({
+    itemCode: a.itemCode,
+    result: a.result,
+    value: a.value ?? null,
+    note: a.note ?? null,
+    attachmentIds: a.attachmentIds ? [...new Set(a.attachmentIds.map((x) => x.toLowerCase()))] : null,
+  }));
+}
+
+function invalidAnswers(errors: FieldError[]): DomainException {
+  return new DomainException(InspectionError.InvalidAnswer, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+}
+
+function notFound(id: string): DomainException {
+  return new DomainException(InspectionError.NotFound, `Inspection ${id} not found`);
+}
+
+function toAnswer(row: AnswerRow): Answer {
+  return {
+    itemCode: row.item_code,
+    result: row.result,
+    ...(row.value !== null ? { value: row.value } : {}),
+    ...(row.note !== null ? { note: row.note } : {}),
+    ...(row.attachment_ids !== null ? { attachmentIds: row.attachment_ids } : {}),
+    answeredBy: row.answered_by,
+    answeredAt: new Date(row.answered_at).toISOString(),
+  };
+}
+
+export function toInspection(row: InspectionRow, answers: AnswerRow[]): Inspection {
+  return {
+    id: row.id,
+    roundId: row.round_id,
+    institutionId: row.institution_id,
+    institutionName: row.institution_name,
+    regionCode: row.region_code,
+    templateId: row.template_id,
+    templateVersion: row.template_version,
+    kind: row.kind,
+    status: row.status,
+    assigneeId: row.assignee_id,
+    answers: answers.filter((a) => a.inspection_id === row.id).map(toAnswer),
+    submittedAt: row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
+    version: row.version,
+  };
+}
