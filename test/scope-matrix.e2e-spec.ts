@@ -1,19 +1,60 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
+import { MINI_TEMPLATE } from './factories/templates.js';
+import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+
+/** A supervisory round in 从江县 with its inspection answered with a photo, a draft round, a finding. */
+async function loopFixtures(t: TestApp, f: Factories, w: TwoRegionWorld): Promise<void> {
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const template = await request(t.http).post('/api/v1/templates').set(as(w.admin.token)).send(MINI_TEMPLATE);
+  ctx.templateId = template.body.id;
+  const round = {
+    name: '矩阵督查',
+    kind: 'supervisory',
+    regionCode: '522633',
+    startsOn: '2026-06-01',
+    endsOn: '2026-06-30',
+    institutionTypes: ['elderly_care'],
+    templates: { elderly_care: 'mini-check' },
+  };
+  ctx.roundId = (await request(t.http).post('/api/v1/rounds').set(as(w.bureauCj.token)).send(round)).body.id;
+  ctx.draftRoundId = (await request(t.http).post('/api/v1/rounds').set(as(w.bureauCj.token)).send(round)).body.id;
+  await request(t.http).post(`/api/v1/rounds/${ctx.roundId}/open`).set(as(w.bureauCj.token));
+  const list = await request(t.http).get(`/api/v1/inspections?roundId=${ctx.roundId}&institutionId=${w.instCj.id}`).set(as(w.bureauCj.token));
+  ctx.inspectionId = list.body.items[0].id;
+  ctx.attachmentId = (await request(t.http).post('/api/v1/attachments').set(as(w.inspectorCj.token)).attach('file', PNG_1PX, 'p.png')).body.id;
+  const saved = await request(t.http)
+    .put(`/api/v1/inspections/${ctx.inspectionId}/answers`)
+    .set(as(w.inspectorCj.token))
+    .send({ answers: [{ itemCode: 'A01', result: 'fail', attachmentIds: [ctx.attachmentId] }] });
+  expect(saved.status).toBe(200);
+  const { rows } = await f.db.query<{ id: string }>(
+    `INSERT INTO findings (institution_id, region_code, title, severity, found_on, deadline, supervised)
+     VALUES ($1, '522633', '临时发现：消防通道堵塞', 'major', '2026-06-02', '2026-06-03', true) RETURNING id`,
+    [w.instCj.id],
+  );
+  ctx.findingId = rows[0].id;
+}
 
 type ActorKey = 'anonymous' | 'admin' | 'bureauIn' | 'bureauOut' | 'inspectorIn' | 'inspectorOut' | 'headOwn' | 'headOther';
 const ACTORS: ActorKey[] = ['anonymous', 'admin', 'bureauIn', 'bureauOut', 'inspectorIn', 'inspectorOut', 'headOwn', 'headOther'];
 
+/** Objects of the inspection loop in 从江县, made once for the matrix. */
+const ctx = { roundId: '', draftRoundId: '', inspectionId: '', findingId: '', attachmentId: '', templateId: '' };
+
 interface RouteCase {
   name: string;
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'put';
   path: (w: TwoRegionWorld) => string;
   body?: (w: TwoRegionWorld, f: Factories) => object;
-  multipart?: (w: TwoRegionWorld) => string;
+  multipart?: (w: TwoRegionWorld) => string | Buffer;
   expect: Record<ActorKey, number>;
 }
+
+const ALL_READ = { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 };
+const SCOPED_READ = { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 200, inspectorOut: 404, headOwn: 200, headOther: 404 };
 
 /** Every route of identity, regions, institutions and audit, and what each actor gets. "In" = 从江县 side of the world. */
 const ROUTES: RouteCase[] = [
@@ -108,6 +149,78 @@ const ROUTES: RouteCase[] = [
     multipart: () => 'name,type,regionCode,address,beds,creditCode,headName,phone\n矩阵导入养老院,elderly_care,522633,,,,,\n',
     expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
   },
+  { name: 'GET /templates', method: 'get', path: () => '/api/v1/templates', expect: ALL_READ },
+  { name: 'GET /templates/:id', method: 'get', path: () => `/api/v1/templates/${ctx.templateId}`, expect: ALL_READ },
+  { name: 'GET /templates/by-code/:code', method: 'get', path: () => '/api/v1/templates/by-code/mini-check', expect: ALL_READ },
+  {
+    name: 'POST /templates',
+    method: 'post',
+    path: () => '/api/v1/templates',
+    body: (_w, f) => ({ ...MINI_TEMPLATE, code: f.unique('tpl').toLowerCase() }),
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /templates/by-code/:code/versions',
+    method: 'post',
+    path: () => '/api/v1/templates/by-code/mini-check/versions',
+    body: () => ({ name: MINI_TEMPLATE.name, institutionTypes: MINI_TEMPLATE.institutionTypes, sections: MINI_TEMPLATE.sections }),
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /rounds',
+    method: 'post',
+    path: () => '/api/v1/rounds',
+    body: () => ({ name: '矩阵轮次', kind: 'self', regionCode: '522633', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }),
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  { name: 'GET /rounds', method: 'get', path: () => '/api/v1/rounds', expect: ALL_READ },
+  { name: 'GET /rounds/:id', method: 'get', path: () => `/api/v1/rounds/${ctx.roundId}`, expect: SCOPED_READ },
+  { name: 'GET /rounds/:id/progress', method: 'get', path: () => `/api/v1/rounds/${ctx.roundId}/progress`, expect: SCOPED_READ },
+  {
+    name: 'POST /rounds/:id/open',
+    method: 'post',
+    path: () => `/api/v1/rounds/${ctx.roundId}/open`,
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /rounds/:id/close (a draft: 409 for those who may)',
+    method: 'post',
+    path: () => `/api/v1/rounds/${ctx.draftRoundId}/close`,
+    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  { name: 'GET /inspections', method: 'get', path: () => '/api/v1/inspections', expect: ALL_READ },
+  { name: 'GET /inspections/:id', method: 'get', path: () => `/api/v1/inspections/${ctx.inspectionId}`, expect: SCOPED_READ },
+  {
+    name: 'PUT /inspections/:id/answers (supervisory)',
+    method: 'put',
+    path: () => `/api/v1/inspections/${ctx.inspectionId}/answers`,
+    body: () => ({ answers: [{ itemCode: 'A02', result: 'pass' }] }),
+    expect: { anonymous: 401, admin: 403, bureauIn: 403, bureauOut: 403, inspectorIn: 200, inspectorOut: 404, headOwn: 403, headOther: 404 },
+  },
+  {
+    name: 'POST /inspections/:id/submit (incomplete: 409 for the one who may)',
+    method: 'post',
+    path: () => `/api/v1/inspections/${ctx.inspectionId}/submit`,
+    body: () => ({}),
+    expect: { anonymous: 401, admin: 403, bureauIn: 403, bureauOut: 403, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 404 },
+  },
+  {
+    name: 'POST /inspections/:id/assign',
+    method: 'post',
+    path: () => `/api/v1/inspections/${ctx.inspectionId}/assign`,
+    body: (w) => ({ inspectorId: w.inspectorCj.id }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  { name: 'GET /findings', method: 'get', path: () => '/api/v1/findings', expect: ALL_READ },
+  { name: 'GET /findings/:id', method: 'get', path: () => `/api/v1/findings/${ctx.findingId}`, expect: SCOPED_READ },
+  {
+    name: 'POST /attachments',
+    method: 'post',
+    path: () => '/api/v1/attachments',
+    multipart: () => PNG_1PX,
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 201, inspectorOut: 201, headOwn: 201, headOther: 201 },
+  },
+  { name: 'GET /attachments/:id', method: 'get', path: () => `/api/v1/attachments/${ctx.attachmentId}`, expect: SCOPED_READ },
   {
     name: 'GET /audit',
     method: 'get',
@@ -132,6 +245,7 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
     t = await createTestApp();
     f = await Factories.for(t);
     w = await twoRegionWorld(f);
+    await loopFixtures(t, f, w);
     tokens = {
       anonymous: undefined,
       admin: w.admin.token,
@@ -156,7 +270,10 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
         let req = request(t.http)[route.method](route.path(w));
         const token = tokens[actor];
         if (token) req = req.set('Authorization', `Bearer ${token}`);
-        if (route.multipart) req = req.attach('file', Buffer.from(route.multipart(w)), 'institutions.csv');
+        if (route.multipart) {
+          const file = route.multipart(w);
+          req = req.attach('file', Buffer.isBuffer(file) ? file : Buffer.from(file), Buffer.isBuffer(file) ? 'photo.png' : 'institutions.csv');
+        }
         else if (route.body) req = req.send(route.body(w, f));
         const res = await req;
         got[actor] = res.status;
@@ -191,6 +308,22 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
     const cj = (await list('/api/v1/users?pageSize=500', w.bureauCj.token)).map((u) => u.id);
     expect(cj).not.toContain(w.bureauCj.id); // a bureau does not manage itself or its peers
     expect(cj).toEqual(expect.arrayContaining([w.inspectorCj.id, w.headCj.id]));
+  });
+
+  it('lists no inspection or finding outside the actor’s scope', async () => {
+    const regions = async (path: string, token: string) => new Set((await list(path, token)).map((x) => x.regionCode as string));
+    for (const path of ['/api/v1/inspections?pageSize=500', '/api/v1/findings?pageSize=500']) {
+      expect(await regions(path, w.bureauGz.token)).toEqual(new Set());
+      expect(await regions(path, w.inspectorXc.token)).toEqual(new Set());
+      expect([...(await regions(path, w.bureauCj.token))].every((r) => r.startsWith('522633'))).toBe(true);
+      const head = await list(path, w.headXc.token);
+      expect(head).toEqual([]);
+      const own = await list(path, w.headCj.token);
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every((x) => x.institutionId === w.instCj.id)).toBe(true);
+    }
+    const rounds = await list('/api/v1/rounds?pageSize=500', w.bureauGz.token);
+    expect(rounds).toEqual([]);
   });
 
   it('lists only audit events of the bureau’s subtree', async () => {
