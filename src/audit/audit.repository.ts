@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
+import { pagedSelect } from '../common/paged-select.js';
 import { regionInSubtree, SqlParams } from '../common/scope.js';
 import type { AuditContent } from './audit-chain.js';
 
@@ -65,18 +66,18 @@ export class AuditRepository {
     const where = [this.scope(actor, params)];
     if (filter.entity) where.push(`entity = ${params.add(filter.entity)}`);
     if (filter.entityId) where.push(`entity_id = ${params.add(filter.entityId)}`);
-    const whereSql = where.join(' AND ');
-    const [rows, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash
-         FROM audit_events WHERE ${whereSql} ORDER BY audit_events.seq LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
-        params.values,
-      ) as Promise<AuditRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE ${whereSql}`, params.values.slice(0, -2)) as Promise<
-        { n: number }[]
-      >,
-    ]);
-    return { rows, total: count[0].n };
+    return pagedSelect<AuditRow>(
+      this.dataSource,
+      {
+        columns: 'seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash',
+        from: 'audit_events',
+        where: where.join(' AND '),
+        orderBy: 'audit_events.seq',
+      },
+      params,
+      limit,
+      offset,
+    );
   }
 
   /** A batch of events in chain order after `afterSeq`, for verification. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
+import { pagedSelect } from '../common/paged-select.js';
 import { institutionScope, regionInSubtree, SqlParams } from '../common/scope.js';
 
 export interface FindingRow {
@@ -128,14 +129,19 @@ export class FindingsRepository {
     if (filter.regionPath) where.push(regionInSubtree(filter.regionPath, 'f.region_code', params));
     if (filter.overdue !== undefined) where.push(`f.overdue = ${params.add(filter.overdue)}`);
     if (filter.roundId) where.push(`f.inspection_id IN (SELECT id FROM inspections WHERE round_id = ${params.add(filter.roundId)})`);
-    const whereSql = where.join(' AND ');
-    const count = (await this.dataSource.query(`SELECT count(*)::int AS n FROM findings f WHERE ${whereSql}`, params.values)) as { n: number }[];
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM findings f JOIN institutions i ON i.id = f.institution_id WHERE ${whereSql}
-       ORDER BY f.created_at DESC, f.id LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
-      params.values,
-    )) as FindingRow[];
-    return { rows, total: count[0].n };
+    return pagedSelect<FindingRow>(
+      this.dataSource,
+      {
+        columns: COLUMNS,
+        from: 'findings f JOIN institutions i ON i.id = f.institution_id',
+        countFrom: 'findings f',
+        where: where.join(' AND '),
+        orderBy: 'f.created_at DESC, f.id',
+      },
+      params,
+      limit,
+      offset,
+    );
   }
 
   async eventsOf(findingIds: string[]): Promise<FindingEventRow[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
+import { pagedSelect } from '../common/paged-select.js';
 import { institutionScope, SqlParams } from '../common/scope.js';
 import type { AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
 
@@ -70,14 +71,19 @@ export class InspectionsRepository {
     if (filter.institutionId) where.push(`x.institution_id = ${params.add(filter.institutionId)}`);
     if (filter.status) where.push(`x.status = ${params.add(filter.status)}`);
     if (filter.assigneeId) where.push(`x.assignee_id = ${params.add(filter.assigneeId)}`);
-    const whereSql = where.join(' AND ');
-    const count = (await this.dataSource.query(`SELECT count(*)::int AS n FROM inspections x WHERE ${whereSql}`, params.values)) as { n: number }[];
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM inspections x JOIN institutions i ON i.id = x.institution_id WHERE ${whereSql}
-       ORDER BY x.created_at DESC, x.id LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
-      params.values,
-    )) as InspectionRow[];
-    return { rows, total: count[0].n };
+    return pagedSelect<InspectionRow>(
+      this.dataSource,
+      {
+        columns: COLUMNS,
+        from: 'inspections x JOIN institutions i ON i.id = x.institution_id',
+        countFrom: 'inspections x',
+        where: where.join(' AND '),
+        orderBy: 'x.created_at DESC, x.id',
+      },
+      params,
+      limit,
+      offset,
+    );
   }
 
   async answersOf(inspectionIds: string[], em: EntityManager = this.dataSource.manager): Promise<AnswerRow[]> {

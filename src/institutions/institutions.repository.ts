@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
 import type { InstitutionType } from '../common/labels.zh-CN.js';
+import { pagedSelect } from '../common/paged-select.js';
 import { institutionScope, regionInSubtree, SqlParams } from '../common/scope.js';
 
 export interface InstitutionRow {
@@ -57,15 +58,13 @@ export class InstitutionsRepository {
     if (filter.type) where.push(`i.type = ${params.add(filter.type)}`);
     if (filter.q) where.push(`i.name ILIKE ${params.add(`%${escapeLike(filter.q)}%`)}`);
     if (filter.active !== undefined) where.push(`i.active = ${params.add(filter.active)}`);
-    const whereSql = where.join(' AND ');
-    const count = (await this.dataSource.query(`SELECT count(*)::int AS n FROM institutions i WHERE ${whereSql}`, params.values)) as {
-      n: number;
-    }[];
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM institutions i WHERE ${whereSql} ORDER BY i.region_code, i.name, i.id LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
-      params.values,
-    )) as InstitutionRow[];
-    return { rows, total: count[0].n };
+    return pagedSelect<InstitutionRow>(
+      this.dataSource,
+      { columns: COLUMNS, from: 'institutions i', where: where.join(' AND '), orderBy: 'i.region_code, i.name, i.id' },
+      params,
+      limit,
+      offset,
+    );
   }
 
   /** Inserts one institution; undefined when its creditCode is taken. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { pagedSelect } from '../common/paged-select.js';
+import { SqlParams } from '../common/scope.js';
 import type { RegionLevel } from './region.entity.js';
 
 export interface RegionRow {
@@ -34,16 +36,9 @@ export class RegionsRepository {
   }
 
   async children(parentCode: string | null, limit: number, offset: number): Promise<{ rows: RegionRow[]; total: number }> {
-    const where = parentCode === null ? 'parent_code IS NULL' : 'parent_code = $1';
-    const params = parentCode === null ? [] : [parentCode];
-    const [rows, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT code, name, level, parent_code, path FROM regions WHERE ${where} ORDER BY code LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
-        params,
-      ) as Promise<RegionRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS n FROM regions WHERE ${where}`, params) as Promise<{ n: number }[]>,
-    ]);
-    return { rows, total: count[0].n };
+    const params = new SqlParams();
+    const where = parentCode === null ? 'parent_code IS NULL' : `parent_code = ${params.add(parentCode)}`;
+    return pagedSelect<RegionRow>(this.dataSource, { columns: 'code, name, level, parent_code, path', from: 'regions', where, orderBy: 'code' }, params, limit, offset);
   }
 
   /** Inserts a region; false when the code exists already. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
+import { pagedSelect } from '../common/paged-select.js';
 import { institutionScope, regionInSubtree, SqlParams } from '../common/scope.js';
 import type { RoundKind, RoundStatus } from './dto/round.dto.js';
 
@@ -45,17 +46,18 @@ export class RoundsRepository {
     const where = [this.scope(actor, params)];
     if (filter.status) where.push(`r.status = ${params.add(filter.status)}`);
     if (filter.kind) where.push(`r.kind = ${params.add(filter.kind)}`);
-    const whereSql = where.join(' AND ');
-    const count = (await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM rounds r JOIN regions g ON g.code = r.region_code WHERE ${whereSql}`,
-      params.values,
-    )) as { n: number }[];
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM rounds r JOIN regions g ON g.code = r.region_code WHERE ${whereSql}
-       ORDER BY r.created_at DESC, r.id LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
-      params.values,
-    )) as RoundRow[];
-    return { rows, total: count[0].n };
+    return pagedSelect<RoundRow>(
+      this.dataSource,
+      {
+        columns: COLUMNS,
+        from: 'rounds r JOIN regions g ON g.code = r.region_code',
+        where: where.join(' AND '),
+        orderBy: 'r.created_at DESC, r.id',
+      },
+      params,
+      limit,
+      offset,
+    );
   }
 
   async insert(

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
+import { pagedSelect } from '../common/paged-select.js';
 import { regionInSubtree, SqlParams } from '../common/scope.js';
 
 export interface UserRow {
@@ -61,13 +62,7 @@ export class UsersRepository {
     if (filter.role) where.push(`u.role = ${params.add(filter.role)}`);
     if (filter.regionCode) where.push(`u.region_code = ${params.add(filter.regionCode)}`);
     if (filter.institutionId) where.push(`u.institution_id = ${params.add(filter.institutionId)}`);
-    const whereSql = where.join(' AND ');
-    const count = (await this.dataSource.query(`SELECT count(*)::int AS n FROM users u WHERE ${whereSql}`, params.values)) as { n: number }[];
-    const rows = (await this.dataSource.query(
-      `SELECT ${USER_COLUMNS} FROM users u WHERE ${whereSql} ORDER BY u.username LIMIT ${params.add(limit)} OFFSET ${params.add(offset)}`,
-      params.values,
-    )) as UserRow[];
-    return { rows, total: count[0].n };
+    return pagedSelect<UserRow>(this.dataSource, { columns: USER_COLUMNS, from: 'users u', where: where.join(' AND '), orderBy: 'u.username' }, params, limit, offset);
   }
 
   /** Inserts a user; undefined when the username is taken (in any letter case). */
