@@ -2,5 +2,6 @@
 // Listed explicitly (no globs) so the compiled app, the CLI and Jest load the same set.
 import { Identity1796023093778 } from './1796023093778-Identity.js';
 import { Inspections1796024031788 } from './1796024031788-Inspections.js';
+import { Workflow1796024535860 } from './1796024535860-Workflow.js';
 
-export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788];
+export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860];

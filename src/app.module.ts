@@ -7,7 +7,9 @@ import { APP_CONFIG } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { FindingsModule } from './findings/findings.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { RoundsModule } from './rounds/rounds.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -69,6 +71,8 @@ export class AppModule {
         AttachmentsModule,
         InspectionsModule,
         FindingsModule,
+        NotificationsModule,
+        DeadlinesModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, Transactions],
       exports: [APP_CONFIG, Transactions],

@@ -45,7 +45,7 @@ export class AttachmentsRepository {
          a.uploaded_by = ${me}
          OR EXISTS (SELECT 1 FROM answers n JOIN inspections x ON x.id = n.inspection_id
                     WHERE n.attachment_ids @> ARRAY[a.id] AND ${inspectionScope})
-         OR EXISTS (SELECT 1 FROM findings f WHERE f.attachment_ids @> ARRAY[a.id] AND ${findingScope})
+         OR EXISTS (SELECT 1 FROM findings f WHERE f.linked_attachment_ids @> ARRAY[a.id] AND ${findingScope})
        )`,
       params.values,
     )) as AttachmentRow[];

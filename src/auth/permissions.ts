@@ -22,6 +22,12 @@ export enum Permission {
   FillInspections = 'inspections.fill',
   AssignInspections = 'inspections.assign',
   ReadFindings = 'findings.read',
+  CreateFindings = 'findings.create',
+  RectifyFindings = 'findings.rectify',
+  VerifyFindings = 'findings.verify',
+  ExtendFindings = 'findings.extend',
+  ReadNotifications = 'notifications.read',
+  RunJobs = 'jobs.run',
   UploadAttachments = 'attachments.upload',
   ReadAttachments = 'attachments.read',
 }
@@ -36,6 +42,7 @@ const EVERYONE = [
   Permission.ReadFindings,
   Permission.UploadAttachments,
   Permission.ReadAttachments,
+  Permission.ReadNotifications,
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -50,10 +57,14 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.ManageTemplates,
     Permission.ManageRounds,
     Permission.AssignInspections,
+    Permission.CreateFindings,
+    Permission.RectifyFindings,
+    Permission.VerifyFindings,
+    Permission.ExtendFindings,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
-  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections]),
-  [Role.InstitutionHead]: new Set([...EVERYONE, Permission.FillInspections]),
+  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings]),
+  [Role.InstitutionHead]: new Set([...EVERYONE, Permission.FillInspections, Permission.RectifyFindings]),
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

@@ -1,5 +1,7 @@
 import { AttachmentEntity } from '../attachments/attachment.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { JobRunEntity } from '../deadlines/job-run.entity.js';
+import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
 import { FindingEntity } from '../findings/finding.entity.js';
 import { AnswerEntity } from '../inspections/answer.entity.js';
@@ -23,9 +25,11 @@ export const ENTITIES: Function[] = [
   FindingEventEntity,
   InspectionEntity,
   InstitutionEntity,
+  JobRunEntity,
   NotificationEntity,
   RegionEntity,
   RoundEntity,
   TemplateEntity,
   UserEntity,
+  WebhookOutboxEntity,
 ];

@@ -12,7 +12,7 @@ import { InstitutionEntity } from '../institutions/institution.entity.js';
 @Index('findings_region_created_idx', ['regionCode', 'createdAt'])
 @Index('findings_institution_idx', ['institutionId'])
 @Index('findings_status_deadline_idx', ['status', 'deadline'])
-@Index('findings_attachment_ids_idx', { synchronize: false })
+@Index('findings_linked_attachment_ids_idx', { synchronize: false })
 export class FindingEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -73,6 +73,10 @@ export class FindingEntity {
 
   @Column({ type: 'uuid', array: true, default: () => `'{}'` })
   attachmentIds!: string[];
+
+  /** Every attachment ever linked to the finding (found, rectifications): who may see it may download them. */
+  @Column({ type: 'uuid', array: true, default: () => `'{}'` })
+  linkedAttachmentIds!: string[];
 
   @Column({ type: 'uuid', nullable: true })
   createdBy!: string | null;

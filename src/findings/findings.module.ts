@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { InstitutionsModule } from '../institutions/institutions.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { FindingsController } from './findings.controller.js';
@@ -6,7 +9,7 @@ import { FindingsRepository } from './findings.repository.js';
 import { FindingsService } from './findings.service.js';
 
 @Module({
-  imports: [NotificationsModule, RegionsModule],
+  imports: [AttachmentsModule, AuditModule, InstitutionsModule, NotificationsModule, RegionsModule],
   controllers: [FindingsController],
   providers: [FindingsRepository, FindingsService],
   exports: [FindingsService],

@@ -28,6 +28,20 @@ export interface FindingRow {
   closed_at: Date | null;
 }
 
+export interface LockedFinding extends FindingRow {
+  created_by: string | null;
+}
+
+export interface FindingPatch {
+  status?: FindingRow['status'];
+  rectification?: Record<string, unknown> | null;
+  closed?: boolean;
+  deadline?: string;
+  overdue?: boolean;
+  overdueSince?: string | null;
+  linkAttachments?: string[];
+}
+
 export interface FindingEventRow {
   finding_id: string;
   at: Date;
@@ -67,9 +81,10 @@ export class FindingsRepository {
     if (findings.length === 0) return [];
     return (await em.query(
       `INSERT INTO findings (inspection_id, institution_id, region_code, item_code, section_title, title, description, severity,
-                             found_on, deadline, supervised, attachment_ids, created_by)
+                             found_on, deadline, supervised, attachment_ids, linked_attachment_ids, created_by)
        SELECT f.inspection_id, f.institution_id, f.region_code, f.item_code, f.section_title, f.title, f.description, f.severity,
-              f.found_on, f.deadline, f.severity = 'major', ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[], f.created_by
+              f.found_on, f.deadline, f.severity = 'major', ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[],
+              ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[], f.created_by
        FROM jsonb_to_recordset($1::jsonb) AS f(inspection_id uuid, institution_id uuid, region_code text, item_code text, section_title text,
             title text, description text, severity text, found_on date, deadline date, attachment_ids jsonb, created_by uuid)
        ON CONFLICT (inspection_id, item_code) DO NOTHING
@@ -103,6 +118,33 @@ export class FindingsRepository {
        FROM jsonb_to_recordset($1::jsonb) AS e(finding_id uuid, actor_id uuid, action text, data jsonb)`,
       [JSON.stringify(events.map((e) => ({ finding_id: e.findingId, actor_id: e.actorId, action: e.action, data: e.data })))],
     );
+  }
+
+  /** The finding, row-locked for a workflow step, if the actor may see it. */
+  async lockInScope(actor: Actor, id: string, em: EntityManager): Promise<LockedFinding | undefined> {
+    const params = new SqlParams();
+    const scope = institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params);
+    const rows = (await em.query(
+      `SELECT ${COLUMNS}, f.created_by FROM findings f JOIN institutions i ON i.id = f.institution_id
+       WHERE f.id = ${params.add(id)} AND ${scope} FOR UPDATE OF f`,
+      params.values,
+    )) as LockedFinding[];
+    return rows[0];
+  }
+
+  async update(em: EntityManager, id: string, patch: FindingPatch): Promise<void> {
+    const params = new SqlParams();
+    const sets = ['version = version + 1'];
+    if (patch.status !== undefined) sets.push(`status = ${params.add(patch.status)}`);
+    if (patch.rectification !== undefined) sets.push(`rectification = ${params.add(patch.rectification === null ? null : JSON.stringify(patch.rectification))}::jsonb`);
+    if (patch.closed) sets.push('closed_at = now()');
+    if (patch.deadline !== undefined) sets.push(`deadline = ${params.add(patch.deadline)}`);
+    if (patch.overdue !== undefined) sets.push(`overdue = ${params.add(patch.overdue)}`);
+    if (patch.overdueSince !== undefined) sets.push(`overdue_since = ${params.add(patch.overdueSince)}`);
+    if (patch.linkAttachments?.length) {
+      sets.push(`linked_attachment_ids = ARRAY(SELECT DISTINCT unnest(linked_attachment_ids || ${params.add(patch.linkAttachments)}::uuid[]))`);
+    }
+    await em.query(`UPDATE findings SET ${sets.join(', ')} WHERE id = ${params.add(id)}`, params.values);
   }
 
   async findInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<FindingRow | undefined> {

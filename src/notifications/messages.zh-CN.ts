@@ -1,18 +1,27 @@
-/** The text of notifications, in Simplified Chinese (what institution heads and bureau staff read). */
+/**
+ * The text of notifications, in Simplified Chinese (what institution heads and
+ * bureau staff read). Templates for PostgreSQL's format(): each %s is filled
+ * in SQL, so set-based jobs write their messages without a loop.
+ */
+export const MESSAGES = {
+  /** grade, title, deadline */
+  findingCreated: '检查发现%s：“%s”，请于 %s 前完成整改并上传整改材料。',
+  /** institution, title, deadline */
+  deadlineReminder: '整改期限提醒：%s的隐患“%s”将于 %s 到期，请抓紧整改并提交整改材料。',
+  /** institution, title, deadline */
+  overdue: '隐患逾期：%s的隐患“%s”整改期限为 %s，已逾期未完成整改。',
+  /** institution, title, deadline */
+  escalation: '重大事故隐患逾期升级：%s的“%s”（整改期限 %s）已逾期未整改，请督促落实。',
+  /** institution, title */
+  rectificationSubmitted: '%s已提交隐患“%s”的整改材料，请及时复核销号。',
+  /** title, reason */
+  rectificationRejected: '隐患“%s”的整改未通过复核：%s。请重新整改后再次提交。',
+} as const;
 
-export interface FindingSummary {
-  title: string;
-  severity: 'general' | 'major';
-  deadline: string;
-  institutionName?: string;
-}
+export const GRADE_LABELS = {
+  major: '重大事故隐患（挂牌督办）',
+  general: '一般事故隐患',
+} as const;
 
-const grade = (severity: FindingSummary['severity']) => (severity === 'major' ? '重大事故隐患（挂牌督办）' : '一般事故隐患');
-
-export function findingCreatedMessage(f: FindingSummary): string {
-  return `检查发现${grade(f.severity)}：“${truncate(f.title)}”，请于 ${f.deadline} 前完成整改并上传整改材料。`;
-}
-
-function truncate(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+/** Titles are shortened in messages to this many characters. */
+export const TITLE_CHARS = 60;

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { NotificationsController } from './notifications.controller.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { NotificationsService } from './notifications.service.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 @Module({
-  providers: [NotificationsRepository, NotificationsService],
+  imports: [AuditModule],
+  controllers: [NotificationsController],
+  providers: [NotificationsRepository, NotificationsService, WebhookDispatcher],
   exports: [NotificationsService],
 })
 export class NotificationsModule {}

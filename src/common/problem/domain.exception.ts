@@ -78,6 +78,7 @@ export function statusForCode(code: ErrorCode): number {
     case InstitutionError.RegionOutOfScope:
     case RoundError.RegionOutOfScope:
     case InspectionError.NotYours:
+    case FindingError.OwnRectification:
       return 403;
     case RegionError.NotFound:
     case UserError.NotFound:
@@ -98,6 +99,7 @@ export function statusForCode(code: ErrorCode): number {
     case InspectionError.StaleVersion:
     case InspectionError.Incomplete:
     case InspectionError.PhotoRequired:
+    case FindingError.WrongState:
       return 409;
     case AttachmentError.UnsupportedType:
       return 415;
@@ -110,6 +112,7 @@ export function statusForCode(code: ErrorCode): number {
     case RoundError.InvalidRound:
     case InspectionError.InvalidAnswer:
     case InspectionError.InvalidAssignee:
+    case FindingError.InvalidRequest:
       return 400;
     default:
       return assertNever(code);

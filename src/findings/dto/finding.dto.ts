@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { CalendarDateConstraint } from '../../common/calendar-date.validator.js';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
 import { REGION_CODE_PATTERN } from '../../regions/region-code.js';
 
@@ -72,4 +73,78 @@ export class FindingDto {
 
 export class FindingPageDto extends PageDto {
   @ApiProperty({ type: [FindingDto] }) items!: FindingDto[];
+}
+
+export class CreateFindingDto {
+  @ApiProperty({ format: 'uuid', description: 'An institution in your scope' })
+  @IsUUID('all')
+  institutionId!: string;
+
+  @ApiProperty({ example: '三楼东侧安全出口被杂物堵塞', maxLength: 1000 })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  title!: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiProperty({ enum: ['general', 'major'] })
+  @IsIn(['general', 'major'])
+  severity!: 'general' | 'major';
+
+  @ApiPropertyOptional({ format: 'date', description: 'Default: today + the default days of the severity; not before today' })
+  @IsOptional()
+  @Validate(CalendarDateConstraint)
+  deadline?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class RectifyFindingDto {
+  @ApiProperty({ example: '已清理通道杂物，张贴禁止堆放标识，落实每日巡查', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  note!: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20, description: '整改前后照片、证明材料; at least one for a major finding' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
+}
+
+export class VerifyFindingDto {
+  @ApiProperty({ description: 'true closes the finding (销号); false sends it back to open' })
+  @IsBoolean()
+  accepted!: boolean;
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Required when rejecting: the reason' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class ExtendFindingDto {
+  @ApiProperty({ format: 'date', description: 'After the current deadline' })
+  @Validate(CalendarDateConstraint)
+  deadline!: string;
+
+  @ApiProperty({ maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason!: string;
 }

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { DeadlinesJob } from './deadlines.job.js';
+import { DeadlinesRepository } from './deadlines.repository.js';
+import { DeadlinesService } from './deadlines.service.js';
+import { JobsController } from './jobs.controller.js';
+
+@Module({
+  imports: [AuditModule, NotificationsModule],
+  controllers: [JobsController],
+  providers: [DeadlinesRepository, DeadlinesService, DeadlinesJob],
+})
+export class DeadlinesModule {}

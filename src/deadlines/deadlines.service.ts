@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { todayIn } from '../common/dates.js';
+import { Transactions } from '../common/transactions.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { DeadlinesRepository } from './deadlines.repository.js';
+
+export const DEADLINES_JOB = 'deadlines';
+
+export interface DeadlinesResult {
+  asOf: string;
+  markedOverdue: number;
+  reminders: number;
+  escalations: number;
+}
+
+/**
+ * 整改期限跟踪: one run, as of a calendar date in TZ, in one transaction of
+ * set-based statements — mark overdue, remind before the deadline, tell the
+ * heads what went overdue, escalate overdue major hazards. Every notice is
+ * unique per (finding, kind, recipient), so a re-run of a day sends nothing twice.
+ */
+@Injectable()
+export class DeadlinesService {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly repository: DeadlinesRepository,
+    private readonly notifications: NotificationsService,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  today(): string {
+    return todayIn(this.config.timeZone);
+  }
+
+  run(options: { asOf?: string; slot: string; actorId: string | null }): Promise<DeadlinesResult> {
+    const asOf = options.asOf ?? this.today();
+    return this.transactions.run(async (em) => {
+      const marked = await this.repository.markOverdue(em, asOf);
+      const reminders = await this.notifications.deadlineReminders(em, asOf, this.config.reminderDays);
+      const overdueNotices = await this.notifications.overdueNotices(em);
+      const escalations = await this.notifications.escalations(em);
+      const result: DeadlinesResult = { asOf, markedOverdue: marked.length, reminders, escalations };
+      await this.audit.append(em, {
+        actorId: options.actorId,
+        action: 'job.run',
+        entity: 'job',
+        entityId: DEADLINES_JOB,
+        regionCode: null,
+        data: { slot: options.slot, ...result, overdueNotices },
+      });
+      return result;
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, Validate } from 'class-validator';
+import type { Actor } from '../auth/actor.js';
+import { Allow, CurrentActor } from '../auth/auth.decorators.js';
+import { Permission } from '../auth/permissions.js';
+import { CalendarDateConstraint } from '../common/calendar-date.validator.js';
+import { DeadlinesService } from './deadlines.service.js';
+
+class RunDeadlinesDto {
+  @ApiPropertyOptional({ format: 'date', description: 'Run as of this date (default: today in TZ)' })
+  @IsOptional()
+  @Validate(CalendarDateConstraint)
+  asOf?: string;
+}
+
+class DeadlinesResultDto {
+  @ApiProperty({ format: 'date' }) asOf!: string;
+  @ApiProperty() markedOverdue!: number;
+  @ApiProperty() reminders!: number;
+  @ApiProperty() escalations!: number;
+}
+
+@ApiTags('jobs')
+@ApiBearerAuth()
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly deadlines: DeadlinesService) {}
+
+  @Post('deadlines/run')
+  @HttpCode(200)
+  @Allow(Permission.RunJobs)
+  @ApiOperation({ summary: 'Run the deadlines job now, as of a date (audited with slot "manual")' })
+  @ApiOkResponse({ type: DeadlinesResultDto })
+  run(@CurrentActor() actor: Actor, @Body() body: RunDeadlinesDto) {
+    return this.deadlines.run({ asOf: body.asOf, slot: 'manual', actorId: actor.id });
+  }
+}
