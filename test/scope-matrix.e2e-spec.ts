@@ -36,13 +36,26 @@ async function loopFixtures(t: TestApp, f: Factories, w: TwoRegionWorld): Promis
     [w.instCj.id],
   );
   ctx.findingId = rows[0].id;
+  const open = await request(t.http).post('/api/v1/findings').set(as(w.inspectorCj.token)).send({ institutionId: w.instCj.id, title: '楼梯间堆放杂物', severity: 'general' });
+  ctx.openFindingId = open.body.id;
+  const notes = await f.db.query<{ id: string }>('SELECT id FROM notifications WHERE recipient_id = $1 LIMIT 1', [w.headCj.id]);
+  ctx.notificationId = notes.rows[0].id;
 }
 
 type ActorKey = 'anonymous' | 'admin' | 'bureauIn' | 'bureauOut' | 'inspectorIn' | 'inspectorOut' | 'headOwn' | 'headOther';
 const ACTORS: ActorKey[] = ['anonymous', 'admin', 'bureauIn', 'bureauOut', 'inspectorIn', 'inspectorOut', 'headOwn', 'headOther'];
 
 /** Objects of the inspection loop in 从江县, made once for the matrix. */
-const ctx = { roundId: '', draftRoundId: '', inspectionId: '', findingId: '', attachmentId: '', templateId: '' };
+const ctx: Record<string, string> & { extensions?: number } = {
+  roundId: '',
+  draftRoundId: '',
+  inspectionId: '',
+  findingId: '',
+  openFindingId: '',
+  notificationId: '',
+  attachmentId: '',
+  templateId: '',
+};
 
 interface RouteCase {
   name: string;
@@ -213,6 +226,49 @@ const ROUTES: RouteCase[] = [
   },
   { name: 'GET /findings', method: 'get', path: () => '/api/v1/findings', expect: ALL_READ },
   { name: 'GET /findings/:id', method: 'get', path: () => `/api/v1/findings/${ctx.findingId}`, expect: SCOPED_READ },
+  {
+    name: 'POST /findings',
+    method: 'post',
+    path: () => '/api/v1/findings',
+    body: (w) => ({ institutionId: w.instCj.id, title: '矩阵临时隐患', severity: 'general' }),
+    // out of scope the institution is "not in your scope": 400, and nothing is written
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 400, inspectorIn: 201, inspectorOut: 400, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /findings/:id/rectify (general, open → first one in wins, then 409)',
+    method: 'post',
+    path: () => `/api/v1/findings/${ctx.openFindingId}/rectify`,
+    body: () => ({ note: '已整改' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 409, headOther: 404 },
+  },
+  {
+    name: 'POST /findings/:id/verify (open: 409 for those who may)',
+    method: 'post',
+    path: () => `/api/v1/findings/${ctx.findingId}/verify`,
+    body: () => ({ accepted: true }),
+    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /findings/:id/extend',
+    method: 'post',
+    path: () => `/api/v1/findings/${ctx.findingId}/extend`,
+    body: () => ({ deadline: `2027-0${(ctx.extensions = (ctx.extensions ?? 0) + 1)}-01`, reason: '延期' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  { name: 'GET /notifications', method: 'get', path: () => '/api/v1/notifications', expect: ALL_READ },
+  {
+    name: 'POST /notifications/:id/read (the head’s own)',
+    method: 'post',
+    path: () => `/api/v1/notifications/${ctx.notificationId}/read`,
+    expect: { anonymous: 401, admin: 404, bureauIn: 404, bureauOut: 404, inspectorIn: 404, inspectorOut: 404, headOwn: 200, headOther: 404 },
+  },
+  {
+    name: 'POST /jobs/deadlines/run',
+    method: 'post',
+    path: () => '/api/v1/jobs/deadlines/run',
+    body: () => ({ asOf: '2026-06-20' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
   {
     name: 'POST /attachments',
     method: 'post',

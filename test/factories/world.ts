@@ -124,3 +124,41 @@ export async function twoRegionWorld(f: Factories) {
 }
 
 export type TwoRegionWorld = Awaited<ReturnType<typeof twoRegionWorld>>;
+
+/** A finding written straight into the database, in any state (for state-machine tables). */
+export async function findingIn(
+  f: Factories,
+  fields: {
+    institutionId: string;
+    regionCode: string;
+    status?: 'open' | 'pending_verification' | 'closed';
+    severity?: 'general' | 'major';
+    deadline?: string;
+    foundOn?: string;
+    rectifiedBy?: string;
+    createdBy?: string;
+    overdue?: boolean;
+  },
+): Promise<string> {
+  const status = fields.status ?? 'open';
+  const severity = fields.severity ?? 'general';
+  const { rows } = await f.db.query<{ id: string }>(
+    `INSERT INTO findings (institution_id, region_code, title, severity, status, found_on, deadline, supervised, rectification, closed_at, created_by, overdue, overdue_since)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $12 THEN $7::date + 1 END) RETURNING id`,
+    [
+      fields.institutionId,
+      fields.regionCode,
+      f.unique('隐患'),
+      severity,
+      status,
+      fields.foundOn ?? '2026-06-01',
+      fields.deadline ?? '2026-06-16',
+      severity === 'major',
+      status === 'open' ? null : JSON.stringify({ note: '已整改', attachmentIds: [], by: fields.rectifiedBy ?? null, at: '2026-06-05T08:00:00.000Z' }),
+      status === 'closed' ? new Date('2026-06-06T08:00:00Z') : null,
+      fields.createdBy ?? null,
+      fields.overdue ?? false,
+    ],
+  );
+  return rows[0].id;
+}
