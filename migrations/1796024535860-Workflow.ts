@@ -12,6 +12,10 @@ export class Workflow1796024535860 implements MigrationInterface {
     // by hand: existing findings keep their evidence visible through the new column
     await queryRunner.query(`UPDATE "findings" SET "linked_attachment_ids" = "attachment_ids"`);
     await queryRunner.query(`CREATE INDEX "findings_linked_attachment_ids_idx" ON "findings" USING gin ("linked_attachment_ids")`);
+    // the deadlines job's questions, answered from small partial indexes: which unfinished findings fall due, which overdue major ones remain
+    await queryRunner.query(`DROP INDEX "findings_status_deadline_idx"`);
+    await queryRunner.query(`CREATE INDEX "findings_due_idx" ON "findings" ("deadline") WHERE "status" IN ('open', 'pending_verification') AND NOT "overdue"`);
+    await queryRunner.query(`CREATE INDEX "findings_overdue_major_idx" ON "findings" ("region_code") WHERE "overdue" AND "severity" = 'major' AND "status" <> 'closed'`);
     // the worker's question: which deliveries are due?
     await queryRunner.query(`CREATE INDEX "webhook_outbox_due_idx" ON "webhook_outbox" ("next_attempt_at") WHERE "delivered_at" IS NULL`);
     // the state machine, in the database too: open → pending_verification → closed, rejected back to open, nothing leaves closed
@@ -33,6 +37,9 @@ export class Workflow1796024535860 implements MigrationInterface {
     await queryRunner.query(`DROP TRIGGER "findings_status_transition" ON "findings"`);
     await queryRunner.query(`DROP FUNCTION "findings_status_transition"()`);
     await queryRunner.query(`DROP INDEX "webhook_outbox_due_idx"`);
+    await queryRunner.query(`DROP INDEX "findings_overdue_major_idx"`);
+    await queryRunner.query(`DROP INDEX "findings_due_idx"`);
+    await queryRunner.query(`CREATE INDEX "findings_status_deadline_idx" ON "findings" ("status", "deadline")`);
     await queryRunner.query(`DROP INDEX "findings_linked_attachment_ids_idx"`);
     await queryRunner.query(`ALTER TABLE "webhook_outbox" DROP CONSTRAINT "webhook_outbox_notification_id_fkey"`);
     await queryRunner.query(`ALTER TABLE "findings" DROP COLUMN "linked_attachment_ids"`);

@@ -78,10 +78,10 @@ describe('deadlines job', () => {
       ].sort(),
     );
     expect(escalations.some(([, r]) => r === bureauProvince.id)).toBe(false);
-    expect((await notices('overdue')).map((n) => name(n.finding_id)).sort()).toEqual(['majorLate', 'otherRegionMajorLate', 'pendingLate', 'yesterday']);
+    expect(await notices('overdue')).toEqual([]);
     const audit = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`);
     expect(audit.rows).toEqual([
-      { actor_id: w.admin.id, data: { slot: 'manual', asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3, overdueNotices: 4 } },
+      { actor_id: w.admin.id, data: { slot: 'manual', asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3 } },
     ]);
   });
 

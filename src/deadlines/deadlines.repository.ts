@@ -9,7 +9,7 @@ export class DeadlinesRepository {
    */
   async markOverdue(em: EntityManager, asOf: string): Promise<string[]> {
     const rows = (await em.query(
-      `UPDATE findings SET overdue = true, overdue_since = deadline + 1, version = version + 1
+      `UPDATE findings SET overdue = true, overdue_since = deadline + 1
        WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < $1::date
        RETURNING id`,
       [asOf],

@@ -18,9 +18,12 @@ export interface DeadlinesResult {
 
 /**
  * 整改期限跟踪: one run, as of a calendar date in TZ, in one transaction of
- * set-based statements — mark overdue, remind before the deadline, tell the
- * heads what went overdue, escalate overdue major hazards. Every notice is
- * unique per (finding, kind, recipient), so a re-run of a day sends nothing twice.
+ * set-based statements — mark overdue, remind the heads before the deadline,
+ * escalate overdue major hazards to the bureaus. Every notice is unique per
+ * (finding, kind, recipient), so a re-run of a day sends nothing twice.
+ * (No per-finding "overdue" notice: the head was reminded before the deadline
+ * and sees the overdue mark; a notice for each of hundreds of thousands of
+ * findings on a catch-up run would triple the job's cost.)
  */
 @Injectable()
 export class DeadlinesService {
@@ -41,7 +44,6 @@ export class DeadlinesService {
     return this.transactions.run(async (em) => {
       const marked = await this.repository.markOverdue(em, asOf);
       const reminders = await this.notifications.deadlineReminders(em, asOf, this.config.reminderDays);
-      const overdueNotices = await this.notifications.overdueNotices(em);
       const escalations = await this.notifications.escalations(em);
       const result: DeadlinesResult = { asOf, markedOverdue: marked.length, reminders, escalations };
       await this.audit.append(em, {
@@ -50,7 +52,7 @@ export class DeadlinesService {
         entity: 'job',
         entityId: DEADLINES_JOB,
         regionCode: null,
-        data: { slot: options.slot, ...result, overdueNotices },
+        data: { slot: options.slot, ...result },
       });
       return result;
     });

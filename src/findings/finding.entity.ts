@@ -11,7 +11,8 @@ import { InstitutionEntity } from '../institutions/institution.entity.js';
 @Index('findings_inspection_item_key', ['inspectionId', 'itemCode'], { unique: true })
 @Index('findings_region_created_idx', ['regionCode', 'createdAt'])
 @Index('findings_institution_idx', ['institutionId'])
-@Index('findings_status_deadline_idx', ['status', 'deadline'])
+@Index('findings_due_idx', { synchronize: false })
+@Index('findings_overdue_major_idx', { synchronize: false })
 @Index('findings_linked_attachment_ids_idx', { synchronize: false })
 export class FindingEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -9,8 +9,6 @@ export const MESSAGES = {
   /** institution, title, deadline */
   deadlineReminder: '整改期限提醒：%s的隐患“%s”将于 %s 到期，请抓紧整改并提交整改材料。',
   /** institution, title, deadline */
-  overdue: '隐患逾期：%s的隐患“%s”整改期限为 %s，已逾期未完成整改。',
-  /** institution, title, deadline */
   escalation: '重大事故隐患逾期升级：%s的“%s”（整改期限 %s）已逾期未整改，请督促落实。',
   /** institution, title */
   rectificationSubmitted: '%s已提交隐患“%s”的整改材料，请及时复核销号。',

@@ -84,18 +84,6 @@ export class NotificationsService {
     );
   }
 
-  /** Every overdue, unclosed finding → heads (once each). */
-  overdueNotices(em: EntityManager): Promise<number> {
-    const p = new SqlParams();
-    return this.repository.insertFrom(
-      em,
-      `SELECT u.id, 'overdue', f.id, format(${p.add(MESSAGES.overdue)}, i.name, left(f.title, ${TITLE_CHARS}), f.deadline)
-       FROM findings f JOIN institutions i ON i.id = f.institution_id ${HEADS}
-       WHERE f.overdue AND f.status <> 'closed'`,
-      p,
-    );
-  }
-
   /** Overdue major findings → the bureau users of the institution's region and of the region above it. */
   escalations(em: EntityManager): Promise<number> {
     const p = new SqlParams();
