@@ -4,6 +4,7 @@ import request from 'supertest';
 import { webhookSignature } from '../src/notifications/webhook-dispatcher.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { freePort } from './helpers/processes.js';
+import { createTestDatabase } from './helpers/test-database.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 interface Received {
@@ -77,4 +78,55 @@ describe('webhooks', () => {
     const { rows } = await f.db.query('SELECT attempts, delivered_at IS NOT NULL AS delivered, last_error FROM webhook_outbox');
     expect(rows).toEqual([{ attempts: 3, delivered: true, last_error: null }]);
   }, 30_000);
+});
+
+describe('webhook outbox across a restart', () => {
+  it('delivers what an instance queued but could not send, once another instance starts', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/hooks`;
+    const databaseUrl = await createTestDatabase();
+    const env = { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET };
+    // nobody listens yet: the first instance queues and fails
+    const first = await createTestApp({ databaseUrl, env });
+    const f = await Factories.for(first);
+    try {
+      const w = await twoRegionWorld(f);
+      const res = await request(first.http)
+        .post('/api/v1/findings')
+        .set('Authorization', `Bearer ${w.bureauCj.token}`)
+        .send({ institutionId: w.instCj.id, title: '灭火器过期', severity: 'general' });
+      expect(res.status).toBe(201);
+      await new Promise((r) => setTimeout(r, 1_500));
+      await first.close();
+      const queued = await f.db.query('SELECT attempts, delivered_at FROM webhook_outbox');
+      expect(queued.rows).toHaveLength(1);
+      expect(queued.rows[0].delivered_at).toBeNull();
+      expect(queued.rows[0].attempts).toBeGreaterThanOrEqual(1);
+
+      const hook = await new Promise<{ received: string[]; server: Server }>((resolve) => {
+        const received: string[] = [];
+        const server = createServer((req, res) => {
+          let body = '';
+          req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          req.on('end', () => {
+            received.push(body);
+            res.writeHead(204).end();
+          });
+        }).listen(port, '127.0.0.1', () => resolve({ received, server }));
+      });
+      const second = await createTestApp({ databaseUrl, env });
+      try {
+        await until(() => hook.received.length > 0, 15_000);
+        expect(JSON.parse(hook.received[0])).toMatchObject({ kind: 'finding_created', message: expect.stringContaining('灭火器过期') });
+      } finally {
+        await second.close();
+        await new Promise((r) => hook.server.close(r));
+      }
+      const final = await f.db.query('SELECT delivered_at IS NOT NULL AS delivered FROM webhook_outbox');
+      expect(final.rows).toEqual([{ delivered: true }]);
+      expect(hook.received).toHaveLength(1);
+    } finally {
+      await f.close();
+    }
+  }, 40_000);
 });
