@@ -11,6 +11,7 @@ import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { RoundsModule } from './rounds/rounds.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -73,6 +74,7 @@ export class AppModule {
         FindingsModule,
         NotificationsModule,
         DeadlinesModule,
+        ReportsModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, Transactions],
       exports: [APP_CONFIG, Transactions],

@@ -270,6 +270,19 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
   },
   {
+    name: 'GET /reports/summary (从江县)',
+    method: 'get',
+    path: () => '/api/v1/reports/summary?regionCode=522633&month=2026-06',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /reports/monthly (从江县, csv)',
+    method: 'get',
+    path: () => '/api/v1/reports/monthly?regionCode=522633&month=2026-06&format=csv',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  { name: 'GET /inspections/:id/report.pdf', method: 'get', path: () => `/api/v1/inspections/${ctx.inspectionId}/report.pdf`, expect: SCOPED_READ },
+  {
     name: 'POST /attachments',
     method: 'post',
     path: () => '/api/v1/attachments',

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ReadStream } from 'node:fs';
 import type { EntityManager } from 'typeorm';
@@ -99,6 +99,17 @@ export class AttachmentsService implements OnModuleInit {
     const unique = [...new Set(ids)];
     const visible = new Set((await this.repository.findVisible(actor, unique, em)).map((a) => a.id));
     return unique.filter((id) => !visible.has(id));
+  }
+
+  /** JPEG and PNG bytes of attachments the caller has already authorized, for embedding in a PDF (others are skipped). */
+  async readForEmbedding(actor: Actor, ids: string[], maxBytes = 8 * 1024 * 1024): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    for (const row of await this.repository.findVisible(actor, [...new Set(ids)])) {
+      if (!['image/jpeg', 'image/png'].includes(row.content_type) || Number(row.size) > maxBytes) continue;
+      const bytes = await readFile(this.store.pathOf(row.sha256)).catch(() => undefined);
+      if (bytes) out.set(row.id, bytes);
+    }
+    return out;
   }
 
   async open(actor: Actor, id: string): Promise<{ attachment: Attachment; stream: ReadStream }> {

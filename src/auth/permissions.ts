@@ -28,6 +28,7 @@ export enum Permission {
   ExtendFindings = 'findings.extend',
   ReadNotifications = 'notifications.read',
   RunJobs = 'jobs.run',
+  ReadReports = 'reports.read',
   UploadAttachments = 'attachments.upload',
   ReadAttachments = 'attachments.read',
 }
@@ -61,6 +62,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.RectifyFindings,
     Permission.VerifyFindings,
     Permission.ExtendFindings,
+    Permission.ReadReports,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
   [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings]),

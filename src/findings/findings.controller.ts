@@ -18,8 +18,8 @@ export class FindingsController {
   @ApiOperation({ summary: 'Findings in your scope, newest first' })
   @ApiOkResponse({ type: FindingPageDto })
   list(@CurrentActor() actor: Actor, @Query() query: FindingsQueryDto) {
-    const { status, severity, institutionId, regionCode, overdue, roundId } = query;
-    return this.findings.list(actor, { status, severity, institutionId, regionCode, overdue, roundId }, query);
+    const { status, severity, institutionId, regionCode, overdue, roundId, inspectionId } = query;
+    return this.findings.list(actor, { status, severity, institutionId, regionCode, overdue, roundId, inspectionId }, query);
   }
 
   @Get(':id')

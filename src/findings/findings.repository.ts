@@ -159,7 +159,7 @@ export class FindingsRepository {
 
   async list(
     actor: Actor,
-    filter: { status?: string; severity?: string; institutionId?: string; regionPath?: string; overdue?: boolean; roundId?: string },
+    filter: { status?: string; severity?: string; institutionId?: string; regionPath?: string; overdue?: boolean; roundId?: string; inspectionId?: string },
     limit: number,
     offset: number,
   ): Promise<{ rows: FindingRow[]; total: number }> {
@@ -170,6 +170,7 @@ export class FindingsRepository {
     if (filter.institutionId) where.push(`f.institution_id = ${params.add(filter.institutionId)}`);
     if (filter.regionPath) where.push(regionInSubtree(filter.regionPath, 'f.region_code', params));
     if (filter.overdue !== undefined) where.push(`f.overdue = ${params.add(filter.overdue)}`);
+    if (filter.inspectionId) where.push(`f.inspection_id = ${params.add(filter.inspectionId)}`);
     if (filter.roundId) where.push(`f.inspection_id IN (SELECT id FROM inspections WHERE round_id = ${params.add(filter.roundId)})`);
     return pagedSelect<FindingRow>(
       this.dataSource,

@@ -257,7 +257,7 @@ export class FindingsService {
 
   async list(
     actor: Actor,
-    filter: { status?: string; severity?: string; institutionId?: string; regionCode?: string; overdue?: boolean; roundId?: string },
+    filter: { status?: string; severity?: string; institutionId?: string; regionCode?: string; overdue?: boolean; roundId?: string; inspectionId?: string },
     page: PageQueryDto,
   ): Promise<Page<Finding>> {
     let regionPath: string | undefined;

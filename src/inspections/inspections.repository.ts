@@ -117,6 +117,15 @@ export class InspectionsRepository {
     );
   }
 
+  /** Who submitted and how they signed: for the printed report only (a drawn signature can be large). */
+  async submission(id: string): Promise<{ submitted_by: string | null; signature: string | null }> {
+    const rows = (await this.dataSource.query('SELECT submitted_by, signature FROM inspections WHERE id = $1', [id])) as {
+      submitted_by: string | null;
+      signature: string | null;
+    }[];
+    return rows[0] ?? { submitted_by: null, signature: null };
+  }
+
   /** Moves the version (and pending → in_progress) after an answer batch. */
   async touchAfterAnswers(em: EntityManager, id: string): Promise<void> {
     await em.query(

@@ -77,6 +77,14 @@ export class InspectionsService {
     return { ...toInspection(row, await this.repository.answersOf([id])), template };
   }
 
+  /** The inspection as the printed report needs it: with its template, who submitted it and the signature. */
+  async forReport(actor: Actor, id: string) {
+    const inspection = await this.get(actor, id);
+    const { submitted_by, signature } = await this.repository.submission(id);
+    const submitter = submitted_by ? await this.users.findCredentials({ id: submitted_by }) : undefined;
+    return { ...inspection, submittedByName: submitter?.display_name ?? null, signature };
+  }
+
   /**
    * Saves a batch of answers in one transaction: the row lock orders
    * concurrent batches, `If-Match` refuses a batch made over a stale version,

@@ -2,6 +2,7 @@ import { AttachmentError } from '../../attachments/attachments.errors.js';
 import { AuthError } from '../../auth/auth.errors.js';
 import { FindingError } from '../../findings/findings.errors.js';
 import { InspectionError } from '../../inspections/inspections.errors.js';
+import { ReportError } from '../../reports/reports.errors.js';
 import { RoundError } from '../../rounds/rounds.errors.js';
 import { TemplateError } from '../../templates/templates.errors.js';
 import { InstitutionError } from '../../institutions/institutions.errors.js';
@@ -34,7 +35,8 @@ export type ErrorCode =
   | RoundError
   | InspectionError
   | FindingError
-  | AttachmentError;
+  | AttachmentError
+  | ReportError;
 
 export class DomainException extends Error {
   constructor(
@@ -88,6 +90,7 @@ export function statusForCode(code: ErrorCode): number {
     case InspectionError.NotFound:
     case FindingError.NotFound:
     case AttachmentError.NotFound:
+    case ReportError.RegionNotFound:
       return 404;
     case RegionError.DuplicateCode:
     case UserError.DuplicateUsername:
@@ -113,6 +116,7 @@ export function statusForCode(code: ErrorCode): number {
     case InspectionError.InvalidAnswer:
     case InspectionError.InvalidAssignee:
     case FindingError.InvalidRequest:
+    case ReportError.InvalidRequest:
       return 400;
     default:
       return assertNever(code);

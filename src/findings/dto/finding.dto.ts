@@ -38,6 +38,11 @@ export class FindingsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID('all')
   roundId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  inspectionId?: string;
 }
 
 export class FindingEventDto {

@@ -1,0 +1,149 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
+
+/**
+ * Shared pieces of our PDFs: Noto Sans SC by file path (pdfkit re-reads a
+ * font registered by alias for every table cell; a path is read once), a
+ * table that breaks across pages repeating its header, and the page footer.
+ */
+const requireFromApp = createRequire(join(process.cwd(), 'package.json'));
+export const FONT_REGULAR = requireFromApp.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
+export const FONT_BOLD = requireFromApp.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf');
+
+export type Doc = PDFKit.PDFDocument;
+
+export const MARGIN = 50;
+const FOOTER_SPACE = 30;
+
+export function newDocument(title: string): Doc {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN + FOOTER_SPACE, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    info: { Title: title, Producer: 'Paicha', Creator: 'Paicha 排查' },
+    lang: 'zh-CN',
+  });
+  doc.font(FONT_REGULAR).fontSize(10);
+  return doc;
+}
+
+export function contentWidth(doc: Doc): number {
+  return doc.page.width - doc.page.margins.left - doc.page.margins.right;
+}
+
+export function bottomLimit(doc: Doc): number {
+  return doc.page.height - doc.page.margins.bottom;
+}
+
+export function heading(doc: Doc, text: string, size = 13): void {
+  ensureSpace(doc, size * 3);
+  doc.moveDown(0.6).font(FONT_BOLD).fontSize(size).fillColor('#000').text(text, MARGIN, doc.y, { width: contentWidth(doc) });
+  doc.font(FONT_REGULAR).fontSize(10).moveDown(0.3);
+}
+
+export function ensureSpace(doc: Doc, height: number): void {
+  if (doc.y + height > bottomLimit(doc)) doc.addPage();
+}
+
+export interface Column {
+  header: string;
+  width: number;
+  align?: 'left' | 'right' | 'center';
+}
+
+/** A bordered table; rows flow onto new pages with the header repeated. */
+export function table(doc: Doc, columns: Column[], rows: string[][], fontSize = 9): void {
+  const padding = 3;
+  const drawRow = (cells: string[], bold: boolean) => {
+    doc.font(bold ? FONT_BOLD : FONT_REGULAR).fontSize(fontSize);
+    const heights = cells.map((cell, i) => doc.heightOfString(cell, { width: columns[i].width - 2 * padding }));
+    const height = Math.max(...heights) + 2 * padding;
+    return { height, draw: (y: number) => {
+      let x = MARGIN;
+      cells.forEach((cell, i) => {
+        if (bold) doc.rect(x, y, columns[i].width, height).fillAndStroke('#eef2f7', '#999').fillColor('#000');
+        else doc.rect(x, y, columns[i].width, height).stroke('#999');
+        doc.fillColor('#000').text(cell, x + padding, y + padding, { width: columns[i].width - 2 * padding, align: columns[i].align ?? 'left', lineBreak: true });
+        x += columns[i].width;
+      });
+    } };
+  };
+  const header = columns.map((c) => c.header);
+  doc.lineWidth(0.5);
+  let head = drawRow(header, true);
+  ensureSpace(doc, head.height * 2);
+  const top = doc.y;
+  head.draw(top);
+  let y = top + head.height;
+  for (const cells of rows) {
+    const row = drawRow(cells, false);
+    if (y + row.height > bottomLimit(doc)) {
+      doc.addPage();
+      head = drawRow(header, true);
+      head.draw(doc.page.margins.top);
+      y = doc.page.margins.top + head.height;
+    }
+    row.draw(y);
+    y += row.height;
+  }
+  doc.font(FONT_REGULAR).fontSize(10);
+  doc.x = MARGIN;
+  doc.y = y + 6;
+}
+
+/** Horizontal grouped bars (one colour per series) with a legend: drawn as vector graphics, labels as real text. */
+export function barChart(doc: Doc, title: string, categories: string[], series: { name: string; color: string; values: number[] }[]): void {
+  const labelWidth = 130;
+  const barHeight = 7;
+  const groupGap = 6;
+  const groupHeight = series.length * barHeight + groupGap;
+  const width = contentWidth(doc) - labelWidth - 40;
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  // keep the title, the legend and the first bars together
+  ensureSpace(doc, 60 + Math.min(categories.length, 3) * groupHeight);
+  heading(doc, title, 11);
+  // legend
+  let lx = MARGIN;
+  ensureSpace(doc, 20);
+  for (const s of series) {
+    doc.rect(lx, doc.y + 2, 10, 8).fill(s.color);
+    doc.fillColor('#000').fontSize(9).text(s.name, lx + 14, doc.y, { lineBreak: false });
+    lx += 80;
+  }
+  doc.moveDown(1.2);
+  if (categories.length === 0) {
+    doc.fontSize(9).text('（无数据）', MARGIN, doc.y);
+    return;
+  }
+  categories.forEach((category, i) => {
+    ensureSpace(doc, groupHeight + 4);
+    const top = doc.y;
+    doc.fillColor('#000').fontSize(8).text(category, MARGIN, top, { width: labelWidth - 6, height: groupHeight, ellipsis: true, lineBreak: false });
+    series.forEach((s, k) => {
+      const value = s.values[i] ?? 0;
+      const y = top + k * barHeight;
+      const w = (value / max) * width;
+      if (w > 0) doc.rect(MARGIN + labelWidth, y, w, barHeight - 1).fill(s.color);
+      doc.fillColor('#333').fontSize(7).text(String(value), MARGIN + labelWidth + w + 3, y - 1, { lineBreak: false });
+    });
+    doc.x = MARGIN;
+    doc.y = top + groupHeight;
+  });
+  // axis
+  doc.moveTo(MARGIN + labelWidth, doc.y).lineTo(MARGIN + labelWidth + width, doc.y).stroke('#999');
+  doc.fillColor('#000').fontSize(10).moveDown(0.5);
+}
+
+/** Writes 第 N 页 / 共 M 页 on every buffered page. */
+export function pageNumbers(doc: Doc): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font(FONT_REGULAR).fontSize(9).fillColor('#444')
+      .text(`第 ${i + 1} 页 / 共 ${range.count} 页`, MARGIN, doc.page.height - MARGIN - 12, { width: contentWidth(doc), align: 'center', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+}

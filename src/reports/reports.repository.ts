@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** A month in the service time zone over a region subtree: the parameters of every report query. */
+export interface ReportWindow {
+  /** 'YYYY-MM-01' */
+  monthStart: string;
+  timeZone: string;
+  /** The region's materialized path, e.g. '/520000/522600/'. */
+  regionPath: string;
+}
+
+export interface SummaryRow {
+  institutions_total: number;
+  inspected: number;
+  submitted: number;
+  missed: number;
+  found: number;
+  major: number;
+  closed: number;
+  open: number;
+  overdue: number;
+}
+
+export interface ListRow {
+  institution_name: string;
+  region_name: string;
+  title: string;
+  item_code: string | null;
+  severity: 'general' | 'major';
+  found_on: string;
+  deadline: string;
+  status_at_end: 'open' | 'pending_verification' | 'closed';
+  supervised: boolean;
+}
+
+/**
+ * The month's bounds as timestamptz in TZ and the subtree's codes, shared by
+ * the report queries ($1 month start, $2 time zone, $3 path pattern).
+ */
+const WINDOW = `
+  b AS (
+    SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start_at,
+           ($1::date + interval '1 month')::timestamp AT TIME ZONE $2 AS end_at,
+           ($1::date + interval '1 month' - interval '1 day')::date AS last_day
+  ),
+  sub AS (SELECT code, path FROM regions WHERE path LIKE $3)`;
+
+/** Findings that existed at month end in the subtree, with their state then. */
+const FINDINGS_AT_END = `
+  fe AS (
+    SELECT f.*, f.created_at >= b.start_at AS found_in_month,
+           (f.closed_at IS NOT NULL AND f.closed_at < b.end_at) AS closed_by_end,
+           b.last_day
+    FROM findings f, b
+    WHERE f.region_code IN (SELECT code FROM sub) AND f.created_at < b.end_at
+  )`;
+
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private params(w: ReportWindow): unknown[] {
+    return [w.monthStart, w.timeZone, `${w.regionPath}%`];
+  }
+
+  async summary(w: ReportWindow): Promise<SummaryRow> {
+    const [row] = (await this.dataSource.query(
+      `WITH ${WINDOW}, ${FINDINGS_AT_END}
+       SELECT
+         (SELECT count(*)::int FROM institutions i WHERE i.active AND i.region_code IN (SELECT code FROM sub)) AS institutions_total,
+         (SELECT count(DISTINCT x.institution_id)::int FROM inspections x, b
+            WHERE x.region_code IN (SELECT code FROM sub) AND x.status = 'submitted' AND x.submitted_at >= b.start_at AND x.submitted_at < b.end_at) AS inspected,
+         (SELECT count(*)::int FROM inspections x, b
+            WHERE x.region_code IN (SELECT code FROM sub) AND x.status = 'submitted' AND x.submitted_at >= b.start_at AND x.submitted_at < b.end_at) AS submitted,
+         (SELECT count(*)::int FROM inspections x JOIN rounds r ON r.id = x.round_id, b
+            WHERE x.region_code IN (SELECT code FROM sub) AND x.status = 'missed' AND r.closed_at >= b.start_at AND r.closed_at < b.end_at) AS missed,
+         count(*) FILTER (WHERE found_in_month)::int AS found,
+         count(*) FILTER (WHERE found_in_month AND severity = 'major')::int AS major,
+         count(*) FILTER (WHERE found_in_month AND closed_by_end)::int AS closed,
+         count(*) FILTER (WHERE NOT closed_by_end)::int AS open,
+         count(*) FILTER (WHERE NOT closed_by_end AND deadline <= last_day)::int AS overdue
+       FROM fe`,
+      this.params(w),
+    )) as SummaryRow[];
+    return row;
+  }
+
+  /** Each child region's whole subtree. */
+  async byChildRegion(w: ReportWindow, regionCode: string, depth: number) {
+    return (await this.dataSource.query(
+      `WITH ${WINDOW}, ${FINDINGS_AT_END},
+       children AS (SELECT code, name FROM regions WHERE parent_code = $4),
+       mapped AS (SELECT s.code, split_part(s.path, '/', $5::int + 2) AS child FROM sub s WHERE s.code <> $4),
+       inst AS (SELECT m.child, count(*)::int AS n FROM institutions i JOIN mapped m ON m.code = i.region_code WHERE i.active GROUP BY m.child),
+       fnd AS (
+         SELECT m.child,
+                count(*) FILTER (WHERE fe.found_in_month)::int AS found,
+                count(*) FILTER (WHERE fe.found_in_month AND fe.closed_by_end)::int AS closed,
+                count(*) FILTER (WHERE NOT fe.closed_by_end AND fe.deadline <= fe.last_day)::int AS overdue
+         FROM fe JOIN mapped m ON m.code = fe.region_code GROUP BY m.child
+       )
+       SELECT c.code AS region_code, c.name AS region_name, COALESCE(inst.n, 0) AS institutions,
+              COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed, COALESCE(fnd.overdue, 0) AS overdue
+       FROM children c LEFT JOIN inst ON inst.child = c.code LEFT JOIN fnd ON fnd.child = c.code
+       ORDER BY c.code`,
+      [...this.params(w), regionCode, depth],
+    )) as { region_code: string; region_name: string; institutions: number; found: number; closed: number; overdue: number }[];
+  }
+
+  async byType(w: ReportWindow) {
+    return (await this.dataSource.query(
+      `WITH ${WINDOW}, ${FINDINGS_AT_END},
+       inst AS (SELECT type, count(*)::int AS n FROM institutions WHERE active AND region_code IN (SELECT code FROM sub) GROUP BY type),
+       fnd AS (
+         SELECT i.type, count(*) FILTER (WHERE fe.found_in_month)::int AS found,
+                count(*) FILTER (WHERE fe.found_in_month AND fe.closed_by_end)::int AS closed
+         FROM fe JOIN institutions i ON i.id = fe.institution_id GROUP BY i.type
+       )
+       SELECT COALESCE(inst.type, fnd.type) AS type, COALESCE(inst.n, 0) AS institutions,
+              COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed
+       FROM inst FULL JOIN fnd ON fnd.type = inst.type
+       ORDER BY 1`,
+      this.params(w),
+    )) as { type: string; institutions: number; found: number; closed: number }[];
+  }
+
+  async bySection(w: ReportWindow, adHocTitle: string) {
+    return (await this.dataSource.query(
+      `WITH ${WINDOW}, ${FINDINGS_AT_END}
+       SELECT COALESCE(section_title, $4) AS section_title, count(*)::int AS found
+       FROM fe WHERE found_in_month GROUP BY 1 ORDER BY 2 DESC, COALESCE(section_title, $4) COLLATE "C"`,
+      [...this.params(w), adHocTitle],
+    )) as { section_title: string; found: number }[];
+  }
+
+  /** Major findings found in the month, or findings overdue at month end, with their state at month end. */
+  async list(w: ReportWindow, which: 'major' | 'overdue', limit: number): Promise<{ rows: ListRow[]; total: number }> {
+    const filter = which === 'major' ? `fe.found_in_month AND fe.severity = 'major'` : `NOT fe.closed_by_end AND fe.deadline <= fe.last_day`;
+    const rows = (await this.dataSource.query(
+      `WITH ${WINDOW}, ${FINDINGS_AT_END}
+       SELECT i.name AS institution_name, g.name AS region_name, fe.title, fe.item_code, fe.severity, fe.found_on, fe.deadline,
+              CASE WHEN fe.closed_by_end THEN 'closed' WHEN fe.status = 'closed' THEN 'open' ELSE fe.status END AS status_at_end,
+              fe.supervised, count(*) OVER ()::int AS total
+       FROM fe JOIN institutions i ON i.id = fe.institution_id JOIN regions g ON g.code = fe.region_code
+       WHERE ${filter}
+       ORDER BY fe.deadline, i.name, fe.id
+       LIMIT $4`,
+      [...this.params(w), limit],
+    )) as (ListRow & { total: number })[];
+    return { rows, total: rows[0]?.total ?? 0 };
+  }
+
+  /** Names of the rounds that ran in the month (started or ended in it) over or above the region. */
+  async roundNames(w: ReportWindow): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `WITH ${WINDOW}
+       SELECT DISTINCT r.name FROM rounds r JOIN regions g ON g.code = r.region_code, b
+       WHERE (g.path LIKE $3 OR $3 LIKE g.path || '%') AND r.status <> 'draft'
+         AND r.starts_on <= b.last_day AND r.ends_on >= $1::date
+       ORDER BY 1`,
+      this.params(w),
+    )) as { name: string }[];
+    return rows.map((r) => r.name);
+  }
+}
