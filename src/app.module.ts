@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
@@ -75,6 +76,7 @@ export class AppModule {
         NotificationsModule,
         DeadlinesModule,
         ReportsModule,
+        DemoModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, Transactions],
       exports: [APP_CONFIG, Transactions],

@@ -4,6 +4,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -56,9 +57,14 @@ export class AttachmentsService implements OnModuleInit {
 
   async upload(actor: Actor, req: Request): Promise<Attachment> {
     const file = await receiveFile(req, { field: 'file', maxBytes: this.config.uploadMaxBytes });
+    return this.accept(actor, file.stream, file.filename);
+  }
+
+  /** Stores a file that streams in (an upload, or the demo's photos) if its bytes are an accepted type. */
+  async accept(actor: Actor, stream: Readable, originalName: string): Promise<Attachment> {
     let received;
     try {
-      received = await this.store.receive(file.stream);
+      received = await this.store.receive(stream);
     } catch (error) {
       if (error instanceof UploadTooLargeError) throw error.toDomain();
       if (isStorageError(error)) throw storageUnavailable(error);
@@ -79,7 +85,7 @@ export class AttachmentsService implements OnModuleInit {
       if (isStorageError(error)) throw storageUnavailable(error);
       throw error;
     }
-    const filename = cleanFilename(file.filename, ALLOWED_TYPES.get(type.mime) as string);
+    const filename = cleanFilename(originalName, ALLOWED_TYPES.get(type.mime) as string);
     return this.transactions.run(async (em) => {
       const row = await this.repository.insert(em, { filename, contentType: type.mime, size: received.size, sha256: received.sha256, uploadedBy: actor.id });
       await this.audit.append(em, {

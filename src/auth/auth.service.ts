@@ -58,14 +58,7 @@ export class AuthService {
     if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sub) || typeof claims.ver !== 'number') throw invalidToken();
     const credentials = await this.users.findCredentials({ id: claims.sub });
     if (!credentials || !credentials.active || credentials.token_version !== claims.ver) throw invalidToken();
-    return {
-      id: credentials.id,
-      username: credentials.username,
-      role: credentials.role,
-      regionCode: credentials.region_code,
-      regionPath: credentials.region_path,
-      institutionId: credentials.institution_id,
-    };
+    return actorOf(credentials);
   }
 
   async me(actor: Actor): Promise<User> {
@@ -73,6 +66,18 @@ export class AuthService {
     if (!credentials) throw invalidToken();
     return toUser(credentials);
   }
+}
+
+/** The actor a user's credentials stand for. */
+export function actorOf(credentials: CredentialRow): Actor {
+  return {
+    id: credentials.id,
+    username: credentials.username,
+    role: credentials.role,
+    regionCode: credentials.region_code,
+    regionPath: credentials.region_path,
+    institutionId: credentials.institution_id,
+  };
 }
 
 function invalidToken(): DomainException {

@@ -11,6 +11,6 @@ import { UsersService } from './users.service.js';
   imports: [AuditModule, RegionsModule, InstitutionsModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService, AdminBootstrap],
-  exports: [UsersService],
+  exports: [UsersService, AdminBootstrap],
 })
 export class UsersModule {}
