@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { join } from 'node:path';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/config.js';
@@ -13,6 +14,7 @@ import { createValidationPipe } from './common/problem/validation.js';
 import { routeMethodsLookup } from './common/route-methods.js';
 
 export const API_PREFIX = 'api/v1';
+export const UI_DIR = join(process.cwd(), 'ui');
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /**
@@ -26,7 +28,19 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   expressApp.disable('x-powered-by');
   expressApp.set('query parser', 'simple');
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // photos and downloads are shown through object URLs made from authorized fetches
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  // the thin UI: static files at /, no build step
+  expressApp.useStaticAssets(UI_DIR, { index: 'index.html', maxAge: '1h' });
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition'] });
   }

@@ -10,6 +10,7 @@ export const TEST_JWT_SECRET = 'paicha-test-secret-0123456789-abcdefghij';
 
 export interface TestApp {
   app: INestApplication;
+  baseUrl?: string;
   http: Server;
   config: AppConfig & { jwtSecret: string };
   databaseUrl: string;
@@ -21,6 +22,8 @@ export interface TestApp {
  * database (cloned from the migrated template unless one is given).
  */
 export interface TestAppOptions {
+  /** Also listen on a free local port (for browser tests); the URL is in `baseUrl`. */
+  listen?: boolean;
   env?: Record<string, string>;
   databaseUrl?: string;
   /** Extra controllers mounted next to the app's own (probes for the HTTP layer). */
@@ -43,7 +46,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureApp(app);
   await app.init();
+  let baseUrl: string | undefined;
+  if (options.listen) {
+    await app.listen(0, '127.0.0.1');
+    const address = (app.getHttpServer() as Server).address();
+    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
   return {
+    baseUrl,
     app,
     http: app.getHttpServer() as Server,
     config: { ...config, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET },
