@@ -17,6 +17,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY templates ./templates
+COPY ui ./ui
 RUN mkdir -p /app/storage && chown -R node:node /app/storage
 USER node
 ENV PORT=3000 STORAGE_DIR=/app/storage
