@@ -1,0 +1,26 @@
+// The load generator, in its own process: autocannon PUTs answer batches, one
+// connection per target inspection (so batches do not queue on one row lock).
+// Prints one JSON line: total req/s, the worst per-connection p99, errors.
+//   node bench/lib/load.mjs <file with json: { url, token?, targets: [{ path, body }], seconds }>
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const headers = { 'content-type': 'application/json', ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) };
+const runs = await Promise.all(
+  config.targets.map((target) =>
+    autocannon({ url: config.url + target.path, method: 'PUT', headers, body: target.body, connections: 1, pipelining: 1, duration: config.seconds }),
+  ),
+);
+const sum = (f) => runs.reduce((n, r) => n + f(r), 0);
+process.stdout.write(
+  JSON.stringify({
+    rps: sum((r) => r.requests.average),
+    total: sum((r) => r.requests.total),
+    p50: Math.max(...runs.map((r) => r.latency.p50)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    timeouts: sum((r) => r.timeouts),
+  }) + '\n',
+);

@@ -1,0 +1,218 @@
+// npm run bench [-- --quick]
+// Every scenario of the performance issue against the real service on an
+// embedded PostgreSQL, each next to its baseline measured in the same run.
+// Prints a table and writes bench/results.json. --quick runs a tenth of the size.
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, inProcessApp, login, median, pool, rm, serviceProcess, startDatabase, tempDir, timed, ADMIN_PASSWORD } from './lib/stack.mjs';
+import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
+
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.1 : 1;
+const dist = (path) => import(new URL(`../dist/src/${path}`, import.meta.url).href);
+const { ReportsService } = await dist('reports/reports.service.js');
+const { RoundsService } = await dist('rounds/rounds.service.js');
+const { DeadlinesService } = await dist('deadlines/deadlines.service.js');
+const { withDatabase } = await dist('database/embedded-database.js');
+
+const results = [];
+function record(scenario, value, unit, baseline, target, better = 'lower') {
+  const ratio = baseline === null ? null : value / baseline;
+  const measure = ratio ?? value;
+  const pass = better === 'lower' ? measure <= target : measure >= target;
+  results.push({ scenario, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratio === null ? null : round(ratio, 2), target, pass });
+  console.log(`  ${pass ? 'ok  ' : 'MISS'} ${scenario}: ${round(value)} ${unit}${baseline === null ? '' : ` vs ${round(baseline)} (ratio ${round(ratio, 2)})`} target ${better === 'lower' ? '≤' : '≥'} ${target}`);
+}
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const log = (m) => console.log(`  · ${m}`);
+
+async function runLoad(config) {
+  // the batches are too big for argv: hand them over in a file
+  const file = join(dir, `load-${Date.now()}.json`);
+  await writeFile(file, JSON.stringify(config));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bench/lib/load.mjs', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`load exited ${code}`))));
+  });
+}
+
+async function bareServer(databaseUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bench/lib/bare-answers-server.mjs', databaseUrl, String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  return { base: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+}
+
+/** Least-squares slope of log(time) over log(size): 1 is linear, 2 quadratic. */
+function exponent(points) {
+  const xs = points.map((p) => Math.log(p.size));
+  const ys = points.map((p) => Math.log(Math.max(p.ms, 0.001)));
+  const mx = xs.reduce((a, b) => a + b) / xs.length;
+  const my = ys.reduce((a, b) => a + b) / ys.length;
+  return xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+}
+
+const started = performance.now();
+const dir = await tempDir('paicha-bench');
+const database = await startDatabase(dir);
+const serverUrl = database.url.replace(/\/paicha$/, '/postgres');
+const db = pool(database.url, 6);
+let service;
+try {
+  console.log(`Paicha benchmark${quick ? ' (quick: a tenth of the size)' : ''}`);
+  const INSTITUTIONS = Math.round(20_000 * scale);
+  const FINDINGS = Math.round(100_000 * scale);
+  let app = await inProcessApp(database.url);
+  const seeded = await timed(() => seedProvince(app, db, { institutions: INSTITUTIONS, findings: FINDINGS, log }));
+  log(`province seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
+  await app.close();
+
+  service = await serviceProcess({ DATABASE_URL: database.url });
+  const admin = await login(service.base, 'admin', ADMIN_PASSWORD);
+  const inspector = await login(service.base, seeded.result.inspectorUsername, 'bench-password-2');
+  const bureau = await login(service.base, seeded.result.bureauUsername, 'bench-password-2');
+  const http = async (method, path, token, body) => {
+    const res = await fetch(`${service.base}/api/v1${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body && JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res.headers.get('content-type')?.includes('json') ? res.json() : res.arrayBuffer();
+  };
+
+  // 5. opening a round over the province
+  console.log('5. open a round');
+  const benchRound = await http('POST', '/rounds', admin, {
+    name: '基准轮次', kind: 'self', regionCode: '520000', startsOn: '2026-07-01', endsOn: '2026-07-31',
+    institutionTypes: ['elderly_care', 'community_elderly', 'funeral', 'child_welfare', 'relief_station', 'mental_health', 'minor_protection'],
+    templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety', funeral: 'funeral-safety', child_welfare: 'child-welfare-safety', relief_station: 'relief-station-safety', mental_health: 'mental-health-safety', minor_protection: 'minor-protection-safety' },
+  });
+  const opened = await timed(() => http('POST', `/rounds/${benchRound.id}/open`, admin, {}));
+  record(`open a round over ${opened.result.inspectionsCreated} institutions`, opened.ms, 'ms', null, 5000);
+
+  // 1. answer batches under load, next to the bare node:http + pg server
+  console.log('1. answer batches, 32 clients');
+  const { rows: targets } = await db.query(
+    `SELECT x.id, t.sections FROM inspections x JOIN templates t ON t.id = x.template_id
+     WHERE x.round_id = $1 AND x.status = 'in_progress' AND t.code = 'elderly-care-safety' LIMIT 32`,
+    [seeded.result.roundId],
+  );
+  const batches = targets.map((x) => ({
+    path: `/api/v1/inspections/${x.id}/answers`,
+    body: JSON.stringify({
+      answers: x.sections.flatMap((s) => s.items).slice(0, 62).map((i) => ({
+        itemCode: i.code, result: 'pass', note: '现场检查无异常',
+        ...(i.responseType === 'number' ? { value: 2 } : i.responseType === 'text' ? { value: '正常' } : {}),
+      })),
+    }),
+  }));
+  const seconds = quick ? 3 : 10;
+  const bare = await bareServer(database.url);
+  let baseLoad;
+  try {
+    baseLoad = await runLoad({ url: bare.base, targets: batches, connections: 32, seconds });
+  } finally {
+    await bare.stop();
+  }
+  const svcLoad = await runLoad({ url: service.base, token: inspector, targets: batches, connections: 32, seconds });
+  for (const [who, load] of [['bare server', baseLoad], ['service', svcLoad]]) {
+    if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
+  }
+  record('answer batches: throughput (req/s, ratio to bare)', svcLoad.rps, 'req/s', baseLoad.rps, 0.5, 'higher');
+  record('answer batches: p99 latency', svcLoad.p99, 'ms', null, 50);
+
+  // 2. the province's monthly summary next to its bare aggregate SQL
+  console.log('2. monthly summary');
+  app = await inProcessApp(database.url);
+  const repository = app.get((await dist('reports/reports.repository.js')).ReportsRepository);
+  const window = { monthStart: '2026-06-01', timeZone: 'Asia/Shanghai', regionPath: '/520000/' };
+  const bareSummary = [];
+  const svcSummary = [];
+  for (let i = 0; i < 7; i++) {
+    bareSummary.push((await timed(() => Promise.all([repository.summary(window), repository.byChildRegion(window, '520000', 1), repository.byType(window), repository.bySection(window, '临时检查发现')]))).ms);
+    svcSummary.push((await timed(() => http('GET', '/reports/summary?regionCode=520000&month=2026-06', bureau))).ms);
+  }
+  record('province monthly summary (HTTP, ratio to bare SQL)', median(svcSummary), 'ms', median(bareSummary), 1.5);
+
+  // 3. the monthly PDF, and the service's peak memory while it renders (a fresh process)
+  console.log('3. monthly PDF');
+  await service.stop();
+  service = await serviceProcess({ DATABASE_URL: database.url });
+  const pdfBureau = await login(service.base, seeded.result.bureauUsername, 'bench-password-2');
+  log(`service peak RSS before the PDF: ${round(await service.peakRssMiB())} MiB`);
+  const pdfTimes = [];
+  for (let i = 0; i < 3; i++) pdfTimes.push((await timed(() => http('GET', '/reports/monthly?regionCode=520000&month=2026-06&format=pdf', pdfBureau))).ms);
+  record('province monthly PDF', median(pdfTimes), 'ms', null, 3000);
+  record('service peak RSS during the PDF', await service.peakRssMiB(), 'MiB', null, 300);
+
+  // 4. the deadlines job over a million findings next to one bare UPDATE
+  console.log('4. deadlines job');
+  const DEADLINE_FINDINGS = Math.round(1_000_000 * scale);
+  const { rows: [{ n }] } = await db.query('SELECT count(*)::int AS n FROM findings');
+  await addFindings(db, DEADLINE_FINDINGS - n, { month: '2026-06' });
+  await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
+  await db.query('VACUUM ANALYZE findings');
+  const bareUpdate = await timed(() => db.query(`UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`));
+  await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
+  await db.query('VACUUM ANALYZE findings');
+  const job = await timed(() => http('POST', '/jobs/deadlines/run', admin, { asOf: '2026-07-01' }));
+  log(`job: ${JSON.stringify(job.result)}; bare UPDATE marked ${bareUpdate.result.rowCount}`);
+  record(`deadlines job over ${DEADLINE_FINDINGS} findings (ratio to bare UPDATE)`, job.ms, 'ms', bareUpdate.ms, 2);
+  await service.stop();
+  service = undefined;
+  await app.close();
+
+  // 6. cold start on an existing embedded database
+  console.log('6. cold start');
+  const coldDir = await tempDir('paicha-bench-cold');
+  const first = await serviceProcess({ DATA_DIR: coldDir });
+  await first.stop();
+  const second = await serviceProcess({ DATA_DIR: coldDir });
+  await second.stop();
+  await rm(coldDir, { recursive: true, force: true });
+  record('cold start to /health on an existing embedded database', second.startMs, 'ms', null, 5000);
+
+  // 7. growth: summary, deadlines job and open-round at ×1, ×3, ×10
+  console.log('7. growth');
+  const growth = { summary: [], deadlines: [], open: [] };
+  const admin0 = (await import('pg')).default;
+  for (const k of [1, 3, 10]) {
+    const name = `paicha_growth_${k}`;
+    const maintenance = new admin0.Client({ connectionString: serverUrl });
+    await maintenance.connect();
+    await maintenance.query(`CREATE DATABASE ${name}`);
+    await maintenance.end();
+    const url = withDatabase(database.url, name);
+    const gdb = pool(url, 4);
+    const gapp = await inProcessApp(url);
+    const institutions = Math.round(2_000 * scale * k);
+    await seedProvince(gapp, gdb, { institutions, findings: institutions * 5 });
+    const actor = await adminActor(gapp, gdb);
+    const summaryMs = [];
+    for (let i = 0; i < 5; i++) summaryMs.push((await timed(() => gapp.get(ReportsService).summary(actor, '520000', '2026-06'))).ms);
+    growth.summary.push({ size: institutions * 5, ms: median(summaryMs) });
+    const rounds = gapp.get(RoundsService);
+    const r = await rounds.create(actor, { name: '增长', kind: 'self', regionCode: '520000', startsOn: '2026-07-01', endsOn: '2026-07-31', institutionTypes: ['elderly_care', 'community_elderly'], templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety' } });
+    growth.open.push({ size: institutions, ms: (await timed(() => rounds.open(actor, r.id))).ms });
+    const target = Math.round(100_000 * scale * k);
+    const { rows: [{ c }] } = await gdb.query('SELECT count(*)::int AS c FROM findings');
+    await addFindings(gdb, target - c, { month: '2026-06' });
+    await gdb.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
+    await gdb.query('VACUUM ANALYZE');
+    growth.deadlines.push({ size: target, ms: (await timed(() => gapp.get(DeadlinesService).run({ asOf: '2026-07-01', slot: `bench-${k}`, actorId: null }))).ms });
+    await gapp.close();
+    await gdb.end();
+    log(`×${k}: summary ${round(growth.summary.at(-1).ms)} ms over ${institutions * 5} findings, open ${round(growth.open.at(-1).ms)} ms over ${institutions}, deadlines ${round(growth.deadlines.at(-1).ms)} ms over ${target}`);
+  }
+  for (const [name, points] of Object.entries(growth)) record(`growth exponent: ${name} (×1, ×3, ×10)`, exponent(points), '', null, 1.2);
+} finally {
+  await service?.stop();
+  await db.end();
+  await database.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+console.log('\n| scenario | value | unit | baseline | ratio | target | pass |\n|---|---|---|---|---|---|---|');
+for (const r of results) console.log(`| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target} | ${r.pass ? 'yes' : 'NO'} |`);
+console.log(`\nbench/results.json written; ${results.filter((r) => r.pass).length}/${results.length} targets met; ${((performance.now() - started) / 1000).toFixed(0)} s`);
