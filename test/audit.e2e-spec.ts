@@ -31,11 +31,14 @@ describe('audit trail', () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
-    const { rows } = await f.db.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq');
+    const { rows } = await f.db.query<{ id: string }>('SELECT id FROM audit_events');
     expect(rows).toHaveLength(before + 50);
     const res = await verify();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true, events: before + 50, firstBadSeq: null });
+    // chained: numbered 1..n without a gap
+    const seqs = await f.db.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq');
+    expect(seqs.rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: before + 50 }, (_, i) => i + 1));
   });
 
   it('lists events by entity and id in chain order, with their hashes', async () => {
@@ -68,7 +71,18 @@ describe('audit trail', () => {
     expect((await verify()).body.ok).toBe(true);
   });
 
+  it('lets a row be chained once and never changed after', async () => {
+    await verify();
+    await expect(f.db.query(`UPDATE audit_events SET hash = repeat('0', 64) WHERE seq = 1`)).rejects.toThrow(/append-only: UPDATE refused/);
+    const unchained = await f.db.query<{ id: string }>(
+      `INSERT INTO audit_events (at, action, entity, data) VALUES (now(), 'probe', 'job', '{}') RETURNING id`,
+    );
+    await expect(f.db.query(`UPDATE audit_events SET action = 'changed' WHERE id = $1`, [unchained.rows[0].id])).rejects.toThrow(/append-only/);
+    expect((await verify()).body.ok).toBe(true);
+  });
+
   it('reports the seq of a row altered behind the trigger’s back', async () => {
+    await verify();
     const { rows } = await f.db.query<{ seq: string }>(`SELECT seq::text FROM audit_events ORDER BY seq OFFSET 10 LIMIT 1`);
     const target = Number(rows[0].seq);
     const total = (await f.auditHead()).events;

@@ -78,7 +78,7 @@ describe('auth', () => {
 
   it('audits logins and failed logins', async () => {
     const { rows } = await f.db.query<{ action: string; entity_id: string | null; data: { username: string; reason?: string } }>(
-      `SELECT action, entity_id, data FROM audit_events WHERE action LIKE 'auth.%' ORDER BY seq`,
+      `SELECT action, entity_id, data FROM audit_events WHERE action LIKE 'auth.%' ORDER BY id`,
     );
     expect(rows).toContainEqual(expect.objectContaining({ action: 'auth.login', entity_id: w.inspectorCj.id }));
     expect(rows).toContainEqual(

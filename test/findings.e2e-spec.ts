@@ -128,7 +128,7 @@ describe('findings workflow', () => {
     const closed = await post(w.bureauCj, `/api/v1/findings/${id}/verify`, { accepted: true, note: '复查合格' });
     expect(closed.body).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
     expect(closed.body.history.map((h: { action: string }) => h.action)).toEqual(['rectified', 'rejected', 'rectified', 'verified']);
-    const audit = await f.db.query(`SELECT action FROM audit_events WHERE entity = 'finding' AND entity_id = $1 ORDER BY seq`, [id]);
+    const audit = await f.db.query(`SELECT action FROM audit_events WHERE entity = 'finding' AND entity_id = $1 ORDER BY id`, [id]);
     expect(audit.rows.map((r) => r.action)).toEqual(['finding.rectify', 'finding.reject', 'finding.rectify', 'finding.verify']);
   });
 

@@ -255,7 +255,7 @@ describe('rounds, inspections and the way to findings', () => {
       expect(again.status).toBe(409);
       expect(await f.count('findings')).toBe(findingsBefore + 2);
       expect((await put(w.inspectorCj, ALL_PASS)).status).toBe(409);
-      const audit = await f.db.query(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY seq`, [inspectionId]);
+      const audit = await f.db.query(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY id`, [inspectionId]);
       expect(audit.rows.map((r) => r.action)).toEqual(expect.arrayContaining(['inspection.answer', 'inspection.submit']));
       expect(audit.rows.filter((r) => r.action === 'inspection.submit')).toHaveLength(1);
     });

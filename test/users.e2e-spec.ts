@@ -69,7 +69,7 @@ describe('users: who may create whom', () => {
   it('audits creations and updates in the region of the user', async () => {
     const res = await create(w.bureauCj.token, { ...base(), role: 'inspector', regionCode: '522633' });
     await request(t.http).patch(`/api/v1/users/${res.body.id}`).set('Authorization', `Bearer ${w.bureauCj.token}`).send({ displayName: '改名' });
-    const { rows } = await f.db.query(`SELECT action, actor_id, region_code FROM audit_events WHERE entity = 'user' AND entity_id = $1 ORDER BY seq`, [res.body.id]);
+    const { rows } = await f.db.query(`SELECT action, actor_id, region_code FROM audit_events WHERE entity = 'user' AND entity_id = $1 ORDER BY id`, [res.body.id]);
     expect(rows).toEqual([
       { action: 'user.create', actor_id: w.bureauCj.id, region_code: '522633' },
       { action: 'user.update', actor_id: w.bureauCj.id, region_code: '522633' },

@@ -1,17 +1,25 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * The append-only, hash-chained audit trail. `hash` = SHA-256(previous hash ‖
- * canonical JSON of this event); the database refuses UPDATE, DELETE and
- * TRUNCATE (triggers in the migration). `regionCode` is the region the event's
- * object belongs to, so a bureau can read the events of its subtree.
+ * The append-only, hash-chained audit trail. A step inserts its event in its
+ * own transaction; the chainer then gives committed events their `seq` and
+ * `hash` = SHA-256(previous hash ‖ canonical JSON of this event), in order.
+ * The database refuses UPDATE (but that one chaining), DELETE and TRUNCATE.
+ * `regionCode` is the region the event's object belongs to, so a bureau can
+ * read the events of its subtree.
  */
 @Entity('audit_events')
 @Index('audit_events_entity_idx', ['entity', 'entityId', 'seq'])
 @Index('audit_events_region_idx', ['regionCode', 'seq'])
+@Index('audit_events_unchained_idx', { synchronize: false })
 export class AuditEventEntity {
-  @PrimaryColumn({ type: 'bigint' })
-  seq!: string;
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', primaryKeyConstraintName: 'PK_audit_events_id' })
+  id!: string;
+
+  /** Null until chained. */
+  @Index('audit_events_seq_key', { unique: true })
+  @Column({ type: 'bigint', nullable: true })
+  seq!: string | null;
 
   @Column({ type: 'timestamptz' })
   at!: Date;
@@ -34,6 +42,6 @@ export class AuditEventEntity {
   @Column({ type: 'jsonb' })
   data!: Record<string, unknown>;
 
-  @Column({ type: 'char', length: 64 })
-  hash!: string;
+  @Column({ type: 'char', length: 64, nullable: true })
+  hash!: string | null;
 }

@@ -7,7 +7,7 @@ import { pagedSelect } from '../common/paged-select.js';
 import { regionInSubtree, SqlParams } from '../common/scope.js';
 import type { AuditContent } from './audit-chain.js';
 
-/** Any 64-bit constant: the transaction-level advisory lock that serializes appends. */
+/** Any 64-bit constant: the transaction-level advisory lock of the chainer (one at a time). */
 const AUDIT_APPEND_LOCK = 726_434_002;
 
 export interface AuditRow {
@@ -26,33 +26,39 @@ export interface AuditRow {
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Takes the append lock (held until the transaction ends), then returns the
-   * next sequence number and the hash of the last event.
-   */
-  async lockHead(em: EntityManager): Promise<{ seq: number; previousHash: string | null }> {
-    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
-    const [row] = (await em.query(
-      `SELECT nextval('audit_events_seq')::text AS seq, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS previous_hash`,
-    )) as { seq: string; previous_hash: string | null }[];
-    return { seq: Number(row.seq), previousHash: row.previous_hash };
+  /** Writes an event, unchained, in the caller's transaction: no lock, so writers never queue here. */
+  async insert(em: EntityManager, event: Omit<AuditContent, 'seq'>): Promise<void> {
+    await em.query(
+      `INSERT INTO audit_events (at, actor_id, action, entity, entity_id, region_code, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [event.at, event.actorId, event.action, event.entity, event.entityId, event.regionCode, JSON.stringify(event.data)],
+    );
   }
 
-  async insert(em: EntityManager, content: AuditContent, hash: string): Promise<void> {
+  /** Takes the chaining lock until the transaction ends; returns the chain's head. */
+  async lockChainHead(em: EntityManager): Promise<{ seq: number; hash: string | null }> {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
+    const rows = (await em.query('SELECT seq::text, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY audit_events.seq DESC LIMIT 1')) as {
+      seq: string;
+      hash: string;
+    }[];
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: null };
+  }
+
+  /** Committed events not chained yet, in the order they were written. */
+  async unchained(em: EntityManager, limit: number): Promise<(AuditRow & { id: string })[]> {
+    return (await em.query(
+      `SELECT id::text, seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash
+       FROM audit_events WHERE seq IS NULL ORDER BY audit_events.id LIMIT $1`,
+      [limit],
+    )) as (AuditRow & { id: string })[];
+  }
+
+  async setChain(em: EntityManager, links: { id: string; seq: number; hash: string }[]): Promise<void> {
+    if (links.length === 0) return;
     await em.query(
-      `INSERT INTO audit_events (seq, at, actor_id, action, entity, entity_id, region_code, data, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        content.seq,
-        content.at,
-        content.actorId,
-        content.action,
-        content.entity,
-        content.entityId,
-        content.regionCode,
-        JSON.stringify(content.data),
-        hash,
-      ],
+      `UPDATE audit_events a SET seq = u.seq, hash = u.hash
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, seq, hash) WHERE a.id = u.id`,
+      [links.map((l) => l.id), links.map((l) => l.seq), links.map((l) => l.hash)],
     );
   }
 
@@ -63,7 +69,7 @@ export class AuditRepository {
     offset: number,
   ): Promise<{ rows: AuditRow[]; total: number }> {
     const params = new SqlParams();
-    const where = [this.scope(actor, params)];
+    const where = ['seq IS NOT NULL', this.scope(actor, params)];
     if (filter.entity) where.push(`entity = ${params.add(filter.entity)}`);
     if (filter.entityId) where.push(`entity_id = ${params.add(filter.entityId)}`);
     return pagedSelect<AuditRow>(

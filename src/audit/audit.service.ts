@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
 import { jsonSafe } from '../common/json-safe.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
+import { Transactions } from '../common/transactions.js';
 import { chainHash, GENESIS_HASH, type AuditContent } from './audit-chain.js';
 import { AuditRepository, type AuditRow } from './audit.repository.js';
 
@@ -33,20 +34,22 @@ export interface AuditEvent extends AuditContent {
 }
 
 const VERIFY_BATCH = 5_000;
+const CHAIN_BATCH = 5_000;
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly transactions: Transactions,
+  ) {}
 
   /**
-   * Appends an event inside the caller's transaction. The append lock is held
-   * until that transaction ends, so call this as the LAST write of a step:
-   * concurrent writers queue here and the chain never forks.
+   * Records an event inside the caller's transaction, so it commits or rolls
+   * back with the change. It is chained (numbered and hashed) right after
+   * commit by the chainer; reads of the trail chain first, so they see it.
    */
-  async append(em: EntityManager, input: AuditEventInput): Promise<AuditEvent> {
-    const { seq, previousHash } = await this.repository.lockHead(em);
-    const content: AuditContent = {
-      seq,
+  async append(em: EntityManager, input: AuditEventInput): Promise<void> {
+    await this.repository.insert(em, {
       at: new Date().toISOString(),
       actorId: input.actorId,
       action: input.action,
@@ -54,19 +57,43 @@ export class AuditService {
       entityId: input.entityId,
       regionCode: input.regionCode,
       data: jsonSafe(input.data ?? {}),
-    };
-    const hash = chainHash(previousHash ?? GENESIS_HASH, content);
-    await this.repository.insert(em, content, hash);
-    return { ...content, hash };
+    });
+  }
+
+  /** Chains every committed, unchained event in the order written; one chainer at a time. Returns how many. */
+  async chain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await this.transactions.run(async (em) => {
+        const head = await this.repository.lockChainHead(em);
+        const rows = await this.repository.unchained(em, CHAIN_BATCH);
+        let previous = head.hash ?? GENESIS_HASH;
+        let seq = head.seq;
+        const links = rows.map((row) => {
+          seq += 1;
+          const content = { ...toEvent({ ...row, seq: String(seq) }), seq };
+          delete (content as { hash?: string }).hash;
+          const hash = chainHash(previous, content);
+          previous = hash;
+          return { id: row.id, seq, hash };
+        });
+        await this.repository.setChain(em, links);
+        return links.length;
+      });
+      total += done;
+      if (done < CHAIN_BATCH) return total;
+    }
   }
 
   async list(actor: Actor, filter: { entity?: string; entityId?: string }, page: PageQueryDto): Promise<Page<AuditEvent>> {
+    await this.chain();
     const { rows, total } = await this.repository.list(actor, filter, page.pageSize, offsetOf(page));
     return { items: rows.map(toEvent), total, page: page.page, pageSize: page.pageSize };
   }
 
   /** Walks the whole chain in order and reports the first event whose hash does not follow from its content. */
   async verify(): Promise<{ ok: boolean; events: number; firstBadSeq: number | null }> {
+    await this.chain();
     let previousHash = GENESIS_HASH;
     let after = '0';
     let events = 0;

@@ -86,12 +86,12 @@ export class Factories {
     return Number(rows[0].n);
   }
 
-  /** The last audit event's hash and seq: "nothing changed" means these did not move. */
-  async auditHead(): Promise<{ seq: string | null; hash: string | null; events: number }> {
-    const { rows } = await this.db.query<{ seq: string | null; hash: string | null; n: string }>(
-      'SELECT (SELECT seq::text FROM audit_events ORDER BY seq DESC LIMIT 1) AS seq, (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS hash, (SELECT count(*) FROM audit_events) AS n',
+  /** The last audit event written and how many there are: "nothing changed" means these did not move. */
+  async auditHead(): Promise<{ lastId: string | null; events: number }> {
+    const { rows } = await this.db.query<{ last_id: string | null; n: string }>(
+      'SELECT (SELECT max(id)::text FROM audit_events) AS last_id, (SELECT count(*) FROM audit_events) AS n',
     );
-    return { seq: rows[0].seq, hash: rows[0].hash, events: Number(rows[0].n) };
+    return { lastId: rows[0].last_id, events: Number(rows[0].n) };
   }
 }
 
