@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { INSTITUTION_TYPE_LABELS } from '../../common/labels.zh-CN.js';
 import type { Template } from '../../templates/template.types.js';
 import { LABELS } from '../monthly-report.js';
-import { bottomLimit, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, table } from './pdf-kit.js';
+import { bottomLimit, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, pipeTo, table } from './pdf-kit.js';
 
 export interface InspectionReport {
   institutionName: string;
@@ -30,12 +30,7 @@ const PHOTOS_PER_ITEM = 3;
 export function renderInspectionPdf(report: InspectionReport, out: Writable): Promise<void> {
   const title = `${report.institutionName}安全隐患排查检查表`;
   const doc = newDocument(title);
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve);
-    out.on('error', reject);
-    doc.on('error', reject);
-  });
-  doc.pipe(out);
+  const done = pipeTo(doc, out);
   const width = contentWidth(doc);
 
   doc.font(FONT_BOLD).fontSize(16).text(title, { align: 'center', width });

@@ -2,18 +2,13 @@ import type { Writable } from 'node:stream';
 import { INSTITUTION_TYPE_LABELS, type InstitutionType } from '../../common/labels.zh-CN.js';
 import { LABELS, percent, reportTitle, summaryRows, type MonthlyReport } from '../monthly-report.js';
 import type { ListRow } from '../reports.repository.js';
-import { barChart, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, table, type Column } from './pdf-kit.js';
+import { barChart, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, pipeTo, table, type Column } from './pdf-kit.js';
 
 /** The monthly report as a PDF written to `out` (pure: data in, bytes out). */
 export function renderMonthlyPdf(report: MonthlyReport, out: Writable): Promise<void> {
   const title = reportTitle(report);
   const doc = newDocument(title);
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve);
-    out.on('error', reject);
-    doc.on('error', reject);
-  });
-  doc.pipe(out);
+  const done = pipeTo(doc, out);
   const width = contentWidth(doc);
 
   doc.font(FONT_BOLD).fontSize(16).text(title, { align: 'center', width });

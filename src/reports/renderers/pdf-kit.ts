@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 
 /**
@@ -26,6 +27,17 @@ export function newDocument(title: string): Doc {
   });
   doc.font(FONT_REGULAR).fontSize(10);
   return doc;
+}
+
+/** Streams the document into `out`; resolves when everything is written. */
+export function pipeTo(doc: Doc, out: Writable): Promise<void> {
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('finish', resolve);
+    out.on('error', reject);
+    doc.on('error', reject);
+  });
+  doc.pipe(out);
+  return done;
 }
 
 export function contentWidth(doc: Doc): number {
