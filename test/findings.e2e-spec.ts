@@ -173,6 +173,21 @@ describe('findings workflow', () => {
     expect(notices.rows.every((r) => r.n === 1)).toBe(true);
   });
 
+  it('keeps rectify and verify racing each other consistent with the history', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = await findingIn(f, { institutionId: w.instCj.id, regionCode: '522633' });
+      const [rectify, verify] = await Promise.all([
+        post(w.headCj, `/api/v1/findings/${id}/rectify`, { note: '已整改' }),
+        post(w.inspectorCj, `/api/v1/findings/${id}/verify`, { accepted: true }),
+      ]);
+      expect(rectify.status).toBe(200);
+      expect([200, 409]).toContain(verify.status);
+      const events = (await f.db.query<{ action: string }>('SELECT action FROM finding_events WHERE finding_id = $1 ORDER BY id', [id])).rows.map((r) => r.action);
+      expect(events).toEqual(verify.status === 200 ? ['rectified', 'verified'] : ['rectified']);
+      expect(await statusOf(id)).toBe(verify.status === 200 ? 'closed' : 'pending_verification');
+    }
+  });
+
   it('refuses an illegal transition in the database itself', async () => {
     const id = await findingIn(f, { institutionId: w.instCj.id, regionCode: '522633', status: 'closed' });
     await expect(f.db.query(`UPDATE findings SET status = 'open', closed_at = NULL WHERE id = $1`, [id])).rejects.toThrow(/cannot go from closed to open/);
