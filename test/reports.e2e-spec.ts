@@ -165,6 +165,7 @@ describe('reports', () => {
     expect((await get(inspector, '/api/v1/reports/summary?regionCode=520000&month=2026-06')).status).toBe(403);
     expect((await get(bureauGz, '/api/v1/reports/summary?regionCode=520000&month=2027-13')).status).toBe(400);
     expect((await get(bureauGz, '/api/v1/reports/summary?regionCode=520000&month=2026-6')).status).toBe(400);
+    expect((await get(bureauGz, '/api/v1/reports/summary?regionCode=520000&month=0000-01')).status).toBe(400);
     expect((await get(bureauGz, '/api/v1/reports/monthly?regionCode=520000&month=2026-06&format=doc')).status).toBe(400);
     expect((await get(admin, '/api/v1/reports/summary?month=2026-06')).status).toBe(400);
   });

@@ -9,6 +9,8 @@ describe('calendar dates', () => {
     expect(isCalendarDate('2026-13-01')).toBe(false);
     expect(isCalendarDate('2026-6-1')).toBe(false);
     expect(isCalendarDate(20260601)).toBe(false);
+    expect(isCalendarDate('0000-01-01')).toBe(false);
+    expect(isCalendarDate('1899-12-31')).toBe(false);
   });
 
   it('adds calendar days across months and years', () => {

@@ -1,6 +1,7 @@
 /** Calendar dates (YYYY-MM-DD) in the service time zone. */
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+// years PostgreSQL and people both understand (PostgreSQL has no year 0000)
+const DATE = /^(19|2\d)\d{2}-\d{2}-\d{2}$/;
 
 export function isCalendarDate(value: unknown): value is string {
   if (typeof value !== 'string' || !DATE.test(value)) return false;

@@ -10,7 +10,7 @@ export class SummaryQueryDto {
   regionCode?: string;
 
   @ApiProperty({ example: '2026-06', description: 'YYYY-MM, a month in the service time zone' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @Matches(/^(19|2\d)\d{2}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM (1900–2999)' })
   month!: string;
 }
 
