@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
-import { fileTypeFromBuffer } from 'file-type';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ReadStream } from 'node:fs';
@@ -70,6 +69,7 @@ export class AttachmentsService implements OnModuleInit {
       if (isStorageError(error)) throw storageUnavailable(error);
       throw error;
     }
+    const { fileTypeFromBuffer } = await import('file-type');
     const type = await fileTypeFromBuffer(received.head);
     if (!type || !ALLOWED_TYPES.has(type.mime)) {
       await received.drop();

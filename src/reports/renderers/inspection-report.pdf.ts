@@ -27,9 +27,9 @@ const STATUS: Record<string, string> = { pending: '未开始', in_progress: '填
 const PHOTOS_PER_ITEM = 3;
 
 /** The filled checklist as a PDF: every item with its result, note and photos, the signature and the findings. */
-export function renderInspectionPdf(report: InspectionReport, out: Writable): Promise<void> {
+export async function renderInspectionPdf(report: InspectionReport, out: Writable): Promise<void> {
   const title = `${report.institutionName}安全隐患排查检查表`;
-  const doc = newDocument(title);
+  const doc = await newDocument(title);
   const done = pipeTo(doc, out);
   const width = contentWidth(doc);
 

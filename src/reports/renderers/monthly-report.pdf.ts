@@ -5,9 +5,9 @@ import type { ListRow } from '../reports.repository.js';
 import { barChart, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, pipeTo, table, type Column } from './pdf-kit.js';
 
 /** The monthly report as a PDF written to `out` (pure: data in, bytes out). */
-export function renderMonthlyPdf(report: MonthlyReport, out: Writable): Promise<void> {
+export async function renderMonthlyPdf(report: MonthlyReport, out: Writable): Promise<void> {
   const title = reportTitle(report);
-  const doc = newDocument(title);
+  const doc = await newDocument(title);
   const done = pipeTo(doc, out);
   const width = contentWidth(doc);
 

@@ -1,10 +1,11 @@
-import ExcelJS from 'exceljs';
 import { INSTITUTION_TYPE_LABELS, type InstitutionType } from '../../common/labels.zh-CN.js';
 import { reportTitle, summaryRows, type MonthlyReport } from '../monthly-report.js';
 import { LIST_HEADER, listRow } from './monthly-report.csv.js';
 
 /** The monthly report as XLSX: sheets 汇总, 分地区, 分类型, 重大隐患, 逾期隐患, header rows frozen. */
 export async function renderMonthlyXlsx(report: MonthlyReport): Promise<Buffer> {
+  // loaded on first use: exceljs is tens of MB the service need not carry until someone asks for a spreadsheet
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Paicha';
   book.created = new Date();

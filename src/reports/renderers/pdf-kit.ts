@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import PDFDocument from 'pdfkit';
 
 /**
  * Shared pieces of our PDFs: Noto Sans SC by file path (pdfkit re-reads a
@@ -17,7 +16,9 @@ export type Doc = PDFKit.PDFDocument;
 export const MARGIN = 50;
 const FOOTER_SPACE = 30;
 
-export function newDocument(title: string): Doc {
+/** A new A4 document; pdfkit is loaded on first use (the service need not carry it until someone prints). */
+export async function newDocument(title: string): Promise<Doc> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + FOOTER_SPACE, left: MARGIN, right: MARGIN },
