@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { AppConfig } from './config/config.js';
+import type { RuntimeConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
@@ -23,7 +23,7 @@ import { RegionsModule } from './regions/regions.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
-  config: AppConfig & { jwtSecret: string };
+  config: RuntimeConfig;
   /** The database actually used: DATABASE_URL, or the embedded server's URL. */
   databaseUrl: string;
 }

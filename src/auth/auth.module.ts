@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import type { AppConfig } from '../config/config.js';
+import type { RuntimeConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -16,7 +17,8 @@ import { LoginRateLimiter } from './login-rate-limiter.js';
     UsersModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      // a KeyObject: jsonwebtoken otherwise tries to parse a string secret as a public key on every verify
+      useFactory: (config: RuntimeConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   controllers: [AuthController],

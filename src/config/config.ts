@@ -28,6 +28,9 @@ export interface AppConfig {
   logLevel: LogLevel;
 }
 
+/** The config the app runs with: the JWT secret is always known by then (given, or generated into DATA_DIR). */
+export type RuntimeConfig = AppConfig & { jwtSecret: string };
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

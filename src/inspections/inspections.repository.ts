@@ -95,10 +95,20 @@ export class InspectionsRepository {
     )) as AnswerRow[];
   }
 
-  /** One statement for the whole batch: upsert by (inspection, item code). */
-  async upsertAnswers(em: EntityManager, inspectionId: string, actorId: string, answers: AnswerWrite[]): Promise<void> {
-    await em.query(
-      `INSERT INTO answers (inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at)
+  /**
+   * One statement for the whole batch: upsert by (inspection, item code), and
+   * the inspection's version moves (pending → in_progress). Returns the new
+   * version and status.
+   */
+  async upsertAnswers(
+    em: EntityManager,
+    inspectionId: string,
+    actorId: string,
+    answers: AnswerWrite[],
+  ): Promise<{ version: number; status: InspectionStatus }> {
+    const [rows] = (await em.query(
+      `WITH upserted AS (
+       INSERT INTO answers (inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at)
        SELECT $1, a.item_code, a.result, a.value, a.note,
               CASE WHEN a.attachment_ids IS NULL OR a.attachment_ids = 'null'::jsonb THEN NULL
                    ELSE ARRAY(SELECT jsonb_array_elements_text(a.attachment_ids))::uuid[] END,
@@ -106,7 +116,13 @@ export class InspectionsRepository {
        FROM jsonb_to_recordset($3::jsonb) AS a(item_code text, result text, value jsonb, note text, attachment_ids jsonb)
        ON CONFLICT (inspection_id, item_code) DO UPDATE SET
          result = EXCLUDED.result, value = EXCLUDED.value, note = EXCLUDED.note, attachment_ids = EXCLUDED.attachment_ids,
-         answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at`,
+         answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at
+       RETURNING 1
+      )
+      UPDATE inspections SET version = version + 1, updated_at = now(),
+        status = CASE WHEN status = 'pending' THEN 'in_progress' ELSE status END
+      WHERE id = $1 AND (SELECT count(*) FROM upserted) >= 0
+      RETURNING version, status`,
       [
         inspectionId,
         actorId,
@@ -114,7 +130,8 @@ export class InspectionsRepository {
           answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds })),
         ),
       ],
-    );
+    )) as [{ version: number; status: InspectionStatus }[], number];
+    return rows[0];
   }
 
   /** Who submitted and how they signed: for the printed report only (a drawn signature can be large). */
@@ -124,16 +141,6 @@ export class InspectionsRepository {
       signature: string | null;
     }[];
     return rows[0] ?? { submitted_by: null, signature: null };
-  }
-
-  /** Moves the version (and pending → in_progress) after an answer batch. */
-  async touchAfterAnswers(em: EntityManager, id: string): Promise<void> {
-    await em.query(
-      `UPDATE inspections SET version = version + 1, updated_at = now(),
-         status = CASE WHEN status = 'pending' THEN 'in_progress' ELSE status END
-       WHERE id = $1`,
-      [id],
-    );
   }
 
   async markSubmitted(em: EntityManager, id: string, actorId: string, signature: string | null): Promise<void> {

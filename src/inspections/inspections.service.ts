@@ -109,8 +109,7 @@ export class InspectionsService {
           ),
         );
       }
-      await this.repository.upsertAnswers(em, id, actor.id, answers);
-      await this.repository.touchAfterAnswers(em, id);
+      const { version, status } = await this.repository.upsertAnswers(em, id, actor.id, answers);
       await this.audit.append(em, {
         actorId: actor.id,
         action: 'inspection.answer',
@@ -119,8 +118,7 @@ export class InspectionsService {
         regionCode: row.region_code,
         data: { items: answers.length, fail: answers.filter((a) => a.result === 'fail').map((a) => a.itemCode) },
       });
-      const updated = (await this.repository.findInScope(actor, id, em)) as InspectionRow;
-      return toInspection(updated, await this.repository.answersOf([id], em));
+      return toInspection({ ...row, version, status }, await this.repository.answersOf([id], em));
     });
   }
 
