@@ -34,6 +34,11 @@ async function main(): Promise<void> {
     });
     configureApp(app);
     await app.listen(config.port);
+    // a slow client cannot hold a connection open forever: headers within 20 s, a whole request
+    // (a 10 MiB photo over a weak mobile network included) within 2 minutes
+    const server = app.getHttpServer() as import('node:http').Server;
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 120_000;
     log.info(`Paicha listening on http://localhost:${config.port} (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`);
 
     let stopping = false;

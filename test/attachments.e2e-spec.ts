@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
@@ -106,5 +106,30 @@ describe('attachments', () => {
     const png = await upload(w.inspectorCj.token, PNG_1PX, 'x.png');
     expect((await request(t.http).get(`/api/v1/attachments/${png.body.id}`).set('Authorization', `Bearer ${w.inspectorXc.token}`)).status).toBe(404);
     expect((await request(t.http).get('/api/v1/attachments/..%2F..%2Fetc%2Fpasswd').set('Authorization', `Bearer ${w.inspectorCj.token}`)).status).toBe(400);
+  });
+});
+
+describe('attachments when STORAGE_DIR cannot be written', () => {
+  it('answers uploads with 503 problem+json and keeps everything else working', async () => {
+    const dir = await tempDataDir('paicha-broken');
+    const blocker = join(dir, 'not-a-folder');
+    await writeFile(blocker, 'a file where the storage folder should be');
+    const t = await createTestApp({ env: { STORAGE_DIR: join(blocker, 'storage') } });
+    const f = await Factories.for(t);
+    try {
+      const w = await twoRegionWorld(f);
+      const rows = await f.count('attachments');
+      const res = await request(t.http).post('/api/v1/attachments').set('Authorization', `Bearer ${w.headCj.token}`).attach('file', PNG_1PX, 'a.png');
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.body.type).toBe('urn:paicha:problem:attachment_storage_unavailable');
+      expect(await f.count('attachments')).toBe(rows);
+      expect((await request(t.http).get('/health')).status).toBe(200);
+      expect((await request(t.http).get('/api/v1/institutions').set('Authorization', `Bearer ${w.headCj.token}`)).status).toBe(200);
+    } finally {
+      await f.close();
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -352,6 +352,22 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
     });
   }
 
+  it('has a row for every route of the running app (new routes cannot slip through)', async () => {
+    const spec = (await request(t.http).get('/api/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const covered = new Set(
+      ROUTES.map((r) => {
+        const [method, path] = r.name.split(' ');
+        return `${method} /api/v1${path.split('?')[0].replace(/:(\w+)/g, '{$1}')}`;
+      }),
+    );
+    // public routes carry no token to cross scope with: the login and the health check
+    const exempt = new Set(['POST /api/v1/auth/login', 'GET /health']);
+    const missing = operations.filter((op) => !covered.has(op) && !exempt.has(op));
+    expect(missing).toEqual([]);
+    expect(operations.length).toBeGreaterThanOrEqual(47);
+  });
+
   const list = async (path: string, token: string) => {
     const res = await request(t.http).get(path).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);

@@ -132,7 +132,7 @@ export class AttachmentsService implements OnModuleInit {
 
 function isStorageError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code !== undefined && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT', 'EDQUOT', 'EIO'].includes(code);
+  return code !== undefined && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT', 'ENOTDIR', 'EDQUOT', 'EIO'].includes(code);
 }
 
 function storageUnavailable(error: unknown): DomainException {
