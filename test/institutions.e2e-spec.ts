@@ -205,6 +205,16 @@ describe('institutions', () => {
       expect(await f.auditHead()).toEqual(head);
     });
 
+    it('answers 400 to a file that is not a readable CSV (a broken quote), and keeps nothing', async () => {
+      const before = await f.count('institutions');
+      const res = await upload(w.admin.token, `${HEADER}\n"未闭合,elderly_care,522633,,,,,\n好院,elderly_care,522633,,,,,\n`);
+      expect(res.status).toBe(400);
+      expect(res.body.detail).toContain('not a readable CSV');
+      const quote = await upload(w.admin.token, `a"b,type\n`);
+      expect(quote.status).toBe(400);
+      expect(await f.count('institutions')).toBe(before);
+    });
+
     it('answers 415 to a body that is not multipart and 400 to a form without the file field', async () => {
       const json = await request(t.http).post('/api/v1/institutions/import').set(auth(w.admin.token)).send({ file: 'x' });
       expect(json.status).toBe(415);

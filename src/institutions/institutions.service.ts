@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CsvError } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
@@ -164,7 +165,7 @@ export class InstitutionsService {
     } catch (error) {
       if (error instanceof CsvHeaderError) throw new DomainException(InstitutionError.InvalidCsv, error.message);
       if (error instanceof UploadTooLargeError) throw error.toDomain();
-      if ((error as { code?: string }).code?.startsWith('CSV_')) {
+      if (error instanceof CsvError) {
         throw new DomainException(InstitutionError.InvalidCsv, `The file is not a readable CSV: ${(error as Error).message}`);
       }
       throw error;
