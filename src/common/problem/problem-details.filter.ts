@@ -23,7 +23,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const { problem, headers } = this.toProblem(exception, req);
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && problem.status !== 503) {
       this.logger.error(
         { err: exception, requestId: req.id, method: req.method, url: req.originalUrl },
         exception instanceof Error ? exception.message : 'non-error thrown',
@@ -65,8 +65,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (status >= 500) return { problem: internalProblem(req, status) };
       return { problem: httpProblem(status, messageOf(exception)), headers: headersOf(exception) };
     }
+    if (isDatabaseUnavailable(exception)) {
+      return { problem: httpProblem(503, 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
+    }
     return { problem: internalProblem(req, 500) };
   }
+}
+
+/**
+ * The database going away (restart, failover, refused connections) is not a
+ * bug in the request: it answers 503 so clients retry, and /health says so too.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string; message?: string }; message?: string };
+  const code = e?.driverError?.code ?? e?.code;
+  if (typeof code === 'string') {
+    if (code.startsWith('08')) return true; // connection exception
+    if (['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+  }
+  const message = e?.driverError?.message ?? e?.message ?? '';
+  return /Connection terminated|timeout exceeded when trying to connect|does not allow connections|not currently accepting connections|terminating connection|the database system is (starting up|shutting down)/.test(message);
 }
 
 function internalProblem(req: Request, status: number): ProblemDetails {
