@@ -40,13 +40,20 @@ export default async function globalSetup() {
 
   const started = Date.now();
   const server = await openScratchServer(process.env.TEST_DATABASE_URL);
-  const templateUrl = await server.createDatabase('paicha_test_template');
-  const dataSource = createDataSource({ url: templateUrl, poolSize: 2, applicationName: 'paicha-test-setup' });
-  await dataSource.initialize();
+  let templateUrl;
   try {
-    await runMigrationsLocked(dataSource);
-  } finally {
-    await dataSource.destroy();
+    templateUrl = await server.createDatabase('paicha_test_template');
+    const dataSource = createDataSource({ url: templateUrl, poolSize: 2, applicationName: 'paicha-test-setup' });
+    await dataSource.initialize();
+    try {
+      await runMigrationsLocked(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  } catch (error) {
+    // Jest runs no teardown after a failed setup: do not leave the server running
+    await server.stop();
+    throw error;
   }
   const templateName = new URL(templateUrl).pathname.slice(1);
   process.env.PAICHA_TEST_SERVER_URL = server.url;
