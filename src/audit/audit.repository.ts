@@ -8,7 +8,7 @@ import { regionInSubtree, SqlParams } from '../common/scope.js';
 import type { AuditContent } from './audit-chain.js';
 
 /** Any 64-bit constant: the transaction-level advisory lock of the chainer (one at a time). */
-const AUDIT_APPEND_LOCK = 726_434_002;
+const AUDIT_CHAIN_LOCK = 726_434_002;
 
 export interface AuditRow {
   seq: string;
@@ -36,7 +36,7 @@ export class AuditRepository {
 
   /** Takes the chaining lock until the transaction ends; returns the chain's head. */
   async lockChainHead(em: EntityManager): Promise<{ seq: number; hash: string | null }> {
-    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
+    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const rows = (await em.query('SELECT seq::text, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY audit_events.seq DESC LIMIT 1')) as {
       seq: string;
       hash: string;

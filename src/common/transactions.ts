@@ -27,8 +27,4 @@ export class Transactions {
       }
     }
   }
-
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
 }

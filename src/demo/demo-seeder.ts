@@ -1,7 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { actorOf } from '../auth/auth.service.js';
 import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
@@ -16,10 +14,8 @@ import { RoundsService } from '../rounds/rounds.service.js';
 import { TemplatesService, BUILTIN_TEMPLATES_DIR } from '../templates/templates.service.js';
 import { AdminBootstrap } from '../users/admin-bootstrap.js';
 import { UsersService } from '../users/users.service.js';
+import { DemoRepository } from './demo.repository.js';
 import { DEMO_ACCOUNTS, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_PROVINCES, DEMO_ROUNDS } from './demo-data.zh-CN.js';
-
-/** Any 64-bit constant: one instance seeds, the others find the data there. */
-const DEMO_LOCK = 726_434_005;
 
 /** A 2×2 PNG standing in for a phone photo in the demo. */
 const DEMO_PHOTO = Buffer.from(
@@ -40,7 +36,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: DemoRepository,
     private readonly regions: RegionsService,
     private readonly institutions: InstitutionsService,
     private readonly users: UsersService,
@@ -54,20 +50,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1)', [DEMO_LOCK]);
-      const [{ empty }] = (await runner.query(
-        `SELECT NOT EXISTS (SELECT 1 FROM institutions) AND NOT EXISTS (SELECT 1 FROM rounds)
-                AND NOT EXISTS (SELECT 1 FROM users WHERE role <> 'admin') AS empty`,
-      )) as { empty: boolean }[];
-      if (!empty) return;
-      await this.seed();
+    if (await this.repository.whileEmpty(() => this.seed())) {
       this.logger.log(`demo data loaded: log in as ${DEMO_ACCOUNTS.bureau.username}, ${DEMO_ACCOUNTS.inspector.username} or ${DEMO_ACCOUNTS.head.username} with the password ${DEMO_PASSWORD}`);
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [DEMO_LOCK]).catch(() => undefined);
-      await runner.release();
     }
   }
 
@@ -75,8 +59,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     // the admin and the built-in checklists must be there first (both steps are idempotent)
     await this.adminBootstrap.onApplicationBootstrap();
     await this.templates.loadBuiltin(BUILTIN_TEMPLATES_DIR);
-    const adminRow = await this.dataSource.query(`SELECT id FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
-    const admin = await this.actor((adminRow as { id: string }[])[0].id);
+    const admin = await this.actor(await this.repository.firstAdminId());
     await this.regions.importNational(admin, DEMO_PROVINCES);
 
     const ids: Record<string, string> = {};

@@ -8,9 +8,10 @@ import { RoundsModule } from '../rounds/rounds.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { DemoSeeder } from './demo-seeder.js';
+import { DemoRepository } from './demo.repository.js';
 
 @Module({
   imports: [AttachmentsModule, FindingsModule, InspectionsModule, InstitutionsModule, RegionsModule, RoundsModule, TemplatesModule, UsersModule],
-  providers: [DemoSeeder],
+  providers: [DemoRepository, DemoSeeder],
 })
 export class DemoModule {}

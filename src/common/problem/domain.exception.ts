@@ -16,7 +16,6 @@ import { UserError } from '../../users/users.errors.js';
  */
 export enum CommonError {
   NotFound = 'not_found',
-  Conflict = 'conflict',
   StaleVersion = 'stale_version',
   ServiceUnavailable = 'service_unavailable',
   UploadTooLarge = 'upload_too_large',
@@ -56,7 +55,6 @@ export function statusForCode(code: ErrorCode): number {
   switch (code) {
     case CommonError.NotFound:
       return 404;
-    case CommonError.Conflict:
     case CommonError.StaleVersion:
       return 409;
     case CommonError.ServiceUnavailable:

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { AttachmentIdsField } from '../../common/attachment-ids.decorator.js';
 import { CalendarDateConstraint } from '../../common/calendar-date.validator.js';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
 import { REGION_CODE_PATTERN } from '../../regions/region-code.js';
@@ -107,11 +108,7 @@ export class CreateFindingDto {
   @Validate(CalendarDateConstraint)
   deadline?: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @AttachmentIdsField()
   attachmentIds?: string[];
 }
 
@@ -122,11 +119,7 @@ export class RectifyFindingDto {
   @MaxLength(2000)
   note!: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20, description: '整改前后照片、证明材料; at least one for a major finding' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @AttachmentIdsField('整改前后照片、证明材料; at least one for a major finding')
   attachmentIds?: string[];
 }
 

@@ -12,6 +12,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { AttachmentIdsField } from '../../common/attachment-ids.decorator.js';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
 import { TemplateDto } from '../../templates/dto/template.dto.js';
 
@@ -43,11 +44,7 @@ export class AnswerInputDto {
   @MaxLength(2000)
   note?: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 20, description: 'Uploaded attachments you may use' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
+  @AttachmentIdsField('Uploaded attachments you may use')
   attachmentIds?: string[];
 }
 
