@@ -107,6 +107,33 @@ describe('rounds, inspections and the way to findings', () => {
     });
   });
 
+  describe('concurrent batches', () => {
+    it('answers each of several concurrent batches with every batch committed before it', async () => {
+      // four batches at once, one item each, queue on the row lock; the answer to
+      // the batch at version v must show every batch at a version ≤ v
+      const created = await createRound(w.bureauCj, round({ name: '并发保存', regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
+      await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
+      const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
+      const id = list.body.items[0].id as string;
+      const put = (answers: unknown[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
+      for (let run = 0; run < 5; run++) {
+        const batches = ALL_PASS.map((a, k) => ({ ...a, note: `并发 ${run}-${k}` }));
+        const responses = await Promise.all(batches.map((a) => put([a])));
+        expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+        const versions = responses.map((r) => r.body.version as number);
+        expect(new Set(versions).size).toBe(4);
+        expect(Math.max(...versions) - Math.min(...versions)).toBe(3);
+        responses.forEach((res, k) => {
+          expect(res.headers.etag).toBe(`"${versions[k]}"`);
+          const notes = new Map((res.body.answers as { itemCode: string; note?: string }[]).map((x) => [x.itemCode, x.note]));
+          batches.forEach((b, j) => {
+            if (versions[j] <= versions[k]) expect([versions[k], b.itemCode, notes.get(b.itemCode)]).toEqual([versions[k], b.itemCode, b.note]);
+          });
+        });
+      }
+    });
+  });
+
   describe('filling and submitting', () => {
     let roundId: string;
     let inspectionId: string;
@@ -197,6 +224,7 @@ describe('rounds, inspections and the way to findings', () => {
       expect((await put(w.inspectorCj, ALL_PASS.slice(0, 1), 'W/"1"')).status).toBe(409);
       expect((await put(w.inspectorCj, ALL_PASS.slice(0, 1), 'banana')).status).toBe(400);
     });
+
 
     it('refuses to submit with unanswered items, listing them', async () => {
       const res = await request(t.http).post(`/api/v1/inspections/${inspectionId}/submit`).set(auth(w.inspectorCj)).send({});

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
 import { regionInSubtree, SqlParams } from '../common/scope.js';
+import { jsonSafe } from '../common/json-safe.js';
 import type { AuditContent } from './audit-chain.js';
 
 /** Any 64-bit constant: the transaction-level advisory lock of the chainer (one at a time). */
@@ -20,6 +21,23 @@ export interface AuditRow {
   region_code: string | null;
   data: Record<string, unknown>;
   hash: string;
+}
+
+/**
+ * The INSERT of one audit event per row of `source` (a CTE of the caller's
+ * statement), for a workflow step that is a single statement: the event
+ * commits with the change exactly as `AuditService.append` would write it.
+ */
+export function auditInsertFrom(
+  source: string,
+  regionColumn: string,
+  event: { actorId: string | null; action: string; entity: string; entityId: string | null; data: Record<string, unknown> },
+  params: SqlParams,
+): string {
+  return `INSERT INTO audit_events (at, actor_id, action, entity, entity_id, region_code, data)
+    SELECT ${params.add(new Date().toISOString())}, ${params.add(event.actorId)}, ${params.add(event.action)}, ${params.add(event.entity)},
+           ${params.add(event.entityId)}, ${regionColumn}, ${params.add(JSON.stringify(jsonSafe(event.data)))}::jsonb
+    FROM ${source}`;
 }
 
 @Injectable()

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor.js';
+import { auditInsertFrom } from '../audit/audit.repository.js';
+import { Role } from '../auth/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
 import { institutionScope, SqlParams } from '../common/scope.js';
 import type { AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
@@ -38,6 +40,16 @@ export interface AnswerWrite {
   value: unknown;
   note: string | null;
   attachmentIds: string[] | null;
+}
+
+/** What the one-statement save found and did: `saved` false means the row refused the batch (see `fillRefusal`). */
+export interface SaveOutcome {
+  row: InspectionRow;
+  saved: boolean;
+  /** The answers after the save, as of the statement's snapshot. */
+  answers: AnswerRow[];
+  /** Another batch committed between the snapshot and the row lock: `answers` may miss it. */
+  raced: boolean;
 }
 
 const COLUMNS =
@@ -86,6 +98,12 @@ export class InspectionsRepository {
     );
   }
 
+  /** The template an inspection is pinned to, whoever asks (it decides nothing about scope). */
+  async templateIdOf(id: string): Promise<string | undefined> {
+    const rows = (await this.dataSource.query('SELECT template_id FROM inspections WHERE id = $1', [id])) as { template_id: string }[];
+    return rows[0]?.template_id;
+  }
+
   async answersOf(inspectionIds: string[], em: EntityManager = this.dataSource.manager): Promise<AnswerRow[]> {
     if (inspectionIds.length === 0) return [];
     return (await em.query(
@@ -96,42 +114,80 @@ export class InspectionsRepository {
   }
 
   /**
-   * One statement for the whole batch: upsert by (inspection, item code), and
-   * the inspection's version moves (pending → in_progress). Returns the new
-   * version and status.
+   * Saves a batch as one statement, so one round trip is the whole
+   * transaction: lock the inspection in scope, check that this actor may fill
+   * it now and `If-Match`, upsert the answers, bump the version (pending →
+   * in_progress), write the audit event, and return the row and its answers.
+   * The fill rule below is `fillRefusal` of the service in SQL; when the row
+   * refuses, nothing is written and the row comes back for the service to say why.
+   * No row at all: not found or out of scope.
    */
-  async upsertAnswers(
-    em: EntityManager,
-    inspectionId: string,
-    actorId: string,
+  async saveAnswers(
+    actor: Actor,
+    id: string,
+    ifMatch: number | undefined,
     answers: AnswerWrite[],
-  ): Promise<{ version: number; status: InspectionStatus }> {
-    const [rows] = (await em.query(
-      `WITH upserted AS (
-       INSERT INTO answers (inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at)
-       SELECT $1, a.item_code, a.result, a.value, a.note,
-              CASE WHEN a.attachment_ids IS NULL OR a.attachment_ids = 'null'::jsonb THEN NULL
-                   ELSE ARRAY(SELECT jsonb_array_elements_text(a.attachment_ids))::uuid[] END,
-              $2, now()
-       FROM jsonb_to_recordset($3::jsonb) AS a(item_code text, result text, value jsonb, note text, attachment_ids jsonb)
-       ON CONFLICT (inspection_id, item_code) DO UPDATE SET
-         result = EXCLUDED.result, value = EXCLUDED.value, note = EXCLUDED.note, attachment_ids = EXCLUDED.attachment_ids,
-         answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at
-       RETURNING 1
-      )
-      UPDATE inspections SET version = version + 1, updated_at = now(),
-        status = CASE WHEN status = 'pending' THEN 'in_progress' ELSE status END
-      WHERE id = $1 AND (SELECT count(*) FROM upserted) >= 0
-      RETURNING version, status`,
-      [
-        inspectionId,
-        actorId,
-        JSON.stringify(
-          answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds })),
-        ),
-      ],
-    )) as [{ version: number; status: InspectionStatus }[], number];
-    return rows[0];
+    audit: { action: string; data: Record<string, unknown> },
+  ): Promise<SaveOutcome | undefined> {
+    const params = new SqlParams();
+    const idParam = params.add(id);
+    const scope = institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params);
+    const me = params.add(actor.id);
+    const mayFill =
+      actor.role === Role.Inspector
+        ? `x.kind = 'supervisory' AND (x.assignee_id IS NULL OR x.assignee_id = ${me})`
+        : actor.role === Role.InstitutionHead
+          ? `x.kind = 'self'`
+          : 'FALSE';
+    const versionMatches = ifMatch === undefined ? 'TRUE' : `x.version = ${params.add(ifMatch)}`;
+    const batch = params.add(
+      JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds }))),
+    );
+    const auditInsert = auditInsertFrom('bumped', 'bumped.region_code', { actorId: actor.id, action: audit.action, entity: 'inspection', entityId: id, data: audit.data }, params);
+    const rows = (await this.dataSource.query(
+      `WITH target AS (
+         SELECT ${COLUMNS}, (${mayFill}) AND x.status NOT IN ('submitted', 'missed') AND ${versionMatches} AS fillable
+         FROM inspections x JOIN institutions i ON i.id = x.institution_id
+         WHERE x.id = ${idParam} AND ${scope}
+         FOR UPDATE OF x
+       ),
+       upserted AS (
+         INSERT INTO answers (inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at)
+         SELECT t.id, a.item_code, a.result, a.value, a.note,
+                CASE WHEN a.attachment_ids IS NULL OR a.attachment_ids = 'null'::jsonb THEN NULL
+                     ELSE ARRAY(SELECT jsonb_array_elements_text(a.attachment_ids))::uuid[] END,
+                ${me}, now()
+         FROM target t, jsonb_to_recordset(${batch}::jsonb) AS a(item_code text, result text, value jsonb, note text, attachment_ids jsonb)
+         WHERE t.fillable
+         ON CONFLICT (inspection_id, item_code) DO UPDATE SET
+           result = EXCLUDED.result, value = EXCLUDED.value, note = EXCLUDED.note, attachment_ids = EXCLUDED.attachment_ids,
+           answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at
+         RETURNING inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
+       ),
+       bumped AS (
+         UPDATE inspections x SET version = x.version + 1, updated_at = now(),
+           status = CASE WHEN x.status = 'pending' THEN 'in_progress' ELSE x.status END
+         FROM target t WHERE x.id = t.id AND t.fillable
+         RETURNING x.version, x.status, x.region_code
+       ),
+       audited AS (${auditInsert})
+       SELECT t.*, b.version AS saved_version, b.status AS saved_status,
+         (SELECT s.version FROM inspections s WHERE s.id = t.id) <> t.version AS raced,
+         CASE WHEN b.version IS NULL THEN '[]'::json ELSE (
+           SELECT coalesce(json_agg(row_to_json(a) ORDER BY a.item_code), '[]'::json) FROM (
+             SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
+             FROM answers WHERE inspection_id = t.id AND item_code NOT IN (SELECT item_code FROM upserted)
+             UNION ALL SELECT * FROM upserted
+           ) a
+         ) END AS answers
+       FROM target t LEFT JOIN bumped b ON TRUE`,
+      params.values,
+    )) as (InspectionRow & { fillable: boolean; saved_version: number | null; saved_status: InspectionStatus | null; raced: boolean; answers: AnswerRow[] })[];
+    const found = rows[0];
+    if (!found) return undefined;
+    const { fillable: _fillable, saved_version, saved_status, raced, answers: saved, ...row } = found;
+    if (saved_version === null || saved_status === null) return { row, saved: false, answers: [], raced: false };
+    return { row: { ...row, version: saved_version, status: saved_status }, saved: true, answers: saved, raced };
   }
 
   /** Who submitted and how they signed: for the printed report only (a drawn signature can be large). */

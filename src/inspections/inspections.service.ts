@@ -46,8 +46,13 @@ export interface Inspection {
   version: number;
 }
 
+/** Inspections whose pinned template id is kept in memory (an id pair: about 100 bytes each). */
+const PINNED_CACHE_SIZE = 50_000;
+
 @Injectable()
 export class InspectionsService {
+  private readonly pinned = new Map<string, string>();
+
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly repository: InspectionsRepository,
@@ -86,40 +91,64 @@ export class InspectionsService {
   }
 
   /**
-   * Saves a batch of answers in one transaction: the row lock orders
-   * concurrent batches, `If-Match` refuses a batch made over a stale version,
-   * and the upsert by item code makes a resent batch harmless.
+   * Saves a batch of answers. The batch is checked against the pinned
+   * template first; the save itself is one statement (see the repository), so
+   * concurrent batches queue on the row lock, `If-Match` refuses a batch made
+   * over a stale version, and the upsert by item code makes a resent batch
+   * harmless. A refused batch writes nothing and says why in the order of
+   * precedence: 404, 403, 409, then 400 for the batch itself.
    */
   async saveAnswers(actor: Actor, id: string, input: AnswerInputDto[], ifMatch: number | undefined): Promise<Inspection> {
-    return this.transactions.run(async (em) => {
-      const row = await this.lockFillable(actor, id, em);
-      if (ifMatch !== undefined && ifMatch !== row.version) {
-        throw new DomainException(InspectionError.StaleVersion, `The inspection is at version ${row.version}, not ${ifMatch}: reload it`, {
-          currentVersion: row.version,
-        });
-      }
-      const template = (await this.templates.compiledById(row.template_id)) as CompiledTemplate;
-      const answers = validateAnswers(template, input);
-      const attachmentIds = answers.flatMap((a) => a.attachmentIds ?? []);
-      const invisible = await this.attachments.invisible(actor, attachmentIds, em);
-      if (invisible.length > 0) {
-        throw invalidAnswers(
-          answers.flatMap((a, i) =>
-            (a.attachmentIds ?? []).filter((x) => invisible.includes(x)).map((x) => ({ field: `answers[${i}].attachmentIds`, message: `attachment ${x} does not exist or is not yours` })),
-          ),
-        );
-      }
-      const { version, status } = await this.repository.upsertAnswers(em, id, actor.id, answers);
-      await this.audit.append(em, {
-        actorId: actor.id,
-        action: 'inspection.answer',
-        entity: 'inspection',
-        entityId: id,
-        regionCode: row.region_code,
-        data: { items: answers.length, fail: answers.filter((a) => a.result === 'fail').map((a) => a.itemCode) },
-      });
-      return toInspection({ ...row, version, status }, await this.repository.answersOf([id], em));
+    const templateId = await this.pinnedTemplateOf(id);
+    if (!templateId) throw notFound(id);
+    let answers: AnswerWrite[];
+    try {
+      answers = validateAnswers((await this.templates.compiledById(templateId)) as CompiledTemplate, input);
+      await this.checkAttachments(actor, answers);
+    } catch (error) {
+      // an object out of scope, or one this actor may not fill now, answers as such, not with its checklist's errors
+      const row = await this.repository.findInScope(actor, id);
+      throw (row ? fillRefusal(actor, row, ifMatch) : notFound(id)) ?? error;
+    }
+    const outcome = await this.repository.saveAnswers(actor, id, ifMatch, answers, {
+      action: 'inspection.answer',
+      data: { items: answers.length, fail: answers.filter((a) => a.result === 'fail').map((a) => a.itemCode) },
     });
+    if (!outcome) throw notFound(id);
+    if (!outcome.saved) {
+      throw fillRefusal(actor, outcome.row, ifMatch) ?? new Error(`Inspection ${id}: the save refused a batch the service accepts`);
+    }
+    if (outcome.raced) {
+      // another batch committed while this one waited for the row, after the
+      // statement's snapshot: read the answers again (they may be newer than this version, never older)
+      return toInspection(outcome.row, await this.repository.answersOf([id]));
+    }
+    return toInspection(outcome.row, outcome.answers);
+  }
+
+  /** The template an inspection is pinned to (it never changes, so it is cached); undefined if there is no such inspection. */
+  private async pinnedTemplateOf(id: string): Promise<string | undefined> {
+    const cached = this.pinned.get(id);
+    if (cached) return cached;
+    const templateId = await this.repository.templateIdOf(id);
+    if (templateId) {
+      if (this.pinned.size >= PINNED_CACHE_SIZE) this.pinned.delete(this.pinned.keys().next().value as string);
+      this.pinned.set(id, templateId);
+    }
+    return templateId;
+  }
+
+  private async checkAttachments(actor: Actor, answers: AnswerWrite[]): Promise<void> {
+    const attachmentIds = answers.flatMap((a) => a.attachmentIds ?? []);
+    if (attachmentIds.length === 0) return;
+    const invisible = await this.attachments.invisible(actor, attachmentIds);
+    if (invisible.length > 0) {
+      throw invalidAnswers(
+        answers.flatMap((a, i) =>
+          (a.attachmentIds ?? []).filter((x) => invisible.includes(x)).map((x) => ({ field: `answers[${i}].attachmentIds`, message: `attachment ${x} does not exist or is not yours` })),
+        ),
+      );
+    }
   }
 
   /**
@@ -218,27 +247,40 @@ export class InspectionsService {
     });
   }
 
-  /**
-   * The inspection, locked, if this actor may fill it now: 404 outside scope;
-   * 403 for the wrong role or another inspector's assignment; 409 once submitted or missed.
-   */
+  /** The inspection, locked, if this actor may fill it now (see `fillRefusal`). */
   private async lockFillable(actor: Actor, id: string, em: EntityManager): Promise<InspectionRow> {
     const row = await this.repository.findInScope(actor, id, em, true);
     if (!row) throw notFound(id);
-    if (row.kind === 'supervisory' && actor.role !== Role.Inspector) {
-      throw new DomainException(InspectionError.NotYours, 'A supervisory inspection is filled by an inspector');
-    }
-    if (row.kind === 'self' && actor.role !== Role.InstitutionHead) {
-      throw new DomainException(InspectionError.NotYours, 'A self-check is filled by the head of the institution');
-    }
-    if (row.kind === 'supervisory' && row.assignee_id !== null && row.assignee_id !== actor.id) {
-      throw new DomainException(InspectionError.NotYours, 'This inspection is assigned to another inspector');
-    }
-    if (row.status === 'submitted' || row.status === 'missed') {
-      throw new DomainException(InspectionError.WrongState, `The inspection is ${row.status}`, { currentStatus: row.status });
-    }
+    const refusal = fillRefusal(actor, row, undefined);
+    if (refusal) throw refusal;
     return row;
   }
+}
+
+/**
+ * Why this actor may not fill the inspection now, if not: 403 for the wrong
+ * role or another inspector's assignment; 409 once submitted or missed, or
+ * over a stale `If-Match`. The repository's one-statement save applies the same rule in SQL.
+ */
+export function fillRefusal(actor: Actor, row: InspectionRow, ifMatch: number | undefined): DomainException | undefined {
+  if (row.kind === 'supervisory' && actor.role !== Role.Inspector) {
+    return new DomainException(InspectionError.NotYours, 'A supervisory inspection is filled by an inspector');
+  }
+  if (row.kind === 'self' && actor.role !== Role.InstitutionHead) {
+    return new DomainException(InspectionError.NotYours, 'A self-check is filled by the head of the institution');
+  }
+  if (row.kind === 'supervisory' && row.assignee_id !== null && row.assignee_id !== actor.id) {
+    return new DomainException(InspectionError.NotYours, 'This inspection is assigned to another inspector');
+  }
+  if (row.status === 'submitted' || row.status === 'missed') {
+    return new DomainException(InspectionError.WrongState, `The inspection is ${row.status}`, { currentStatus: row.status });
+  }
+  if (ifMatch !== undefined && ifMatch !== row.version) {
+    return new DomainException(InspectionError.StaleVersion, `The inspection is at version ${row.version}, not ${ifMatch}: reload it`, {
+      currentVersion: row.version,
+    });
+  }
+  return undefined;
 }
 
 /** Checks a batch against the pinned template: known items, once each, a value that fits the response type. */
