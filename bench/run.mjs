@@ -9,6 +9,11 @@ import { freePort, inProcessApp, login, median, pool, rm, serviceProcess, startD
 import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
 
 const quick = process.argv.includes('--quick');
+// --only answers,pdf: the province seed, the round opening and just the named scenarios
+// (answers, summary, pdf, deadlines, cold, growth)
+const onlyArg = process.argv.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : process.argv[process.argv.indexOf(onlyArg) + 1]).split(',') : null;
+const want = (name) => !only || only.includes(name);
 const scale = quick ? 0.1 : 1;
 const dist = (path) => import(new URL(`../dist/src/${path}`, import.meta.url).href);
 const { ReportsService } = await dist('reports/reports.service.js');
@@ -61,14 +66,14 @@ const database = await startDatabase(dir);
 const serverUrl = database.url.replace(/\/paicha$/, '/postgres');
 const db = pool(database.url, 6);
 let service;
+let app;
 try {
   console.log(`Paicha benchmark${quick ? ' (quick: a tenth of the size)' : ''}`);
   const INSTITUTIONS = Math.round(20_000 * scale);
   const FINDINGS = Math.round(100_000 * scale);
-  let app = await inProcessApp(database.url);
+  app = await inProcessApp(database.url);
   const seeded = await timed(() => seedProvince(app, db, { institutions: INSTITUTIONS, findings: FINDINGS, log }));
   log(`province seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
-  await app.close();
 
   service = await serviceProcess({ DATABASE_URL: database.url });
   const admin = await login(service.base, 'admin', ADMIN_PASSWORD);
@@ -90,123 +95,135 @@ try {
   const opened = await timed(() => http('POST', `/rounds/${benchRound.id}/open`, admin, {}));
   record(`open a round over ${opened.result.inspectionsCreated} institutions`, opened.ms, 'ms', null, 5000);
 
-  // 1. answer batches under load, next to the bare node:http + pg server
-  console.log('1. answer batches, 32 clients');
-  const { rows: targets } = await db.query(
-    `SELECT x.id, t.sections FROM inspections x JOIN templates t ON t.id = x.template_id
-     WHERE x.round_id = $1 AND x.status = 'in_progress' AND t.code = 'elderly-care-safety' LIMIT 32`,
-    [seeded.result.roundId],
-  );
-  const batches = targets.map((x) => ({
-    path: `/api/v1/inspections/${x.id}/answers`,
-    body: JSON.stringify({
-      answers: x.sections.flatMap((s) => s.items).slice(0, 62).map((i) => ({
-        itemCode: i.code, result: 'pass', note: '现场检查无异常',
-        ...(i.responseType === 'number' ? { value: 2 } : i.responseType === 'text' ? { value: '正常' } : {}),
-      })),
-    }),
-  }));
-  const seconds = quick ? 3 : 10;
-  const bare = await bareServer(database.url);
-  let baseLoad;
-  try {
-    baseLoad = await runLoad({ url: bare.base, targets: batches, connections: 32, seconds });
-  } finally {
-    await bare.stop();
+  if (want('answers')) {
+    // 1. answer batches under load, next to the bare node:http + pg server
+    console.log('1. answer batches, 32 clients');
+    const { rows: targets } = await db.query(
+      `SELECT x.id, t.sections FROM inspections x JOIN templates t ON t.id = x.template_id
+       WHERE x.round_id = $1 AND x.status = 'in_progress' AND t.code = 'elderly-care-safety' LIMIT 32`,
+      [seeded.result.roundId],
+    );
+    const batches = targets.map((x) => ({
+      path: `/api/v1/inspections/${x.id}/answers`,
+      body: JSON.stringify({
+        answers: x.sections.flatMap((s) => s.items).slice(0, 62).map((i) => ({
+          itemCode: i.code, result: 'pass', note: '现场检查无异常',
+          ...(i.responseType === 'number' ? { value: 2 } : i.responseType === 'text' ? { value: '正常' } : {}),
+        })),
+      }),
+    }));
+    const seconds = quick ? 3 : 10;
+    const bare = await bareServer(database.url);
+    let baseLoad;
+    try {
+      baseLoad = await runLoad({ url: bare.base, targets: batches, connections: 32, seconds });
+    } finally {
+      await bare.stop();
+    }
+    const svcLoad = await runLoad({ url: service.base, token: inspector, targets: batches, connections: 32, seconds });
+    for (const [who, load] of [['bare server', baseLoad], ['service', svcLoad]]) {
+      if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
+    }
+    record('answer batches: throughput (req/s, ratio to bare)', svcLoad.rps, 'req/s', baseLoad.rps, 0.5, 'higher');
+    log(`bare server: ${round(baseLoad.rps)} req/s, p50 ${baseLoad.p50} ms, p99 ${baseLoad.p99} ms; service: p50 ${svcLoad.p50} ms`);
+    record('answer batches: p99 latency', svcLoad.p99, 'ms', null, 50);
   }
-  const svcLoad = await runLoad({ url: service.base, token: inspector, targets: batches, connections: 32, seconds });
-  for (const [who, load] of [['bare server', baseLoad], ['service', svcLoad]]) {
-    if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
+
+  if (want('summary')) {
+    // 2. the province's monthly summary next to its bare aggregate SQL
+    console.log('2. monthly summary');
+    const repository = app.get((await dist('reports/reports.repository.js')).ReportsRepository);
+    const window = { monthStart: '2026-06-01', timeZone: 'Asia/Shanghai', regionPath: '/520000/' };
+    const bareSummary = [];
+    const svcSummary = [];
+    for (let i = 0; i < 7; i++) {
+      bareSummary.push((await timed(() => Promise.all([repository.summary(window), repository.byChildRegion(window, '520000', 1), repository.byType(window), repository.bySection(window, '临时检查发现')]))).ms);
+      svcSummary.push((await timed(() => http('GET', '/reports/summary?regionCode=520000&month=2026-06', bureau))).ms);
+    }
+    record('province monthly summary (HTTP, ratio to bare SQL)', median(svcSummary), 'ms', median(bareSummary), 1.5);
   }
-  record('answer batches: throughput (req/s, ratio to bare)', svcLoad.rps, 'req/s', baseLoad.rps, 0.5, 'higher');
-  record('answer batches: p99 latency', svcLoad.p99, 'ms', null, 50);
 
-  // 2. the province's monthly summary next to its bare aggregate SQL
-  console.log('2. monthly summary');
-  app = await inProcessApp(database.url);
-  const repository = app.get((await dist('reports/reports.repository.js')).ReportsRepository);
-  const window = { monthStart: '2026-06-01', timeZone: 'Asia/Shanghai', regionPath: '/520000/' };
-  const bareSummary = [];
-  const svcSummary = [];
-  for (let i = 0; i < 7; i++) {
-    bareSummary.push((await timed(() => Promise.all([repository.summary(window), repository.byChildRegion(window, '520000', 1), repository.byType(window), repository.bySection(window, '临时检查发现')]))).ms);
-    svcSummary.push((await timed(() => http('GET', '/reports/summary?regionCode=520000&month=2026-06', bureau))).ms);
+  if (want('pdf')) {
+    // 3. the monthly PDF, and the service's peak memory while it renders (a fresh process)
+    console.log('3. monthly PDF');
+    await service.stop();
+    service = await serviceProcess({ DATABASE_URL: database.url });
+    const pdfBureau = await login(service.base, seeded.result.bureauUsername, 'bench-password-2');
+    log(`service peak RSS before the PDF: ${round(await service.peakRssMiB())} MiB`);
+    const pdfTimes = [];
+    for (let i = 0; i < 3; i++) pdfTimes.push((await timed(() => http('GET', '/reports/monthly?regionCode=520000&month=2026-06&format=pdf', pdfBureau))).ms);
+    record('province monthly PDF', median(pdfTimes), 'ms', null, 3000);
+    record('service peak RSS during the PDF', await service.peakRssMiB(), 'MiB', null, 300);
   }
-  record('province monthly summary (HTTP, ratio to bare SQL)', median(svcSummary), 'ms', median(bareSummary), 1.5);
 
-  // 3. the monthly PDF, and the service's peak memory while it renders (a fresh process)
-  console.log('3. monthly PDF');
-  await service.stop();
-  service = await serviceProcess({ DATABASE_URL: database.url });
-  const pdfBureau = await login(service.base, seeded.result.bureauUsername, 'bench-password-2');
-  log(`service peak RSS before the PDF: ${round(await service.peakRssMiB())} MiB`);
-  const pdfTimes = [];
-  for (let i = 0; i < 3; i++) pdfTimes.push((await timed(() => http('GET', '/reports/monthly?regionCode=520000&month=2026-06&format=pdf', pdfBureau))).ms);
-  record('province monthly PDF', median(pdfTimes), 'ms', null, 3000);
-  record('service peak RSS during the PDF', await service.peakRssMiB(), 'MiB', null, 300);
-
-  // 4. the deadlines job over a million findings next to one bare UPDATE
-  console.log('4. deadlines job');
-  const DEADLINE_FINDINGS = Math.round(1_000_000 * scale);
-  const { rows: [{ n }] } = await db.query('SELECT count(*)::int AS n FROM findings');
-  await addFindings(db, DEADLINE_FINDINGS - n, { month: '2026-06' });
-  await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
-  await db.query('VACUUM ANALYZE findings');
-  const bareUpdate = await timed(() => db.query(`UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`));
-  await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
-  await db.query('VACUUM ANALYZE findings');
-  const job = await timed(() => http('POST', '/jobs/deadlines/run', admin, { asOf: '2026-07-01' }));
-  log(`job: ${JSON.stringify(job.result)}; bare UPDATE marked ${bareUpdate.result.rowCount}`);
-  record(`deadlines job over ${DEADLINE_FINDINGS} findings (ratio to bare UPDATE)`, job.ms, 'ms', bareUpdate.ms, 2);
-  await service.stop();
-  service = undefined;
-  await app.close();
-
-  // 6. cold start on an existing embedded database
-  console.log('6. cold start');
-  const coldDir = await tempDir('paicha-bench-cold');
-  const first = await serviceProcess({ DATA_DIR: coldDir });
-  await first.stop();
-  const second = await serviceProcess({ DATA_DIR: coldDir });
-  await second.stop();
-  await rm(coldDir, { recursive: true, force: true });
-  record('cold start to /health on an existing embedded database', second.startMs, 'ms', null, 5000);
-
-  // 7. growth: summary, deadlines job and open-round at ×1, ×3, ×10
-  console.log('7. growth');
-  const growth = { summary: [], deadlines: [], open: [] };
-  const admin0 = (await import('pg')).default;
-  for (const k of [1, 3, 10]) {
-    const name = `paicha_growth_${k}`;
-    const maintenance = new admin0.Client({ connectionString: serverUrl });
-    await maintenance.connect();
-    await maintenance.query(`CREATE DATABASE ${name}`);
-    await maintenance.end();
-    const url = withDatabase(database.url, name);
-    const gdb = pool(url, 4);
-    const gapp = await inProcessApp(url);
-    const institutions = Math.round(2_000 * scale * k);
-    await seedProvince(gapp, gdb, { institutions, findings: institutions * 5 });
-    const actor = await adminActor(gapp, gdb);
-    const summaryMs = [];
-    for (let i = 0; i < 5; i++) summaryMs.push((await timed(() => gapp.get(ReportsService).summary(actor, '520000', '2026-06'))).ms);
-    growth.summary.push({ size: institutions * 5, ms: median(summaryMs) });
-    const rounds = gapp.get(RoundsService);
-    const r = await rounds.create(actor, { name: '增长', kind: 'self', regionCode: '520000', startsOn: '2026-07-01', endsOn: '2026-07-31', institutionTypes: ['elderly_care', 'community_elderly'], templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety' } });
-    growth.open.push({ size: institutions, ms: (await timed(() => rounds.open(actor, r.id))).ms });
-    const target = Math.round(100_000 * scale * k);
-    const { rows: [{ c }] } = await gdb.query('SELECT count(*)::int AS c FROM findings');
-    await addFindings(gdb, target - c, { month: '2026-06' });
-    await gdb.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
-    await gdb.query('VACUUM ANALYZE');
-    growth.deadlines.push({ size: target, ms: (await timed(() => gapp.get(DeadlinesService).run({ asOf: '2026-07-01', slot: `bench-${k}`, actorId: null }))).ms });
-    await gapp.close();
-    await gdb.end();
-    log(`×${k}: summary ${round(growth.summary.at(-1).ms)} ms over ${institutions * 5} findings, open ${round(growth.open.at(-1).ms)} ms over ${institutions}, deadlines ${round(growth.deadlines.at(-1).ms)} ms over ${target}`);
+  if (want('deadlines')) {
+    // 4. the deadlines job over a million findings next to one bare UPDATE
+    console.log('4. deadlines job');
+    const DEADLINE_FINDINGS = Math.round(1_000_000 * scale);
+    const { rows: [{ n }] } = await db.query('SELECT count(*)::int AS n FROM findings');
+    await addFindings(db, DEADLINE_FINDINGS - n, { month: '2026-06' });
+    await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
+    await db.query('VACUUM ANALYZE findings');
+    const bareUpdate = await timed(() => db.query(`UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`));
+    await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
+    await db.query('VACUUM ANALYZE findings');
+    const job = await timed(() => http('POST', '/jobs/deadlines/run', admin, { asOf: '2026-07-01' }));
+    log(`job: ${JSON.stringify(job.result)}; bare UPDATE marked ${bareUpdate.result.rowCount}`);
+    record(`deadlines job over ${DEADLINE_FINDINGS} findings (ratio to bare UPDATE)`, job.ms, 'ms', bareUpdate.ms, 2);
+    await service.stop();
+    service = undefined;
   }
-  for (const [name, points] of Object.entries(growth)) record(`growth exponent: ${name} (×1, ×3, ×10)`, exponent(points), '', null, 1.2);
+
+  if (want('cold')) {
+    // 6. cold start on an existing embedded database
+    console.log('6. cold start');
+    const coldDir = await tempDir('paicha-bench-cold');
+    const first = await serviceProcess({ DATA_DIR: coldDir });
+    await first.stop();
+    const second = await serviceProcess({ DATA_DIR: coldDir });
+    await second.stop();
+    await rm(coldDir, { recursive: true, force: true });
+    record('cold start to /health on an existing embedded database', second.startMs, 'ms', null, 5000);
+  }
+
+  if (want('growth')) {
+    // 7. growth: summary, deadlines job and open-round at ×1, ×3, ×10
+    console.log('7. growth');
+    const growth = { summary: [], deadlines: [], open: [] };
+    const admin0 = (await import('pg')).default;
+    for (const k of [1, 3, 10]) {
+      const name = `paicha_growth_${k}`;
+      const maintenance = new admin0.Client({ connectionString: serverUrl });
+      await maintenance.connect();
+      await maintenance.query(`CREATE DATABASE ${name}`);
+      await maintenance.end();
+      const url = withDatabase(database.url, name);
+      const gdb = pool(url, 4);
+      const gapp = await inProcessApp(url);
+      const institutions = Math.round(2_000 * scale * k);
+      await seedProvince(gapp, gdb, { institutions, findings: institutions * 5 });
+      const actor = await adminActor(gapp, gdb);
+      const summaryMs = [];
+      for (let i = 0; i < 5; i++) summaryMs.push((await timed(() => gapp.get(ReportsService).summary(actor, '520000', '2026-06'))).ms);
+      growth.summary.push({ size: institutions * 5, ms: median(summaryMs) });
+      const rounds = gapp.get(RoundsService);
+      const r = await rounds.create(actor, { name: '增长', kind: 'self', regionCode: '520000', startsOn: '2026-07-01', endsOn: '2026-07-31', institutionTypes: ['elderly_care', 'community_elderly'], templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety' } });
+      growth.open.push({ size: institutions, ms: (await timed(() => rounds.open(actor, r.id))).ms });
+      const target = Math.round(100_000 * scale * k);
+      const { rows: [{ c }] } = await gdb.query('SELECT count(*)::int AS c FROM findings');
+      await addFindings(gdb, target - c, { month: '2026-06' });
+      await gdb.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
+      await gdb.query('VACUUM ANALYZE');
+      growth.deadlines.push({ size: target, ms: (await timed(() => gapp.get(DeadlinesService).run({ asOf: '2026-07-01', slot: `bench-${k}`, actorId: null }))).ms });
+      await gapp.close();
+      await gdb.end();
+      log(`×${k}: summary ${round(growth.summary.at(-1).ms)} ms over ${institutions * 5} findings, open ${round(growth.open.at(-1).ms)} ms over ${institutions}, deadlines ${round(growth.deadlines.at(-1).ms)} ms over ${target}`);
+    }
+    for (const [name, points] of Object.entries(growth)) record(`growth exponent: ${name} (×1, ×3, ×10)`, exponent(points), '', null, 1.2);
+  }
 } finally {
   await service?.stop();
+  await app?.close();
   await db.end();
   await database.stop();
   await rm(dir, { recursive: true, force: true });

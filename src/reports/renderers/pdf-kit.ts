@@ -27,7 +27,40 @@ export async function newDocument(title: string): Promise<Doc> {
     lang: 'zh-CN',
   });
   doc.font(FONT_REGULAR).fontSize(10);
+  doc.on('pageAdded', () => releaseFinishedPage(doc));
   return doc;
+}
+
+/** The pdfkit internals `releaseFinishedPage` relies on (pdfkit 0.20); a unit test checks they are there. */
+export interface PdfkitInternals {
+  _pageBuffer: { content: { buffer: Uint8Array[] } }[];
+  _fontFamilies: Record<string, { layoutCache?: Record<string, unknown> }>;
+}
+
+/**
+ * Keeps a buffered document's memory bounded by its output, not by its
+ * drawing operations. pdfkit holds every page until the end (we need the
+ * page count for 共 M 页) and keeps each operator of a page as its own small
+ * byte array, and every embedded font caches the layout of every word it has
+ * set, forever: a 60-page monthly report retained over 100 MB that way. When a
+ * page is finished (the next one is added) its operators become one array,
+ * and the word layouts, cheap to redo, are dropped.
+ */
+export function releaseFinishedPage(doc: Doc): void {
+  const internals = doc as unknown as PdfkitInternals;
+  const finished = internals._pageBuffer.at(-2)?.content;
+  if (finished && finished.buffer.length > 1) finished.buffer = [concatBytes(finished.buffer)];
+  for (const font of Object.values(internals._fontFamilies)) if (font.layoutCache) font.layoutCache = Object.create(null) as Record<string, unknown>;
+}
+
+function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** Streams the document into `out`; resolves when everything is written. */
