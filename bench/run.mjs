@@ -113,20 +113,32 @@ try {
       }),
     }));
     const seconds = quick ? 3 : 10;
-    const bare = await bareServer(database.url);
-    let baseLoad;
-    try {
-      baseLoad = await runLoad({ url: bare.base, targets: batches, connections: 32, seconds });
-    } finally {
-      await bare.stop();
+    // bare and service alternate (twice in the full run), so drift on a shared machine hits both
+    const runs = { bare: [], service: [] };
+    for (let i = 0; i < (quick ? 1 : 2); i++) {
+      const bare = await bareServer(database.url);
+      try {
+        runs.bare.push(await runLoad({ url: bare.base, targets: batches, seconds }));
+      } finally {
+        await bare.stop();
+      }
+      runs.service.push(await runLoad({ url: service.base, token: inspector, targets: batches, seconds }));
     }
-    const svcLoad = await runLoad({ url: service.base, token: inspector, targets: batches, connections: 32, seconds });
-    for (const [who, load] of [['bare server', baseLoad], ['service', svcLoad]]) {
-      if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
+    for (const [who, loads] of Object.entries(runs)) {
+      for (const load of loads) if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
     }
-    record('answer batches: throughput (req/s, ratio to bare)', svcLoad.rps, 'req/s', baseLoad.rps, 0.5, 'higher');
-    log(`bare server: ${round(baseLoad.rps)} req/s, p50 ${baseLoad.p50} ms, p99 ${baseLoad.p99} ms; service: p50 ${svcLoad.p50} ms`);
-    record('answer batches: p99 latency', svcLoad.p99, 'ms', null, 50);
+    const mean = (loads, f) => loads.reduce((n, l) => n + f(l), 0) / loads.length;
+    const bareRps = mean(runs.bare, (l) => l.rps);
+    record('answer batches: throughput (req/s, ratio to bare)', mean(runs.service, (l) => l.rps), 'req/s', bareRps, 0.5, 'higher');
+    // as fast as answers come back, latency is queueing: 32 clients over throughput. The bare server's own p99 shows it.
+    record('answer batches: p99 latency, 32 clients as fast as they can', Math.max(...runs.service.map((l) => l.p99)), 'ms', null, 50);
+    log(`bare server: ${round(bareRps)} req/s, p50 ${Math.max(...runs.bare.map((l) => l.p50))} ms, p99 ${Math.max(...runs.bare.map((l) => l.p99))} ms`);
+    // the latency an inspector sees at the throughput we promise: 32 clients together offering half the bare server's rate
+    const rate = Math.round(bareRps / 2);
+    const paced = await runLoad({ url: service.base, token: inspector, targets: batches, seconds, rate });
+    if (paced.non2xx > 0 || paced.errors > 0) throw new Error(`paced load: ${paced.non2xx} non-2xx answers, ${paced.errors} errors`);
+    log(`paced at ${rate} req/s offered: ${round(paced.rps)} req/s served, p50 ${paced.p50} ms`);
+    record(`answer batches: p99 latency, 32 clients offering ${rate} req/s (half the bare throughput)`, paced.p99, 'ms', null, 50);
   }
 
   if (want('summary')) {

@@ -1,7 +1,9 @@
 // The load generator, in its own process: autocannon PUTs answer batches, one
 // connection per target inspection (so batches do not queue on one row lock).
+// With `rate`, the connections together offer that many requests a second
+// (each paced at rate / connections) instead of sending as fast as answers come.
 // Prints one JSON line: total req/s, the worst per-connection p99, errors.
-//   node bench/lib/load.mjs <file with json: { url, token?, targets: [{ path, body }], seconds }>
+//   node bench/lib/load.mjs <file with json: { url, token?, targets: [{ path, body }], seconds, rate? }>
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 
@@ -9,7 +11,8 @@ const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const headers = { 'content-type': 'application/json', ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) };
 const runs = await Promise.all(
   config.targets.map((target) =>
-    autocannon({ url: config.url + target.path, method: 'PUT', headers, body: target.body, connections: 1, pipelining: 1, duration: config.seconds }),
+    autocannon({ url: config.url + target.path, method: 'PUT', headers, body: target.body, connections: 1, pipelining: 1, duration: config.seconds,
+      ...(config.rate ? { connectionRate: config.rate / config.targets.length } : {}) }),
   ),
 );
 const sum = (f) => runs.reduce((n, r) => n + f(r), 0);
