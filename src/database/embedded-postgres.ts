@@ -19,6 +19,8 @@ import pg from 'pg';
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`pg/`), its password and the owner lock. */
   dataDir: string;
+  /** Listen on this port (a restarted server comes back at the same address); default: a free one. */
+  port?: number;
   /** Extra `-c name=value` server settings (tests turn fsync off). */
   settings?: Record<string, string | number>;
   log?: (message: string) => void;
@@ -60,8 +62,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await clearStaleServer(clusterDir, log);
 
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (options.port ? 1 : 3); attempt++) {
+    const port = options.port ?? (await freePort());
     try {
       const child = await startServer(bin, clusterDir, port, runAs, options.settings ?? {});
       const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { hash } from '@node-rs/argon2';
+import { createSecretKey } from 'node:crypto';
 import pg from 'pg';
 import type { TestApp } from '../helpers/test-app.js';
 
@@ -30,6 +31,18 @@ export class Factories {
   static async for(t: TestApp): Promise<Factories> {
     const db = new pg.Pool({ connectionString: t.databaseUrl, max: 4 });
     return new Factories(db, t.app.get(JwtService));
+  }
+
+  /**
+   * Factories on a database that a separate service process uses (no app in
+   * this process): tokens are signed with that service's JWT secret. The pool
+   * survives the database going away (its idle clients are dropped, not thrown).
+   */
+  static forDatabase(databaseUrl: string, jwtSecret: string): Factories {
+    const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    db.on('error', () => undefined);
+    const jwt = new JwtService({ secret: createSecretKey(Buffer.from(jwtSecret, 'utf8')), signOptions: { algorithm: 'HS256' } });
+    return new Factories(db, jwt);
   }
 
   async close(): Promise<void> {

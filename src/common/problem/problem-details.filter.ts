@@ -77,15 +77,44 @@ export class ProblemDetailsFilter implements ExceptionFilter {
  * bug in the request: it answers 503 so clients retry, and /health says so too.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string; message?: string }; message?: string };
+  const e = error as { name?: string; code?: string; driverError?: { code?: string; message?: string }; message?: string } | null | undefined;
+  // A server shutting down cuts the connection of a transaction that is between two
+  // statements; TypeORM then releases that transaction's query runner, and its next
+  // statement (or its COMMIT) fails with this instead of the connection's error.
+  if (e?.name === 'QueryRunnerAlreadyReleasedError') return true;
   const code = e?.driverError?.code ?? e?.code;
   if (typeof code === 'string') {
     if (code.startsWith('08')) return true; // connection exception
-    if (['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+    if (UNAVAILABLE_CODES.has(code)) return true;
   }
   const message = e?.driverError?.message ?? e?.message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect|does not allow connections|not currently accepting connections|terminating connection|the database system is (starting up|shutting down)/.test(message);
+  return UNAVAILABLE_MESSAGE.test(message);
 }
+
+/**
+ * 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up,
+ * shutting down, in recovery), 53300 too_many_connections; the socket errors of a
+ * server or host that is not there (a container being replaced drops out of DNS).
+ */
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
+
+/** What pg and pg-pool say, without a code, when a connection dies or cannot be made. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|is not queryable|timeout exceeded when trying to connect|does not allow connections|not currently accepting connections|terminating connection|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)/;
 
 function internalProblem(req: Request, status: number): ProblemDetails {
   return httpProblem(status, `An unexpected error occurred. Reference: ${String(req.id ?? 'unknown')}`);
