@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { auditInsertFrom } from '../audit/audit.repository.js';
 import { Role } from '../auth/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
+import { preparedQuery } from '../database/prepared.js';
 import { institutionScope, SqlParams } from '../common/scope.js';
 import type { AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
 
@@ -144,7 +145,8 @@ export class InspectionsRepository {
       JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds }))),
     );
     const auditInsert = auditInsertFrom('bumped', 'bumped.region_code', { actorId: actor.id, action: audit.action, entity: 'inspection', entityId: id, data: audit.data }, params);
-    const rows = (await this.dataSource.query(
+    const rows = await preparedQuery<InspectionRow & { fillable: boolean; saved_version: number | null; saved_status: InspectionStatus | null; raced: boolean; answers: AnswerRow[] }>(
+      this.dataSource,
       `WITH target AS (
          SELECT ${COLUMNS}, (${mayFill}) AND x.status NOT IN ('submitted', 'missed') AND ${versionMatches} AS fillable
          FROM inspections x JOIN institutions i ON i.id = x.institution_id
@@ -182,7 +184,7 @@ export class InspectionsRepository {
          ) END AS answers
        FROM target t LEFT JOIN bumped b ON TRUE`,
       params.values,
-    )) as (InspectionRow & { fillable: boolean; saved_version: number | null; saved_status: InspectionStatus | null; raced: boolean; answers: AnswerRow[] })[];
+    );
     const found = rows[0];
     if (!found) return undefined;
     const { fillable: _fillable, saved_version, saved_status, raced, answers: saved, ...row } = found;

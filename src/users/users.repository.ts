@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { Role } from '../auth/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
 import { regionInSubtree, SqlParams } from '../common/scope.js';
+import { preparedQuery } from '../database/prepared.js';
 
 export interface UserRow {
   id: string;
@@ -33,14 +34,16 @@ export class UsersRepository {
   /** Everything authentication needs, by id or by username (case-insensitive). */
   async findCredentials(by: { id: string } | { username: string }): Promise<CredentialRow | undefined> {
     const where = 'id' in by ? 'u.id = $1' : 'lower(u.username) = lower($1)';
-    const rows = (await this.dataSource.query(
+    // every authenticated request reads its user: a prepared statement
+    const rows = await preparedQuery<CredentialRow>(
+      this.dataSource,
       `SELECT ${USER_COLUMNS}, u.password_hash, u.token_version, r.path AS region_path, i.region_code AS institution_region_code
        FROM users u
        LEFT JOIN regions r ON r.code = u.region_code
        LEFT JOIN institutions i ON i.id = u.institution_id
        WHERE ${where}`,
       ['id' in by ? by.id : by.username],
-    )) as CredentialRow[];
+    );
     return rows[0];
   }
 
