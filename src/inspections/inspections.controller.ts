@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor.js';
 import { Allow, CurrentActor } from '../auth/auth.decorators.js';
@@ -16,6 +16,7 @@ import {
   SubmitInspectionDto,
   SubmitResultDto,
 } from './dto/inspection.dto.js';
+import { AnswersBodyPipe, type AnswersBody } from './dto/answers-body.pipe.js';
 import { InspectionsService } from './inspections.service.js';
 
 /** `If-Match: 5`, `"5"` or `W/"5"` → 5; `*` or absent → no check. */
@@ -58,11 +59,13 @@ export class InspectionsController {
     description: 'Honours If-Match with the inspection version: a stale version → 409. Submitted or missed → 409. Unknown itemCode → 400.',
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version you saw, e.g. "3"' })
+  @ApiBody({ type: PutAnswersDto })
   @ApiOkResponse({ type: InspectionDto })
   async answers(
     @CurrentActor() actor: Actor,
     @Param('id', UuidPipe) id: string,
-    @Body() body: PutAnswersDto,
+    // checked by AnswersBodyPipe (the hot path) against PutAnswersDto's rules; the global pipe skips an interface
+    @Body(AnswersBodyPipe) body: AnswersBody,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {

@@ -1,0 +1,63 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { isIn, isString, isUUID, maxLength } from 'class-validator';
+import { MAX_ATTACHMENTS } from '../../common/attachment-ids.decorator.js';
+import type { FieldError } from '../../common/problem/problem.js';
+import { ValidationFailedException } from '../../common/problem/validation.js';
+import { ANSWER_RESULTS, type AnswerInputDto } from './inspection.dto.js';
+
+/** The body of PUT /inspections/:id/answers once `AnswersBodyPipe` has passed it. */
+export interface AnswersBody {
+  answers: AnswerInputDto[];
+}
+
+const MAX_ANSWERS = 500;
+const ITEM_FIELDS = new Set(['itemCode', 'result', 'value', 'note', 'attachmentIds']);
+
+/**
+ * The rules of `PutAnswersDto` (which stays the documented schema) checked by
+ * hand: every inspector's phone sends a batch every few seconds, and building
+ * and validating class instances for 62 answers took a third of the service's
+ * time per batch. The same field paths as the global validation pipe, with
+ * class-validator's own checks for each value; a spec compares the two on
+ * thousands of generated bodies.
+ */
+@Injectable()
+export class AnswersBodyPipe implements PipeTransform<unknown, AnswersBody> {
+  transform(body: unknown): AnswersBody {
+    const errors: FieldError[] = [];
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ValidationFailedException([{ field: 'answers', message: 'the body must be an object with an answers array' }]);
+    }
+    for (const key of Object.keys(body)) if (key !== 'answers') errors.push({ field: key, message: 'is not an allowed field' });
+    const answers = (body as { answers?: unknown }).answers;
+    if (!Array.isArray(answers)) {
+      errors.push({ field: 'answers', message: 'answers must be an array of 1 to 500 answers' });
+    } else {
+      if (answers.length < 1) errors.push({ field: 'answers', message: 'answers must contain at least 1 elements' });
+      if (answers.length > MAX_ANSWERS) errors.push({ field: 'answers', message: `answers must contain no more than ${MAX_ANSWERS} elements` });
+      answers.forEach((answer, i) => checkAnswer(answer, `answers[${i}]`, errors));
+    }
+    if (errors.length > 0) throw new ValidationFailedException(errors);
+    return body as AnswersBody;
+  }
+}
+
+function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void {
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
+    errors.push({ field, message: 'must be an answer: { itemCode, result, value?, note?, attachmentIds? }' });
+    return;
+  }
+  const a = answer as Record<string, unknown>;
+  for (const key of Object.keys(a)) if (!ITEM_FIELDS.has(key)) errors.push({ field: `${field}.${key}`, message: 'is not an allowed field' });
+  if (!isString(a.itemCode) || !maxLength(a.itemCode, 32)) errors.push({ field: `${field}.itemCode`, message: 'itemCode must be a string of at most 32 characters' });
+  if (!isIn(a.result, ANSWER_RESULTS as unknown as unknown[])) errors.push({ field: `${field}.result`, message: `result must be one of: ${ANSWER_RESULTS.join(', ')}` });
+  if (a.note !== undefined && a.note !== null && (!isString(a.note) || !maxLength(a.note, 2000))) {
+    errors.push({ field: `${field}.note`, message: 'note must be a string of at most 2000 characters' });
+  }
+  const ids = a.attachmentIds;
+  if (ids !== undefined && ids !== null) {
+    if (!Array.isArray(ids) || ids.length > MAX_ATTACHMENTS || !ids.every((id) => isUUID(id, 'all'))) {
+      errors.push({ field: `${field}.attachmentIds`, message: `attachmentIds must be an array of at most ${MAX_ATTACHMENTS} attachment ids (UUIDs)` });
+    }
+  }
+}
