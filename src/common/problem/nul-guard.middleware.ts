@@ -7,10 +7,25 @@ import { httpProblem, sendProblem } from './problem.js';
  * failing later in the database as a 500.
  */
 export function nulGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const field = findNul(req.body, '') ?? findNul(req.query, '');
-  if (field === undefined) return next();
+  // every request passes through here: a walk that builds nothing first, the field's name only for a refusal
+  if (!hasNul(req.body) && !hasNul(req.query)) return next();
+  const field = findNul(req.body, '') ?? findNul(req.query, '') ?? '';
   const name = field === '' ? 'body' : field;
   sendProblem(res, httpProblem(400, `${name} contains a NUL character`, { errors: [{ field: name, message: 'must not contain NUL characters' }] }));
+}
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || depth > 32) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasNul(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000') || hasNul((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 function findNul(value: unknown, path: string, depth = 0): string | undefined {
