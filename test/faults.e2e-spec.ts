@@ -76,8 +76,14 @@ function expectOk(reply: Reply, status = 200): any {
 }
 
 /** Starts the built service on a database and waits until /health answers 200. */
+// A port is never given to a second service: fetch keeps connections alive, and one to a
+// killed service on a reused port fails the next request ("fetch failed") instead of reaching the new one.
+const usedPorts = new Set<number>();
+
 async function boot(databaseUrl: string, dataDir: string): Promise<{ service: ServiceProcess; base: string }> {
-  const port = await freePort();
+  let port = await freePort();
+  while (usedPorts.has(port)) port = await freePort();
+  usedPorts.add(port);
   const service = startService({
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
