@@ -1,49 +1,78 @@
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { pdfText } from '../../../test/helpers/pdf.js';
-import { FONT_BOLD, FONT_REGULAR, newDocument, pageNumbers, pipeTo, type PdfkitInternals } from './pdf-kit.js';
+import { FONT_BOLD, FONT_REGULAR, LAYOUT_CACHE_WORDS, newDocument, pageNumbers, pipeTo, type Doc, type PdfkitInternals } from './pdf-kit.js';
 
 /**
  * `releaseFinishedPage` reaches into pdfkit: these tests fail if an upgrade
  * moves what it relies on, instead of the monthly PDF silently growing back
  * to hundreds of megabytes.
  */
+async function collect(doc: Doc): Promise<() => Promise<Buffer>> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const written = pipeTo(doc, out);
+  return async () => {
+    await written;
+    return Buffer.concat(chunks);
+  };
+}
+
+/** The word layouts the document's fonts hold (pdfkit files a font under its path and its name: counted once). */
+const cachedWords = (doc: Doc) =>
+  [...new Set(Object.values((doc as unknown as PdfkitInternals)._fontFamilies))].reduce((n, f) => n + Object.keys(f.layoutCache ?? {}).length, 0);
+
 describe('a buffered document releases each finished page', () => {
-  it('keeps a finished page as one byte array and drops the word layouts, and the PDF is whole', async () => {
+  it('keeps a finished page as one byte array, and the PDF is whole', async () => {
     const doc = await newDocument('测试');
     const internals = doc as unknown as PdfkitInternals;
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c));
-    const written = pipeTo(doc, out);
-
+    const pdf = await collect(doc);
     for (let page = 1; page <= 3; page++) {
       doc.font(FONT_BOLD).text(`第${page}部分 重大事故隐患清单`);
       for (let line = 1; line <= 20; line++) doc.font(FONT_REGULAR).text(`从江县社会福利院 第${page}-${line}行 疏散通道堵塞`);
-      if (page === 1) {
-        expect(internals._pageBuffer[0].content.buffer.length).toBeGreaterThan(40); // one array per operator while the page is open
-        const fonts = Object.values(internals._fontFamilies);
-        expect(fonts.length).toBeGreaterThan(0);
-        expect(fonts.some((f) => f.layoutCache && Object.keys(f.layoutCache).length > 0)).toBe(true);
-      }
+      if (page === 1) expect(internals._pageBuffer[0].content.buffer.length).toBeGreaterThan(40); // one array per operator while open
       if (page < 3) doc.addPage();
     }
     // the first two pages are finished: one array each; the open third page is untouched
     expect(internals._pageBuffer.map((p) => p.content.buffer.length)).toEqual([1, 1, expect.any(Number)]);
     expect(internals._pageBuffer[2].content.buffer.length).toBeGreaterThan(40);
-    for (const font of Object.values(internals._fontFamilies)) {
-      if (font.layoutCache) expect(Object.keys(font.layoutCache).filter((w) => w.includes('1-'))).toEqual([]);
-    }
+    // few words: their layouts stay cached from page to page, page 1's included
+    expect(cachedWords(doc)).toBeGreaterThan(60);
+    const fonts = [...new Set(Object.values(internals._fontFamilies))];
+    expect(fonts.some((f) => Object.keys(f.layoutCache ?? {}).some((word) => word.startsWith('第1-')))).toBe(true);
 
     pageNumbers(doc);
     doc.end();
-    await written;
-    const { text, pages } = pdfText(Buffer.concat(chunks));
+    const { text, pages } = pdfText(await pdf());
     expect(pages).toBe(3);
     expect([...text.matchAll(/第\s*(\d+)\s*页\s*\/\s*共\s*(\d+)\s*页/g)].map((m) => `${m[1]}/${m[2]}`)).toEqual(['1/3', '2/3', '3/3']);
     for (let page = 1; page <= 3; page++) {
       expect(text).toContain(`第${page}部分 重大事故隐患清单`);
       expect(text).toContain(`从江县社会福利院 第${page}-20行 疏散通道堵塞`);
     }
+  });
+
+  it('lets a font hold at most LAYOUT_CACHE_WORDS word layouts past a page break', async () => {
+    const doc = await newDocument('测试');
+    const pdf = await collect(doc);
+    const atBreaks: number[] = [];
+    doc.on('pageAdded', () => atBreaks.push(cachedWords(doc)));
+    const lines = LAYOUT_CACHE_WORDS + 600;
+    for (let line = 1; line <= lines; line++) doc.text(`黎平县敬老院第${line}号隐患`); // new words every line; pages break as the text flows
+    expect(atBreaks.length).toBeGreaterThan(lines / 80);
+    // the cache grows by at most a page of new words between breaks…
+    const perPage = Math.max(...atBreaks.slice(1).map((n, i) => n - atBreaks[i]));
+    expect(perPage).toBeGreaterThan(0);
+    expect(perPage).toBeLessThan(LAYOUT_CACHE_WORDS / 4);
+    // …is dropped at the first break past the limit (it was within a page of it), and grows again
+    const dropped = atBreaks.findIndex((n, i) => i > 0 && n < atBreaks[i - 1]);
+    expect(dropped).toBeGreaterThan(0);
+    expect(atBreaks[dropped - 1]).toBeGreaterThan(LAYOUT_CACHE_WORDS - perPage);
+    expect(Math.max(...atBreaks)).toBeLessThanOrEqual(LAYOUT_CACHE_WORDS);
+    doc.end();
+    const { text } = pdfText(await pdf());
+    expect(text).toContain('黎平县敬老院第1号隐患');
+    expect(text).toContain(`黎平县敬老院第${lines}号隐患`);
   });
 });
