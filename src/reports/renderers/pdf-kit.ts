@@ -111,14 +111,27 @@ export function table(doc: Doc, columns: Column[], rows: string[][], fontSize = 
   const padding = 3;
   const drawRow = (cells: string[], bold: boolean) => {
     doc.font(bold ? FONT_BOLD : FONT_REGULAR).fontSize(fontSize);
-    const heights = cells.map((cell, i) => doc.heightOfString(cell, { width: columns[i].width - 2 * padding }));
+    // most cells fit on one line: measured by width, set without the line wrapper (a table of
+    // 2,000 rows is most of a monthly report's time); only the others are wrapped
+    const lineHeight = doc.currentLineHeight(true);
+    const widths = cells.map((cell) => (cell.includes('\n') ? Infinity : doc.widthOfString(cell)));
+    const oneLine = cells.map((_, i) => widths[i] <= columns[i].width - 2 * padding);
+    const heights = cells.map((cell, i) => (oneLine[i] ? lineHeight : doc.heightOfString(cell, { width: columns[i].width - 2 * padding })));
     const height = Math.max(...heights) + 2 * padding;
     return { height, draw: (y: number) => {
       let x = MARGIN;
       cells.forEach((cell, i) => {
         if (bold) doc.rect(x, y, columns[i].width, height).fillAndStroke('#eef2f7', '#999').fillColor('#000');
         else doc.rect(x, y, columns[i].width, height).stroke('#999');
-        doc.fillColor('#000').text(cell, x + padding, y + padding, { width: columns[i].width - 2 * padding, align: columns[i].align ?? 'left', lineBreak: true });
+        const room = columns[i].width - 2 * padding;
+        const align = columns[i].align ?? 'left';
+        doc.fillColor('#000');
+        if (oneLine[i]) {
+          const shift = align === 'right' ? room - widths[i] : align === 'center' ? (room - widths[i]) / 2 : 0;
+          doc.text(cell, x + padding + shift, y + padding, { lineBreak: false });
+        } else {
+          doc.text(cell, x + padding, y + padding, { width: room, align, lineBreak: true });
+        }
         x += columns[i].width;
       });
     } };
