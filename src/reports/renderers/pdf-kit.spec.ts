@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pdfText } from '../../../test/helpers/pdf.js';
-import { FONT_BOLD, FONT_REGULAR, LAYOUT_CACHE_WORDS, newDocument, pageNumbers, pipeTo, type Doc, type PdfkitInternals } from './pdf-kit.js';
+import { FONT_BOLD, FONT_REGULAR, LAYOUT_CACHE_WORDS, MARGIN, newDocument, pageNumbers, pipeTo, table, type Doc, type PdfkitInternals } from './pdf-kit.js';
 
 /**
  * `releaseFinishedPage` reaches into pdfkit: these tests fail if an upgrade
@@ -76,3 +80,44 @@ describe('a buffered document releases each finished page', () => {
     expect(text).toContain(`黎平县敬老院第${lines}号隐患`);
   });
 });
+
+/** Where pdftotext finds each word: its left and right edges. */
+function wordBoxes(bytes: Buffer): Map<string, { xMin: number; xMax: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'paicha-bbox-'));
+  try {
+    writeFileSync(join(dir, 'x.pdf'), bytes);
+    const html = execFileSync('pdftotext', ['-bbox', join(dir, 'x.pdf'), '-'], { encoding: 'utf8' });
+    return new Map([...html.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<\/word>/g)].map((m) => [m[3], { xMin: Number(m[1]), xMax: Number(m[2]) }]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('table', () => {
+  it('sets one-line cells at their alignment and wraps the long ones inside their column', async () => {
+    const doc = await newDocument('测试');
+    const pdf = await collect(doc);
+    const long = '一个很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的机构名称需要换行';
+    table(doc, [{ header: '指标', width: 200 }, { header: '数值', width: 150, align: 'right' }, { header: '说明', width: 145, align: 'center' }], [
+      ['发现隐患', '1234', '中'],
+      [long, '56.7%', '居中说明'],
+    ]);
+    doc.end();
+    const boxes = wordBoxes(await pdf());
+    const padding = 3;
+    // right-aligned: each value ends at the column's right edge less the padding
+    for (const word of ['数值', '1234', '56.7%']) expect([word, Math.round(boxes.get(word)!.xMax)]).toEqual([word, MARGIN + 350 - padding]);
+    // centred: the middle of the word is the middle of the column
+    for (const word of ['说明', '居中说明']) {
+      const box = boxes.get(word)!;
+      expect(Math.abs((box.xMin + box.xMax) / 2 - (MARGIN + 350 + 145 / 2))).toBeLessThan(1);
+    }
+    // left: at the padding; the long name wrapped onto more than one line, all inside its column
+    expect(Math.round(boxes.get('发现隐患')!.xMin)).toBe(MARGIN + padding);
+    const pieces = [...boxes].filter(([w]) => long.includes(w) && w.length > 1);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.map(([w]) => w).join('')).toBe(long);
+    for (const [, box] of pieces) expect(box.xMax).toBeLessThanOrEqual(MARGIN + 200 - padding + 0.5);
+  });
+});
+
