@@ -113,16 +113,17 @@ try {
       }),
     }));
     const seconds = quick ? 3 : 10;
+    const warmup = quick ? 1 : 2; // unmeasured, before each measured run of either server
     // bare and service alternate (twice in the full run), so drift on a shared machine hits both
     const runs = { bare: [], service: [] };
     for (let i = 0; i < (quick ? 1 : 2); i++) {
       const bare = await bareServer(database.url);
       try {
-        runs.bare.push(await runLoad({ url: bare.base, targets: batches, seconds }));
+        runs.bare.push(await runLoad({ url: bare.base, targets: batches, seconds, warmup }));
       } finally {
         await bare.stop();
       }
-      runs.service.push(await runLoad({ url: service.base, token: inspector, targets: batches, seconds }));
+      runs.service.push(await runLoad({ url: service.base, token: inspector, targets: batches, seconds, warmup }));
     }
     for (const [who, loads] of Object.entries(runs)) {
       for (const load of loads) if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);

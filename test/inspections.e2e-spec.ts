@@ -134,6 +134,36 @@ describe('rounds, inspections and the way to findings', () => {
     });
   });
 
+  describe('the answer to a batch', () => {
+    it('is the inspection exactly as a read after it shows it', async () => {
+      const created = await createRound(w.bureauCj, round({ name: '回读核对', regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
+      await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
+      const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
+      const id = list.body.items[0].id as string;
+      const photo = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', PNG_1PX, 'exit.png');
+      const put = (answers: unknown[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
+      const read = async () => (await request(t.http).get(`/api/v1/inspections/${id}`).set(auth(w.inspectorCj))).body;
+
+      // a first batch, then a second that changes one of its items and adds others: the answer
+      // merges what was just written with what was there, in item order, as the read does
+      const first = await put([{ itemCode: 'B02', result: 'pass', value: '记录完整 ✓', note: '  夜班 ' }]);
+      expect(first.status).toBe(200);
+      const second = await put([
+        { itemCode: 'B01', result: 'fail', value: 2.5, note: '应为 3 人' },
+        { itemCode: 'A01', result: 'fail', attachmentIds: [String(photo.body.id).toUpperCase(), photo.body.id], note: '' },
+        { itemCode: 'A02', result: 'na', value: null },
+      ]);
+      expect(second.status).toBe(200);
+      const after = await read();
+      const { template: _template, ...inspection } = after;
+      expect(second.body).toEqual(inspection);
+      expect(second.body.answers.map((a: { itemCode: string }) => a.itemCode)).toEqual(['A01', 'A02', 'B01', 'B02']);
+      expect(second.body.answers[0]).toEqual({ itemCode: 'A01', result: 'fail', note: '', attachmentIds: [photo.body.id], answeredBy: w.inspectorCj.id, answeredAt: expect.any(String) });
+      expect(second.body.answers[3]).toMatchObject({ value: '记录完整 ✓', note: '  夜班 ' });
+      expect(new Date(second.body.answers[0].answeredAt).getTime()).toBeGreaterThanOrEqual(new Date(second.body.answers[3].answeredAt).getTime());
+    });
+  });
+
   describe('filling and submitting', () => {
     let roundId: string;
     let inspectionId: string;

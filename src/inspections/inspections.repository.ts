@@ -47,9 +47,11 @@ export interface AnswerWrite {
 export interface SaveOutcome {
   row: InspectionRow;
   saved: boolean;
-  /** The answers after the save, as of the statement's snapshot. */
-  answers: AnswerRow[];
-  /** Another batch committed between the snapshot and the row lock: `answers` may miss it. */
+  /** The inspection's other answers (items not in the batch), as of the statement's snapshot. */
+  others: AnswerRow[];
+  /** When the batch was saved: its answers' `answered_at`. */
+  savedAt: Date;
+  /** Another batch committed between the snapshot and the row lock: `others` may miss it. */
   raced: boolean;
 }
 
@@ -109,7 +111,7 @@ export class InspectionsRepository {
     if (inspectionIds.length === 0) return [];
     return (await em.query(
       `SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
-       FROM answers WHERE inspection_id = ANY($1::uuid[]) ORDER BY inspection_id, item_code`,
+       FROM answers WHERE inspection_id = ANY($1::uuid[]) ORDER BY inspection_id, item_code COLLATE "C"`,
       [inspectionIds],
     )) as AnswerRow[];
   }
@@ -118,7 +120,8 @@ export class InspectionsRepository {
    * Saves a batch as one statement, so one round trip is the whole
    * transaction: lock the inspection in scope, check that this actor may fill
    * it now and `If-Match`, upsert the answers, bump the version (pending →
-   * in_progress), write the audit event, and return the row and its answers.
+   * in_progress), write the audit event, and return the row and the answers
+   * to items not in the batch (the batch's own are what was just written).
    * The fill rule below is `fillRefusal` of the service in SQL; when the row
    * refuses, nothing is written and the row comes back for the service to say why.
    * No row at all: not found or out of scope.
@@ -145,7 +148,10 @@ export class InspectionsRepository {
       JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds }))),
     );
     const auditInsert = auditInsertFrom('bumped', 'bumped.region_code', { actorId: actor.id, action: audit.action, entity: 'inspection', entityId: id, data: audit.data }, params);
-    const rows = await preparedQuery<InspectionRow & { fillable: boolean; saved_version: number | null; saved_status: InspectionStatus | null; raced: boolean; answers: AnswerRow[] }>(
+    const codes = params.add(answers.map((a) => a.itemCode));
+    const rows = await preparedQuery<
+      InspectionRow & { fillable: boolean; saved_version: number | null; saved_status: InspectionStatus | null; saved_at: Date; raced: boolean; others: AnswerRow[] }
+    >(
       this.dataSource,
       `WITH target AS (
          SELECT ${COLUMNS}, (${mayFill}) AND x.status NOT IN ('submitted', 'missed') AND ${versionMatches} AS fillable
@@ -164,7 +170,7 @@ export class InspectionsRepository {
          ON CONFLICT (inspection_id, item_code) DO UPDATE SET
            result = EXCLUDED.result, value = EXCLUDED.value, note = EXCLUDED.note, attachment_ids = EXCLUDED.attachment_ids,
            answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at
-         RETURNING inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
+         RETURNING 1
        ),
        bumped AS (
          UPDATE inspections x SET version = x.version + 1, updated_at = now(),
@@ -173,23 +179,22 @@ export class InspectionsRepository {
          RETURNING x.version, x.status, x.region_code
        ),
        audited AS (${auditInsert})
-       SELECT t.*, b.version AS saved_version, b.status AS saved_status,
+       SELECT t.*, b.version AS saved_version, b.status AS saved_status, now() AS saved_at,
          (SELECT s.version FROM inspections s WHERE s.id = t.id) <> t.version AS raced,
          CASE WHEN b.version IS NULL THEN '[]'::json ELSE (
-           SELECT coalesce(json_agg(row_to_json(a) ORDER BY a.item_code), '[]'::json) FROM (
+           SELECT coalesce(json_agg(row_to_json(a)), '[]'::json) FROM (
              SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
-             FROM answers WHERE inspection_id = t.id AND item_code NOT IN (SELECT item_code FROM upserted)
-             UNION ALL SELECT * FROM upserted
+             FROM answers WHERE inspection_id = t.id AND item_code <> ALL(${codes}::text[])
            ) a
-         ) END AS answers
+         ) END AS others
        FROM target t LEFT JOIN bumped b ON TRUE`,
       params.values,
     );
     const found = rows[0];
     if (!found) return undefined;
-    const { fillable: _fillable, saved_version, saved_status, raced, answers: saved, ...row } = found;
-    if (saved_version === null || saved_status === null) return { row, saved: false, answers: [], raced: false };
-    return { row: { ...row, version: saved_version, status: saved_status }, saved: true, answers: saved, raced };
+    const { fillable: _fillable, saved_version, saved_status, saved_at, raced, others, ...row } = found;
+    if (saved_version === null || saved_status === null) return { row, saved: false, others: [], savedAt: saved_at, raced: false };
+    return { row: { ...row, version: saved_version, status: saved_status }, saved: true, others, savedAt: saved_at, raced };
   }
 
   /** Who submitted and how they signed: for the printed report only (a drawn signature can be large). */

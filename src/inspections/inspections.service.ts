@@ -123,7 +123,20 @@ export class InspectionsService {
       // statement's snapshot: read the answers again (they may be newer than this version, never older)
       return toInspection(outcome.row, await this.repository.answersOf([id]));
     }
-    return toInspection(outcome.row, outcome.answers);
+    // the batch's answers are what was just written; the database sends only the others (in the order
+    // answersOf gives: item codes by code point)
+    const written: AnswerRow[] = answers.map((a) => ({
+      inspection_id: id,
+      item_code: a.itemCode,
+      result: a.result,
+      value: a.value ?? null,
+      note: a.note,
+      attachment_ids: a.attachmentIds,
+      answered_by: actor.id,
+      answered_at: outcome.savedAt,
+    }));
+    const all = [...outcome.others, ...written].sort((x, y) => (x.item_code < y.item_code ? -1 : x.item_code > y.item_code ? 1 : 0));
+    return toInspection(outcome.row, all);
   }
 
   /** The template an inspection is pinned to (it never changes, so it is cached); undefined if there is no such inspection. */
