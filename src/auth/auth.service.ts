@@ -56,7 +56,7 @@ export class AuthService {
       throw invalidToken();
     }
     if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sub) || typeof claims.ver !== 'number') throw invalidToken();
-    const credentials = await this.users.findCredentials({ id: claims.sub });
+    const credentials = await this.users.credentialsForAuth(claims.sub);
     if (!credentials || !credentials.active || credentials.token_version !== claims.ver) throw invalidToken();
     return actorOf(credentials);
   }

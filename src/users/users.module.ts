@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { InstitutionsModule } from '../institutions/institutions.module.js';
 import { RegionsModule } from '../regions/regions.module.js';
 import { AdminBootstrap } from './admin-bootstrap.js';
+import { CredentialsCache } from './credentials-cache.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [AuditModule, RegionsModule, InstitutionsModule],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, AdminBootstrap],
+  providers: [UsersRepository, UsersService, AdminBootstrap, CredentialsCache],
   exports: [UsersService, AdminBootstrap],
 })
 export class UsersModule {}

@@ -9,6 +9,7 @@ import { pathInActorSubtree } from '../common/scope.js';
 import { Transactions } from '../common/transactions.js';
 import { InstitutionsService } from '../institutions/institutions.service.js';
 import { RegionsService } from '../regions/regions.service.js';
+import { CredentialsCache } from './credentials-cache.js';
 import type { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
 import { UserError } from './users.errors.js';
 import { UsersRepository, type CredentialRow, type UserRow } from './users.repository.js';
@@ -31,6 +32,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly regions: RegionsService,
     private readonly institutions: InstitutionsService,
+    private readonly credentials: CredentialsCache,
   ) {}
 
   findCredentials(by: { id: string } | { username: string }): Promise<CredentialRow | undefined> {
@@ -73,11 +75,31 @@ export class UsersService {
     });
   }
 
+  /**
+   * The credentials an authenticated request checks, from memory when this
+   * instance may trust it (see CredentialsCache), else from the database.
+   */
+  async credentialsForAuth(id: string): Promise<CredentialRow | undefined> {
+    const cached = this.credentials.get(id);
+    if (cached) return cached;
+    const ticket = this.credentials.ticket();
+    const row = await this.repository.findCredentials({ id });
+    if (row) this.credentials.set(id, row, ticket);
+    return row;
+  }
+
   async update(actor: Actor, id: string, patch: UpdateUserDto): Promise<User> {
     if (patch.active === false && id === actor.id) {
       throw new DomainException(UserError.SelfDeactivation, 'You cannot deactivate your own account');
     }
     const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    // this instance forgets at once; the others when the database's notification arrives
+    const updated = await this.updateInTransaction(actor, id, patch, passwordHash);
+    this.credentials.forget(id);
+    return updated;
+  }
+
+  private updateInTransaction(actor: Actor, id: string, patch: UpdateUserDto, passwordHash: string | undefined): Promise<User> {
     return this.transactions.run(async (em) => {
       const existing = await this.repository.findInScope(actor, id, em);
       if (!existing) throw notFound(id);
