@@ -346,16 +346,36 @@ function notFound(id: string): DomainException {
   return new DomainException(InspectionError.NotFound, `Inspection ${id} not found`);
 }
 
-function toAnswer(row: AnswerRow): Answer {
-  return {
-    itemCode: row.item_code,
-    result: row.result,
-    ...(row.value !== null ? { value: row.value } : {}),
-    ...(row.note !== null ? { note: row.note } : {}),
-    ...(row.attachment_ids !== null ? { attachmentIds: row.attachment_ids } : {}),
-    answeredBy: row.answered_by,
-    answeredAt: new Date(row.answered_at).toISOString(),
+function toAnswer(row: AnswerRow, iso: (at: Date | string) => string): Answer {
+  // built field by field in the order of the contract: this runs for every answer of every saved batch
+  const answer = { itemCode: row.item_code, result: row.result } as Answer;
+  if (row.value !== null) answer.value = row.value;
+  if (row.note !== null) answer.note = row.note;
+  if (row.attachment_ids !== null) answer.attachmentIds = row.attachment_ids;
+  answer.answeredBy = row.answered_by;
+  answer.answeredAt = iso(row.answered_at);
+  return answer;
+}
+
+/** ISO 8601 of a timestamp, remembering the last one: the answers of one batch share theirs. */
+function isoOfTimestamps(): (at: Date | string) => string {
+  let lastKey: number | string | undefined;
+  let lastIso = '';
+  return (at) => {
+    const key = at instanceof Date ? at.getTime() : at;
+    if (key !== lastKey) {
+      lastKey = key;
+      lastIso = new Date(at).toISOString();
+    }
+    return lastIso;
   };
+}
+
+function answersOf(inspectionId: string, rows: AnswerRow[]): Answer[] {
+  const iso = isoOfTimestamps();
+  const out: Answer[] = [];
+  for (const row of rows) if (row.inspection_id === inspectionId) out.push(toAnswer(row, iso));
+  return out;
 }
 
 export function toInspection(row: InspectionRow, answers: AnswerRow[]): Inspection {
@@ -370,7 +390,7 @@ export function toInspection(row: InspectionRow, answers: AnswerRow[]): Inspecti
     kind: row.kind,
     status: row.status,
     assigneeId: row.assignee_id,
-    answers: answers.filter((a) => a.inspection_id === row.id).map(toAnswer),
+    answers: answersOf(row.id, answers),
     submittedAt: row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
     version: row.version,
   };
