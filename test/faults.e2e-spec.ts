@@ -9,7 +9,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/emb
 import { DISPOSABLE_SETTINGS } from '../src/database/scratch-server.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { Factories, type FixtureUser } from './factories/world.js';
-import { freePort, startService, tempDataDir, waitForHealth, type ServiceProcess } from './helpers/processes.js';
+import { freeLowPort, startService, tempDataDir, waitForHealth, type ServiceProcess } from './helpers/processes.js';
 import { createTestDatabase } from './helpers/test-database.js';
 import { TEST_JWT_SECRET } from './helpers/test-app.js';
 
@@ -76,14 +76,13 @@ function expectOk(reply: Reply, status = 200): any {
 }
 
 /** Starts the built service on a database and waits until /health answers 200. */
-// A port is never given to a second service: fetch keeps connections alive, and one to a
-// killed service on a reused port fails the next request ("fetch failed") instead of reaching the new one.
+// Ports below the ephemeral range, never given twice: another spec's freePort() cannot take
+// one between our choosing it and listening on it (its /health would answer for ours), and a
+// kept-alive connection to a killed service cannot be mistaken for one to its successor.
 const usedPorts = new Set<number>();
 
 async function boot(databaseUrl: string, dataDir: string): Promise<{ service: ServiceProcess; base: string }> {
-  let port = await freePort();
-  while (usedPorts.has(port)) port = await freePort();
-  usedPorts.add(port);
+  const port = await freeLowPort(usedPorts);
   const service = startService({
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
@@ -115,7 +114,7 @@ describe('PostgreSQL restarted while 16 clients save answers', () => {
 
   beforeAll(async () => {
     dataDir = await tempDataDir('paicha-faults-pg');
-    pgPort = await freePort();
+    pgPort = await freeLowPort(usedPorts);
     server = await startEmbeddedPostgres({ dataDir, port: pgPort, settings: DISPOSABLE_SETTINGS });
     await ensureDatabase(server.url, 'paicha');
     databaseUrl = withDatabase(server.url, 'paicha');

@@ -28,6 +28,29 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux),
+ * where `freePort()` of other test files running at the same time never
+ * lands: for a server that must not be mistaken for another between choosing
+ * its port and listening on it (a service that is killed and started again, a
+ * PostgreSQL that is stopped and started on the same port).
+ */
+export async function freeLowPort(used: Set<number> = new Set()): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (used.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) {
+      used.add(port);
+      return port;
+    }
+  }
+}
+
 /** Runs the built service (`node dist/src/main.js`) as `npm start` does. */
 export function startService(env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
