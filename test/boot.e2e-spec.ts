@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, postgresPidsFor, startService, tempDataDir, waitForHealth, type ServiceProcess } from './helpers/processes.js';
+import { freeLowPort, postgresPidsFor, startService, tempDataDir, waitForHealth, type ServiceProcess } from './helpers/processes.js';
 
 /**
  * The real `npm start` path: the built service on its embedded PostgreSQL,
@@ -22,7 +22,7 @@ describe('booting on the embedded database', () => {
   it('comes up on first start, stops cleanly on SIGTERM, survives kill -9', async () => {
     const dataDir = await tempDataDir('paicha-boot');
     dirs.push(dataDir);
-    const port = await freePort();
+    const port = await freeLowPort();
     const env = { DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: 'false' };
 
     // first start: initdb, migrations, health

@@ -76,7 +76,7 @@ function expectOk(reply: Reply, status = 200): any {
 }
 
 /** Starts the built service on a database and waits until /health answers 200. */
-// Ports below the ephemeral range, never given twice: another spec's freePort() cannot take
+// Ports below the ephemeral range, never given twice: another spec's listen(0) cannot take
 // one between our choosing it and listening on it (its /health would answer for ours), and a
 // kept-alive connection to a killed service cannot be mistaken for one to its successor.
 const usedPorts = new Set<number>();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 import { FIXTURE_PASSWORD } from './factories/world.js';
-import { freePort, startService, type ServiceProcess } from './helpers/processes.js';
+import { freeLowPort, startService, type ServiceProcess } from './helpers/processes.js';
 import { createEmptyDatabase } from './helpers/test-database.js';
 import { TEST_JWT_SECRET } from './helpers/test-app.js';
 
@@ -23,7 +23,7 @@ describe('three instances on one database', () => {
     url = await createEmptyDatabase();
     db = new pg.Pool({ connectionString: url, max: 2 });
     hooks = [];
-    const hookPort = await freePort();
+    const hookPort = await freeLowPort();
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -33,7 +33,7 @@ describe('three instances on one database', () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(hookPort, '127.0.0.1', r));
-    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    const ports = await Promise.all([freeLowPort(), freeLowPort(), freeLowPort()]);
     for (const port of ports) {
       const process = startService({
         DATABASE_URL: url,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { webhookSignature } from '../src/notifications/webhook-dispatcher.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
-import { freePort } from './helpers/processes.js';
+import { freeLowPort } from './helpers/processes.js';
 import { createTestDatabase } from './helpers/test-database.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -18,7 +18,7 @@ const SECRET = 'webhook-secret-for-tests';
 /** A local receiver that answers with the statuses it is given, then 200. */
 async function receiver(statuses: number[]): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
-  const port = await freePort();
+  const port = await freeLowPort();
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -82,7 +82,7 @@ describe('webhooks', () => {
 
 describe('webhook outbox across a restart', () => {
   it('delivers what an instance queued but could not send, once another instance starts', async () => {
-    const port = await freePort();
+    const port = await freeLowPort();
     const url = `http://127.0.0.1:${port}/hooks`;
     const databaseUrl = await createTestDatabase();
     const env = { WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET };

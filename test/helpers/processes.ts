@@ -11,17 +11,6 @@ export async function tempDataDir(prefix: string): Promise<string> {
   return dir;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 export interface ServiceProcess {
   child: ChildProcess;
   output(): string;
@@ -30,10 +19,10 @@ export interface ServiceProcess {
 
 /**
  * A free port below the kernel's ephemeral range (32768 and up on Linux),
- * where `freePort()` of other test files running at the same time never
- * lands: for a server that must not be mistaken for another between choosing
- * its port and listening on it (a service that is killed and started again, a
- * PostgreSQL that is stopped and started on the same port).
+ * where the `listen(0)` of other test files running at the same time never
+ * lands: a server started on it cannot be mistaken for another between our
+ * choosing the port and its listening (another's /health answering for ours),
+ * nor lose it while it is stopped and started again.
  */
 export async function freeLowPort(used: Set<number> = new Set()): Promise<number> {
   for (;;) {
