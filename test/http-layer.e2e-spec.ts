@@ -152,6 +152,22 @@ describe('HTTP layer (configureApp)', () => {
     expect(query.body.errors).toEqual([{ field: 'q', message: 'must not contain NUL characters' }]);
   });
 
+  it('refuses unpaired UTF-16 surrogates with 400 (PostgreSQL JSON cannot hold them) and takes paired ones', async () => {
+    for (const [text, field] of [
+      ['a\ud800b', 'name'],
+      ['\udc00', 'name'],
+      ['😀\ud83d', 'name'],
+    ] as const) {
+      const res = await request(t.http).post('/api/v1/probe').send({ name: text, count: 1, items: [] });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field, message: 'must not contain unpaired UTF-16 surrogates' }]);
+    }
+    const nested = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: 'x' }, { code: 'y\udbff' }] });
+    expect(nested.body.errors).toEqual([{ field: 'items[1].code', message: 'must not contain unpaired UTF-16 surrogates' }]);
+    const paired = await request(t.http).post('/api/v1/probe').send({ name: '排查😀\ud83d\ude00', count: 1, items: [] });
+    expect([paired.status, paired.body.name]).toEqual([200, '排查😀😀']);
+  });
+
   it('does not coerce types in bodies', async () => {
     const res = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: '3', items: [] });
     expectProblem(res, 400);

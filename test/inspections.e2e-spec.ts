@@ -214,6 +214,8 @@ describe('rounds, inspections and the way to findings', () => {
         [[{ itemCode: 'A01', result: 'pass' }, { itemCode: 'A01', result: 'fail' }], 'answers[1].itemCode'],
         [[{ itemCode: 'A01', result: 'fail', attachmentIds: ['00000000-0000-4000-8000-000000000000'] }], 'answers[0].attachmentIds'],
         [[{ itemCode: 'A01', result: 'fail', attachmentIds: ['nope'] }], 'answers[0].attachmentIds'],
+        [[{ itemCode: 'B02', result: 'pass', value: '记录\ud800' }], 'answers[0].value'], // jsonb cannot hold it: 400, not 500
+        [[{ itemCode: 'A02', result: 'pass' }, { itemCode: 'A01', result: 'pass', note: '\udc00' }], 'answers[1].note'],
       ];
       for (const [answers, field] of cases) {
         const res = await put(w.inspectorCj, answers);

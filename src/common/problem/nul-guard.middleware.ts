@@ -1,50 +1,55 @@
 import type { NextFunction, Request, Response } from 'express';
+import { UNPAIRED_SURROGATE } from '../json-safe.js';
 import { httpProblem, sendProblem } from './problem.js';
 
+type Path = (string | number)[];
+
 /**
- * PostgreSQL text cannot hold U+0000: a NUL anywhere in the JSON body or the
- * query string is refused here with a 400 naming the field, instead of
- * failing later in the database as a 500.
+ * PostgreSQL cannot store U+0000 in text, nor an unpaired UTF-16 surrogate in
+ * JSON: a string with either anywhere in the JSON body or the query string is
+ * refused here with a 400 naming the field, instead of failing later in the
+ * database as a 500 (the routes that pass user text to jsonb are many).
  */
 export function nulGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-  // every request passes through here: a walk that builds nothing first, the field's name only for a refusal
-  if (!hasNul(req.body) && !hasNul(req.query)) return next();
-  const field = findNul(req.body, '') ?? findNul(req.query, '') ?? '';
-  const name = field === '' ? 'body' : field;
-  sendProblem(res, httpProblem(400, `${name} contains a NUL character`, { errors: [{ field: name, message: 'must not contain NUL characters' }] }));
+  const found = findUnstorable(req.body) ?? findUnstorable(req.query);
+  if (!found) return next();
+  const name = fieldName(found.path) || 'body';
+  sendProblem(res, httpProblem(400, `${name} ${found.message}`, { errors: [{ field: name, message: found.message }] }));
 }
 
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object' || depth > 32) return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasNul(item, depth + 1)) return true;
-    return false;
-  }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (key.includes('\u0000') || hasNul((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
+/** Runs for every string of every request: one character-class test, the precise ones only for a suspect. */
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
+function unstorable(text: string): string | undefined {
+  if (!SUSPECT.test(text)) return undefined;
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  return UNPAIRED_SURROGATE.test(text) ? 'must not contain unpaired UTF-16 surrogates' : undefined;
 }
 
-function findNul(value: unknown, path: string, depth = 0): string | undefined {
-  if (depth > 32) return undefined;
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+/** The first unstorable string (or key) and where it is; the path is built only on the way back from a find. */
+function findUnstorable(value: unknown, depth = 0): { path: Path; message: string } | undefined {
+  if (typeof value === 'string') {
+    const message = unstorable(value);
+    return message ? { path: [], message } : undefined;
+  }
+  if (value === null || typeof value !== 'object' || depth > 32) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}[${i}]`, depth + 1);
-      if (found !== undefined) return found;
+      const found = findUnstorable(value[i], depth + 1);
+      if (found) return { path: [i, ...found.path], message: found.message };
     }
     return undefined;
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const at = path === '' ? key : `${path}.${key}`;
-      if (key.includes('\u0000')) return at;
-      const found = findNul(item, at, depth + 1);
-      if (found !== undefined) return found;
-    }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const message = unstorable(key);
+    if (message) return { path: [key], message };
+    const found = findUnstorable((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return { path: [key, ...found.path], message: found.message };
   }
   return undefined;
+}
+
+function fieldName(path: Path): string {
+  return path.reduce<string>((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name === '' ? part : `${name}.${part}`), '');
 }
