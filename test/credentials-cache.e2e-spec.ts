@@ -25,6 +25,20 @@ describe('credentials kept in memory, forgotten on every instance when they chan
     throw new Error('the token was still accepted after 3 s');
   }
 
+  /** Deactivates the user behind the trigger's back: no instance hears of it. */
+  async function deactivateUnannounced(user: FixtureUser): Promise<void> {
+    const client = await f.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE users DISABLE TRIGGER users_credentials_changed');
+      await client.query('UPDATE users SET active = false WHERE id = $1', [user.id]);
+      await client.query('ALTER TABLE users ENABLE TRIGGER users_credentials_changed');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  }
+
   beforeAll(async () => {
     a = await createTestApp();
     b = await createTestApp({ databaseUrl: a.databaseUrl });
@@ -46,16 +60,7 @@ describe('credentials kept in memory, forgotten on every instance when they chan
     const user = await f.user({ role: 'bureau', regionCode: '522600' });
     expect((await me(b, user)).status).toBe(200); // b now holds the credentials
     // deactivate behind the triggers' back: b cannot know, and still accepts the token
-    const client = await f.db.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('ALTER TABLE users DISABLE TRIGGER users_credentials_changed');
-      await client.query('UPDATE users SET active = false WHERE id = $1', [user.id]);
-      await client.query('ALTER TABLE users ENABLE TRIGGER users_credentials_changed');
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    await deactivateUnannounced(user);
     expect((await me(b, user)).status).toBe(200);
     // an instance that had not cached the user reads the database: refused
     expect((await me(a, user)).status).toBe(401);
@@ -90,16 +95,7 @@ describe('credentials kept in memory, forgotten on every instance when they chan
   it('forgets everyone when a region path changes', async () => {
     const user = await f.user({ role: 'bureau', regionCode: '522600' });
     expect((await me(b, user)).status).toBe(200);
-    const client = await f.db.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('ALTER TABLE users DISABLE TRIGGER users_credentials_changed');
-      await client.query('UPDATE users SET active = false WHERE id = $1', [user.id]);
-      await client.query('ALTER TABLE users ENABLE TRIGGER users_credentials_changed');
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    await deactivateUnannounced(user);
     expect((await me(b, user)).status).toBe(200); // still from memory
     await f.db.query(`UPDATE regions SET path = path WHERE code = '522600'`);
     expect(await refusedWithin(b, user)).toBeLessThan(1000);

@@ -107,15 +107,21 @@ describe('rounds, inspections and the way to findings', () => {
     });
   });
 
+  /** A supervisory round of its own on the mini checklist, opened; 从江县社会福利院's inspection in it, for the 从江 inspector. */
+  async function freshCjInspection(name: string) {
+    const created = await createRound(w.bureauCj, round({ name, regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
+    await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
+    const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
+    const id = list.body.items[0].id as string;
+    const put = (answers: unknown[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
+    return { id, put };
+  }
+
   describe('concurrent batches', () => {
     it('answers each of several concurrent batches with every batch committed before it', async () => {
       // four batches at once, one item each, queue on the row lock; the answer to
       // the batch at version v must show every batch at a version ≤ v
-      const created = await createRound(w.bureauCj, round({ name: '并发保存', regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
-      await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
-      const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
-      const id = list.body.items[0].id as string;
-      const put = (answers: unknown[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
+      const { put } = await freshCjInspection('并发保存');
       for (let run = 0; run < 5; run++) {
         const batches = ALL_PASS.map((a, k) => ({ ...a, note: `并发 ${run}-${k}` }));
         const responses = await Promise.all(batches.map((a) => put([a])));
@@ -136,12 +142,8 @@ describe('rounds, inspections and the way to findings', () => {
 
   describe('the answer to a batch', () => {
     it('is the inspection exactly as a read after it shows it', async () => {
-      const created = await createRound(w.bureauCj, round({ name: '回读核对', regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
-      await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
-      const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
-      const id = list.body.items[0].id as string;
+      const { id, put } = await freshCjInspection('回读核对');
       const photo = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', PNG_1PX, 'exit.png');
-      const put = (answers: unknown[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
       const read = async () => (await request(t.http).get(`/api/v1/inspections/${id}`).set(auth(w.inspectorCj))).body;
 
       // a first batch, then a second that changes one of its items and adds others: the answer
