@@ -275,7 +275,7 @@ export class InspectionsService {
  * role or another inspector's assignment; 409 once submitted or missed, or
  * over a stale `If-Match`. The repository's one-statement save applies the same rule in SQL.
  */
-export function fillRefusal(actor: Actor, row: InspectionRow, ifMatch: number | undefined): DomainException | undefined {
+function fillRefusal(actor: Actor, row: InspectionRow, ifMatch: number | undefined): DomainException | undefined {
   if (row.kind === 'supervisory' && actor.role !== Role.Inspector) {
     return new DomainException(InspectionError.NotYours, 'A supervisory inspection is filled by an inspector');
   }
@@ -371,7 +371,7 @@ function isoOfTimestamps(): (at: Date | string) => string {
   };
 }
 
-function answersOf(inspectionId: string, rows: AnswerRow[]): Answer[] {
+function answersFor(inspectionId: string, rows: AnswerRow[]): Answer[] {
   const iso = isoOfTimestamps();
   const out: Answer[] = [];
   for (const row of rows) if (row.inspection_id === inspectionId) out.push(toAnswer(row, iso));
@@ -390,7 +390,7 @@ export function toInspection(row: InspectionRow, answers: AnswerRow[]): Inspecti
     kind: row.kind,
     status: row.status,
     assigneeId: row.assignee_id,
-    answers: answersOf(row.id, answers),
+    answers: answersFor(row.id, answers),
     submittedAt: row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
     version: row.version,
   };

@@ -93,14 +93,7 @@ export class UsersService {
       throw new DomainException(UserError.SelfDeactivation, 'You cannot deactivate your own account');
     }
     const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-    // this instance forgets at once; the others when the database's notification arrives
-    const updated = await this.updateInTransaction(actor, id, patch, passwordHash);
-    this.credentials.forget(id);
-    return updated;
-  }
-
-  private updateInTransaction(actor: Actor, id: string, patch: UpdateUserDto, passwordHash: string | undefined): Promise<User> {
-    return this.transactions.run(async (em) => {
+    const updated = await this.transactions.run(async (em) => {
       const existing = await this.repository.findInScope(actor, id, em);
       if (!existing) throw notFound(id);
       const row = await this.repository.update(em, id, { displayName: patch.displayName, passwordHash, active: patch.active });
@@ -119,6 +112,9 @@ export class UsersService {
       });
       return toUser(row);
     });
+    // this instance forgets at once; the others when the database's notification arrives
+    this.credentials.forget(id);
+    return updated;
   }
 
   /**
