@@ -39,8 +39,9 @@ export function configureApp(app: INestApplication): INestApplication {
       },
     }),
   );
-  // the thin UI: static files at /, no build step
-  expressApp.useStaticAssets(UI_DIR, { index: 'index.html', maxAge: '1h' });
+  // the thin UI: static files at /, no build step; API requests do not look for a file first
+  const ui = express.static(UI_DIR, { index: 'index.html', maxAge: '1h' });
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next)));
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition'] });
   }

@@ -8,6 +8,7 @@ import type { CredentialRow } from '../users/users.repository.js';
 import type { Actor } from './actor.js';
 import { AuthError } from './auth.errors.js';
 import { verifyPassword } from './password.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
@@ -19,6 +20,8 @@ interface TokenClaims {
 
 @Injectable()
 export class AuthService {
+  private readonly verified = new VerifiedTokens<TokenClaims>();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly users: UsersService,
@@ -51,7 +54,7 @@ export class AuthService {
   async authenticate(token: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims & object>(token, { algorithms: ['HS256'] });
+      claims = await this.verified.claimsOf(token, (t) => this.jwt.verifyAsync<TokenClaims & { exp?: unknown }>(t, { algorithms: ['HS256'] }));
     } catch {
       throw invalidToken();
     }
