@@ -34,6 +34,8 @@ const anyValue = fc.oneof(
   fc.string({ minLength: 30, maxLength: 36, unit: 'grapheme' }),
   fc.constant('x'.repeat(2001)),
   fc.constant('😀'.repeat(1500)), // 3000 UTF-16 units, 1500 characters
+  fc.constant('😀'.repeat(1000) + 'x'.repeat(1001)), // 3001 units, 2001 characters: too long
+  fc.constant('😀'.repeat(16) + 'x'.repeat(17)), // an item code of 49 units, 33 characters: too long
   fc.array(fc.oneof(fc.constant(UUID), fc.string(), fc.integer()), { maxLength: 22 }),
   fc.constant(Array.from({ length: 21 }, () => UUID)),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),

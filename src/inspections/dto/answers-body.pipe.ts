@@ -48,10 +48,13 @@ function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void
     return;
   }
   const a = answer as Record<string, unknown>;
-  for (const key of Object.keys(a)) if (!ITEM_FIELDS.has(key)) errors.push({ field: `${field}.${key}`, message: 'is not an allowed field' });
-  if (!isString(a.itemCode) || !maxLength(a.itemCode, 32)) errors.push({ field: `${field}.itemCode`, message: 'itemCode must be a string of at most 32 characters' });
+  for (const key of Object.keys(a)) {
+    // named as the global pipe names it: a key of digits is an index
+    if (!ITEM_FIELDS.has(key)) errors.push({ field: /^\d+$/.test(key) ? `${field}[${key}]` : `${field}.${key}`, message: 'is not an allowed field' });
+  }
+  if (!isString(a.itemCode) || !withinLength(a.itemCode, 32)) errors.push({ field: `${field}.itemCode`, message: 'itemCode must be a string of at most 32 characters' });
   if (!isIn(a.result, ANSWER_RESULTS as unknown as unknown[])) errors.push({ field: `${field}.result`, message: `result must be one of: ${ANSWER_RESULTS.join(', ')}` });
-  if (a.note !== undefined && a.note !== null && (!isString(a.note) || !maxLength(a.note, 2000))) {
+  if (a.note !== undefined && a.note !== null && (!isString(a.note) || !withinLength(a.note, 2000))) {
     errors.push({ field: `${field}.note`, message: 'note must be a string of at most 2000 characters' });
   }
   const ids = a.attachmentIds;
@@ -60,4 +63,14 @@ function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void
       errors.push({ field: `${field}.attachmentIds`, message: `attachmentIds must be an array of at most ${MAX_ATTACHMENTS} attachment ids (UUIDs)` });
     }
   }
+}
+
+/**
+ * `@MaxLength(max)` for a string: class-validator counts UTF-16 units less
+ * surrogate pairs and variation selectors, never more than `length`, so a
+ * string no longer than `max` units passes without the count (its two regular
+ * expressions were the pipe's largest cost).
+ */
+function withinLength(value: string, max: number): boolean {
+  return value.length <= max || maxLength(value, max);
 }
