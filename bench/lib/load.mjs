@@ -37,6 +37,8 @@ function send(client) {
       response.on('error', () => resolve(0));
     });
     request.on('error', () => resolve(0));
+    // a stuck answer is an error (and fails the run), not a load generator waiting forever
+    request.setTimeout(30_000, () => request.destroy(new Error('no answer in 30 s')));
     request.end(client.body);
   });
 }
@@ -62,7 +64,8 @@ async function run(seconds) {
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q) => (latencies.length === 0 ? NaN : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10);
+  // nearest rank: the smallest latency with at least q of all at or below it
+  const at = (q) => (latencies.length === 0 ? NaN : Math.round(latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)] * 10) / 10);
   return { rps: latencies.length / elapsed, total: latencies.length, p50: at(0.5), p99: at(0.99), max: at(1), errors, non2xx };
 }
 
