@@ -147,6 +147,9 @@ describe('HTTP layer (configureApp)', () => {
     expect(body.body.errors).toEqual([{ field: 'name', message: 'must not contain NUL characters' }]);
     const nested = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: '\u0000' }] });
     expect(nested.body.errors).toEqual([{ field: 'items[0].code', message: 'must not contain NUL characters' }]);
+    // a key of digits is named as an index, as the validation pipe names it
+    const keyed = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: 'x', 7: '\u0000' }] });
+    expect(keyed.body.errors).toEqual([{ field: 'items[0][7]', message: 'must not contain NUL characters' }]);
     const query = await request(t.http).get('/api/v1/probe/boom?q=%00');
     expectProblem(query, 400);
     expect(query.body.errors).toEqual([{ field: 'q', message: 'must not contain NUL characters' }]);

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { UNPAIRED_SURROGATE } from '../json-safe.js';
 import { httpProblem, sendProblem } from './problem.js';
+import { fieldPath } from './validation.js';
 
 type Path = (string | number)[];
 
@@ -51,5 +52,5 @@ function findUnstorable(value: unknown, depth = 0): { path: Path; message: strin
 }
 
 function fieldName(path: Path): string {
-  return path.reduce<string>((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name === '' ? part : `${name}.${part}`), '');
+  return path.reduce<string>((name, part) => (name === '' && typeof part === 'string' ? part : fieldPath(name, part)), '');
 }

@@ -8,10 +8,16 @@ export class ValidationFailedException extends BadRequestException {
   }
 }
 
+/** How every 400 names a field inside another: `answers[0].note` (a key of digits is an index). */
+export function fieldPath(prefix: string, key: string | number): string {
+  if (typeof key === 'number' || /^\d+$/.test(key)) return `${prefix}[${key}]`;
+  return prefix === '' ? key : `${prefix}.${key}`;
+}
+
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) {
-    const field = prefix === '' ? error.property : /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`;
+    const field = prefix === '' ? error.property : fieldPath(prefix, error.property);
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
       out.push({ field, message: rule === 'whitelistValidation' ? 'is not an allowed field' : message });
     }

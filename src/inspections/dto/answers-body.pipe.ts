@@ -2,15 +2,14 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { isIn, isString, isUUID, maxLength } from 'class-validator';
 import { MAX_ATTACHMENTS } from '../../common/attachment-ids.decorator.js';
 import type { FieldError } from '../../common/problem/problem.js';
-import { ValidationFailedException } from '../../common/problem/validation.js';
-import { ANSWER_RESULTS, type AnswerInputDto } from './inspection.dto.js';
+import { fieldPath, ValidationFailedException } from '../../common/problem/validation.js';
+import { ANSWER_RESULTS, ANSWERS_PER_BATCH_MAX, ITEM_CODE_MAX_LENGTH, NOTE_MAX_LENGTH, type AnswerInputDto } from './inspection.dto.js';
 
 /** The body of PUT /inspections/:id/answers once `AnswersBodyPipe` has passed it. */
 export interface AnswersBody {
   answers: AnswerInputDto[];
 }
 
-const MAX_ANSWERS = 500;
 const ITEM_FIELDS = new Set(['itemCode', 'result', 'value', 'note', 'attachmentIds']);
 
 /**
@@ -31,11 +30,11 @@ export class AnswersBodyPipe implements PipeTransform<unknown, AnswersBody> {
     for (const key of Object.keys(body)) if (key !== 'answers') errors.push({ field: key, message: 'is not an allowed field' });
     const answers = (body as { answers?: unknown }).answers;
     if (!Array.isArray(answers)) {
-      errors.push({ field: 'answers', message: 'answers must be an array of 1 to 500 answers' });
+      errors.push({ field: 'answers', message: `answers must be an array of 1 to ${ANSWERS_PER_BATCH_MAX} answers` });
     } else {
       if (answers.length < 1) errors.push({ field: 'answers', message: 'answers must contain at least 1 elements' });
-      if (answers.length > MAX_ANSWERS) errors.push({ field: 'answers', message: `answers must contain no more than ${MAX_ANSWERS} elements` });
-      answers.forEach((answer, i) => checkAnswer(answer, `answers[${i}]`, errors));
+      if (answers.length > ANSWERS_PER_BATCH_MAX) errors.push({ field: 'answers', message: `answers must contain no more than ${ANSWERS_PER_BATCH_MAX} elements` });
+      answers.forEach((answer, i) => checkAnswer(answer, fieldPath('answers', i), errors));
     }
     if (errors.length > 0) throw new ValidationFailedException(errors);
     return body as AnswersBody;
@@ -48,14 +47,13 @@ function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void
     return;
   }
   const a = answer as Record<string, unknown>;
-  for (const key of Object.keys(a)) {
-    // named as the global pipe names it: a key of digits is an index
-    if (!ITEM_FIELDS.has(key)) errors.push({ field: /^\d+$/.test(key) ? `${field}[${key}]` : `${field}.${key}`, message: 'is not an allowed field' });
+  for (const key of Object.keys(a)) if (!ITEM_FIELDS.has(key)) errors.push({ field: fieldPath(field, key), message: 'is not an allowed field' });
+  if (!isString(a.itemCode) || !withinLength(a.itemCode, ITEM_CODE_MAX_LENGTH)) {
+    errors.push({ field: `${field}.itemCode`, message: `itemCode must be a string of at most ${ITEM_CODE_MAX_LENGTH} characters` });
   }
-  if (!isString(a.itemCode) || !withinLength(a.itemCode, 32)) errors.push({ field: `${field}.itemCode`, message: 'itemCode must be a string of at most 32 characters' });
   if (!isIn(a.result, ANSWER_RESULTS as unknown as unknown[])) errors.push({ field: `${field}.result`, message: `result must be one of: ${ANSWER_RESULTS.join(', ')}` });
-  if (a.note !== undefined && a.note !== null && (!isString(a.note) || !withinLength(a.note, 2000))) {
-    errors.push({ field: `${field}.note`, message: 'note must be a string of at most 2000 characters' });
+  if (a.note !== undefined && a.note !== null && (!isString(a.note) || !withinLength(a.note, NOTE_MAX_LENGTH))) {
+    errors.push({ field: `${field}.note`, message: `note must be a string of at most ${NOTE_MAX_LENGTH} characters` });
   }
   const ids = a.attachmentIds;
   if (ids !== undefined && ids !== null) {

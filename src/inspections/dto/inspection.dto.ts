@@ -21,10 +21,15 @@ export type AnswerResult = (typeof ANSWER_RESULTS)[number];
 export const INSPECTION_STATUSES = ['pending', 'in_progress', 'submitted', 'missed'] as const;
 export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
 
+/** The limits of an answer batch: the DTO declares them, AnswersBodyPipe checks them. */
+export const ITEM_CODE_MAX_LENGTH = 32;
+export const NOTE_MAX_LENGTH = 2000;
+export const ANSWERS_PER_BATCH_MAX = 500;
+
 export class AnswerInputDto {
   @ApiProperty({ example: 'D01' })
   @IsString()
-  @MaxLength(32)
+  @MaxLength(ITEM_CODE_MAX_LENGTH)
   itemCode!: string;
 
   @ApiProperty({ enum: ANSWER_RESULTS, description: 'pass 合格/是, fail 不合格/否, na 不涉及' })
@@ -38,10 +43,10 @@ export class AnswerInputDto {
   @Allow()
   value?: unknown;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(NOTE_MAX_LENGTH)
   note?: string;
 
   @AttachmentIdsField('Uploaded attachments you may use')
@@ -52,7 +57,7 @@ export class PutAnswersDto {
   @ApiProperty({ type: [AnswerInputDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(ANSWERS_PER_BATCH_MAX)
   @ValidateNested({ each: true })
   @Type(() => AnswerInputDto)
   answers!: AnswerInputDto[];
