@@ -75,6 +75,53 @@ function expectOk(reply: Reply, status = 200): any {
   return reply.body;
 }
 
+/**
+ * A county of 黔东南 with `count` institutions, each with its head, and a self-check
+ * round opened over them on `template`: the admin, the heads and the inspection each one fills.
+ */
+async function selfCheckCounty(
+  f: Factories,
+  base: string,
+  county: { code: string; name: string; institution: (n: number) => string },
+  count: number,
+  template: { code: string },
+  roundName: string,
+): Promise<{ admin: FixtureUser; heads: FixtureUser[]; inspectionIds: string[] }> {
+  await f.regions([
+    ['520000', '贵州省', null],
+    ['522600', '黔东南苗族侗族自治州', '520000'],
+    [county.code, county.name, '522600'],
+  ]);
+  const admin = await f.user({ role: 'admin' });
+  const bureau = await f.user({ role: 'bureau', regionCode: county.code });
+  const heads: FixtureUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const institution = await f.institution({ regionCode: county.code, name: county.institution(i + 1) });
+    heads.push(await f.user({ role: 'institution_head', institutionId: institution.id }));
+  }
+  expectOk(await call(base, 'POST', '/api/v1/templates', admin.token, template), 201);
+  const round = expectOk(
+    await call(base, 'POST', '/api/v1/rounds', bureau.token, {
+      name: roundName,
+      kind: 'self',
+      regionCode: county.code,
+      startsOn: '2026-11-01',
+      endsOn: '2026-12-31',
+      institutionTypes: ['elderly_care'],
+      templates: { elderly_care: template.code },
+    }),
+    201,
+  );
+  expect(expectOk(await call(base, 'POST', `/api/v1/rounds/${round.id}/open`, bureau.token))).toEqual({ inspectionsCreated: count });
+  const inspectionIds: string[] = [];
+  for (const head of heads) {
+    const list = expectOk(await call(base, 'GET', `/api/v1/inspections?roundId=${round.id}`, head.token));
+    expect(list.total).toBe(1);
+    inspectionIds.push(list.items[0].id as string);
+  }
+  return { admin, heads, inspectionIds };
+}
+
 /** Starts the built service on a database and waits until /health answers 200. */
 // Ports below the ephemeral range, never given twice: another spec's listen(0) cannot take
 // one between our choosing it and listening on it (its /health would answer for ours), and a
@@ -134,38 +181,9 @@ describe('PostgreSQL restarted while 16 clients save answers', () => {
     const pid = service.child.pid;
 
     // 16 institutions of 从江县, each with its head, in one self-check round on the mini checklist
-    await f.regions([
-      ['520000', '贵州省', null],
-      ['522600', '黔东南苗族侗族自治州', '520000'],
-      ['522633', '从江县', '522600'],
-    ]);
-    const admin = await f.user({ role: 'admin' });
-    const bureau = await f.user({ role: 'bureau', regionCode: '522633' });
-    const heads: FixtureUser[] = [];
-    for (let i = 0; i < CLIENTS; i++) {
-      const institution = await f.institution({ regionCode: '522633', name: `从江县第${i + 1}养老院` });
-      heads.push(await f.user({ role: 'institution_head', institutionId: institution.id }));
-    }
-    expectOk(await call(base, 'POST', '/api/v1/templates', admin.token, MINI_TEMPLATE), 201);
-    const round = expectOk(
-      await call(base, 'POST', '/api/v1/rounds', bureau.token, {
-        name: '故障演练自查',
-        kind: 'self',
-        regionCode: '522633',
-        startsOn: '2026-11-01',
-        endsOn: '2026-12-31',
-        institutionTypes: ['elderly_care'],
-        templates: { elderly_care: MINI_TEMPLATE.code },
-      }),
-      201,
-    );
-    expect(expectOk(await call(base, 'POST', `/api/v1/rounds/${round.id}/open`, bureau.token))).toEqual({ inspectionsCreated: CLIENTS });
-    const clients = [];
-    for (const head of heads) {
-      const list = expectOk(await call(base, 'GET', `/api/v1/inspections?roundId=${round.id}`, head.token));
-      expect(list.total).toBe(1);
-      clients.push({ head, inspectionId: list.items[0].id as string, seq: 0, acked: new Map<string, number>(), ackedBatches: 0, okAfterRestart: 0 });
-    }
+    const county = { code: '522633', name: '从江县', institution: (n: number) => `从江县第${n}养老院` };
+    const { admin, heads, inspectionIds } = await selfCheckCounty(f, base, county, CLIENTS, MINI_TEMPLATE, '故障演练自查');
+    const clients = heads.map((head, i) => ({ head, inspectionId: inspectionIds[i], seq: 0, acked: new Map<string, number>(), ackedBatches: 0, okAfterRestart: 0 }));
 
     // the load: each client saves changing batches in a loop; the note and the value carry its sequence number
     const SUBSETS = [['A01', 'A02', 'B01', 'B02'], ['A02', 'B01'], ['A01', 'B02'], ['B01']];
@@ -386,42 +404,11 @@ describe('the service killed with SIGKILL during a submit', () => {
     const template = { code: 'fault-many-items', name: '故障演练检查表', institutionTypes: ['elderly_care'], sections };
     const codes = sections.flatMap((s) => s.items.map((i) => i.code));
 
-    await f.regions([
-      ['520000', '贵州省', null],
-      ['522600', '黔东南苗族侗族自治州', '520000'],
-      ['522631', '黎平县', '522600'],
-    ]);
-    const admin = await f.user({ role: 'admin' });
-    const bureau = await f.user({ role: 'bureau', regionCode: '522631' });
-    const heads: FixtureUser[] = [];
-    for (let i = 0; i <= ATTEMPTS; i++) {
-      const institution = await f.institution({ regionCode: '522631', name: `黎平县第${i + 1}敬老院` });
-      heads.push(await f.user({ role: 'institution_head', institutionId: institution.id }));
-    }
-
     let app = await start();
-    expectOk(await call(app.base, 'POST', '/api/v1/templates', admin.token, template), 201);
-    const round = expectOk(
-      await call(app.base, 'POST', '/api/v1/rounds', bureau.token, {
-        name: '强杀演练自查',
-        kind: 'self',
-        regionCode: '522631',
-        startsOn: '2026-11-01',
-        endsOn: '2026-12-31',
-        institutionTypes: ['elderly_care'],
-        templates: { elderly_care: template.code },
-      }),
-      201,
-    );
-    expectOk(await call(app.base, 'POST', `/api/v1/rounds/${round.id}/open`, bureau.token));
-    const inspections: string[] = [];
-    for (const head of heads) {
-      const list = expectOk(await call(app.base, 'GET', `/api/v1/inspections?roundId=${round.id}`, head.token));
-      const id = list.items[0].id as string;
-      const answers = codes.map((code) => ({ itemCode: code, result: 'fail', note: `${code} 不合格` }));
-      expectOk(await call(app.base, 'PUT', `/api/v1/inspections/${id}/answers`, head.token, { answers }));
-      inspections.push(id);
-    }
+    const county = { code: '522631', name: '黎平县', institution: (n: number) => `黎平县第${n}敬老院` };
+    const { admin, heads, inspectionIds: inspections } = await selfCheckCounty(f, app.base, county, ATTEMPTS + 1, template, '强杀演练自查');
+    const answers = codes.map((code) => ({ itemCode: code, result: 'fail', note: `${code} 不合格` }));
+    for (const [i, head] of heads.entries()) expectOk(await call(app.base, 'PUT', `/api/v1/inspections/${inspections[i]}/answers`, head.token, { answers }));
 
     const stateOf = async (id: string) => {
       const { rows } = await f.db.query<{ status: string; submitted_at: Date | null; findings: number; items: number; events: number; notes: number; audits: number }>(
