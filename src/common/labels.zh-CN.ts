@@ -31,3 +31,26 @@ export function parseInstitutionType(value: string): InstitutionType | undefined
   const byLabel = (Object.entries(INSTITUTION_TYPE_LABELS) as [InstitutionType, string][]).find(([, label]) => label === v);
   return byLabel?.[0];
 }
+
+export const ROLE_LABELS = { admin: '管理员', bureau: '民政局', inspector: '检查员', institution_head: '机构负责人' } as const;
+
+export const INSPECTION_STATUS_LABELS = { pending: '待检查', in_progress: '填写中', submitted: '已提交', missed: '逾期未检查' } as const;
+
+export const FINDING_STATUS_LABELS = { open: '整改中', pending_verification: '待复核', closed: '已销号' } as const;
+
+export const ROUND_KIND_LABELS = { self: '自查', supervisory: '督查' } as const;
+
+export const SEVERITY_LABELS = { general: '一般隐患', major: '重大事故隐患' } as const;
+
+export const RESULT_LABELS = { pass: '合格', fail: '不合格', na: '不涉及' } as const;
+
+/** Every label map the thin UI shows, served to it as one module (`/labels.js`), so the UI copies none. */
+export const UI_LABELS = {
+  institutionTypes: INSTITUTION_TYPE_LABELS,
+  roles: ROLE_LABELS,
+  inspectionStatus: INSPECTION_STATUS_LABELS,
+  findingStatus: FINDING_STATUS_LABELS,
+  roundKinds: ROUND_KIND_LABELS,
+  severities: SEVERITY_LABELS,
+  results: RESULT_LABELS,
+};

@@ -1,4 +1,5 @@
 import type { ListRow } from './reports.repository.js';
+import { FINDING_STATUS_LABELS } from '../common/labels.zh-CN.js';
 
 /** The contract's summary (GET /reports/summary). */
 export interface MonthlySummary {
@@ -25,7 +26,7 @@ export interface MonthlyReport extends MonthlySummary {
 
 /** Chinese labels used by every renderer. */
 export const LABELS = {
-  status: { open: '整改中', pending_verification: '待复核', closed: '已销号' } as Record<string, string>,
+  status: FINDING_STATUS_LABELS as Record<string, string>,
   severity: { major: '重大', general: '一般' } as Record<string, string>,
   adHocSection: '临时检查发现',
 };

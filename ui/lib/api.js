@@ -1,0 +1,88 @@
+// The public REST API with the signed-in user's token. A 401 never throws work
+// away: it marks the session as needing the password again (see sync/engine.js).
+const TOKEN = 'paicha.token';
+const USER = 'paicha.user';
+
+export const session = {
+  get token() {
+    return localStorage.getItem(TOKEN);
+  },
+  get user() {
+    const raw = localStorage.getItem(USER);
+    return raw ? JSON.parse(raw) : null;
+  },
+  save(token, user) {
+    localStorage.setItem(TOKEN, token);
+    localStorage.setItem(USER, JSON.stringify(user));
+  },
+  clear() {
+    localStorage.removeItem(TOKEN);
+    localStorage.removeItem(USER);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(status, problem, headers) {
+    super(problem?.detail ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem ?? {};
+    this.headers = headers;
+  }
+}
+
+/** Network failures, timeouts, 5xx, 408 and 429 are worth retrying later; other answers are final. */
+export const transient = (error) => !(error instanceof ApiError) || error.status >= 500 || error.status === 408 || error.status === 429;
+
+/** Listeners told when the server said 401 (the token expired or was revoked). */
+export const unauthorized = new EventTarget();
+
+/**
+ * JSON request. Throws ApiError with the problem details, or a TypeError /
+ * TimeoutError when the network is down or too slow. `raw: true` returns the Response.
+ */
+export async function api(method, path, body, { headers = {}, timeout = 30_000, raw = false } = {}) {
+  const form = body instanceof FormData;
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined && !form ? { 'Content-Type': 'application/json' } : {}),
+      ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeout),
+  });
+  if (raw && (res.ok || res.status === 304)) return res;
+  if (res.status === 401 && path !== '/auth/login') unauthorized.dispatchEvent(new Event('401'));
+  const type = res.headers.get('content-type') ?? '';
+  const data = type.includes('json') ? await res.json() : await res.blob();
+  if (!res.ok) throw new ApiError(res.status, type.includes('json') ? data : undefined, res.headers);
+  return data;
+}
+
+/** An attachment or a report as an object URL (images and files need the token too). */
+export async function fileUrl(path) {
+  return URL.createObjectURL(await api('GET', path));
+}
+
+/** What to tell the user about a failed request, in Chinese. */
+export function errorText(error) {
+  if (error instanceof ApiError) {
+    if (error.status === 429) return '尝试次数过多，请稍后再试';
+    if (error.status === 404) return '未找到，或不在您的管辖范围内';
+    if (error.status === 403) return '您没有这项操作的权限';
+    if (error.status === 401) return '登录已过期，请重新登录';
+    return error.problem.detail ?? `请求失败（${error.status}）`;
+  }
+  return '网络不可用，请稍后重试';
+}
+
+/** A random UUID (also outside secure contexts, where crypto.randomUUID is missing). */
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,169 @@
+// The single-flight sync engine. Per inspection: photos first, then one answer
+// batch (If-Match + Idempotency-Key), then the submit; then the findings'
+// rectifications and verifications. One tab at a time (Web Locks); a lost
+// response is retried with the same key; a 401 pauses everything until the
+// user types the password again; nothing is dropped that the server did not take.
+import { api, ApiError, session, transient, unauthorized } from '../lib/api.js';
+import { all, meta } from './db.js';
+import { acceptServerInspection } from './drafts.js';
+import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, nextBatch, setAttachmentId, updateOp } from './outbox.js';
+import { refreshPack } from './pack.js';
+import { refreshStatus, setStatus, status, unsent } from './status.js';
+
+const BACKOFF = [5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+let failures = 0;
+let timer;
+
+unauthorized.addEventListener('401', () => setStatus({ authNeeded: true }));
+
+/** Runs a sync soon (debounced), e.g. after a save. */
+export function scheduleSync(delay = 600) {
+  clearTimeout(timer);
+  timer = setTimeout(() => void syncNow(), delay);
+}
+
+/** Runs a sync now unless another tab is running one; resolves when done. */
+export async function syncNow() {
+  if (!session.user || status.authNeeded) return;
+  if (navigator.locks) {
+    // another tab is sending: it reads the queue under the lock, so nothing goes twice; look again shortly
+    return navigator.locks.request('paicha-sync', { ifAvailable: true }, (lock) => (lock ? run() : scheduleSync(2_000)));
+  }
+  if (status.syncing) return;
+  return run();
+}
+
+async function run() {
+  setStatus({ syncing: true, error: null });
+  const userId = session.user.id;
+  try {
+    const { drafts, ops, photos } = await unsent(userId);
+    const targets = new Set([...drafts.filter((d) => d.state === 'pending').map((d) => d.inspectionId), ...ops.filter((o) => o.state === 'pending').map((o) => o.targetId)]);
+    for (const batch of await all('batches')) targets.add(batch.inspectionId);
+    let sent = false;
+    for (const id of targets) sent = (await syncTarget(userId, id)) || sent;
+    for (const p of photos) if (!p.attachmentId) await upload(p.sha256);
+    if (sent) await refreshPack();
+    failures = 0;
+    await meta.set('lastSyncAt', new Date().toISOString());
+    setStatus({ offline: false });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      setStatus({ authNeeded: true });
+    } else if (transient(error)) {
+      const delay = BACKOFF[Math.min(failures, BACKOFF.length - 1)] * (0.8 + Math.random() * 0.4);
+      failures += 1;
+      setStatus({ offline: !(error instanceof ApiError), error: error instanceof ApiError ? `服务器暂不可用（${error.status}）` : null });
+      scheduleSync(delay);
+    } else {
+      setStatus({ error: String(error?.message ?? error) });
+      console.error('sync', error);
+    }
+  } finally {
+    setStatus({ syncing: false });
+    await refreshStatus();
+  }
+}
+
+/** Everything queued for one inspection or finding, in order. Returns whether anything was sent. */
+async function syncTarget(userId, targetId) {
+  const ops = (await all('ops')).filter((o) => o.targetId === targetId && o.userId === userId && o.state === 'pending');
+  let sent = await syncAnswers(userId, targetId);
+  const { drafts } = await unsent(userId);
+  const waiting = drafts.some((d) => d.inspectionId === targetId && d.state !== 'failed');
+  for (const op of ops) {
+    if (op.kind === 'submit' && (waiting || (await batchOf(targetId)))) continue; // the submit goes last
+    for (const sha of op.photoShas ?? []) await upload(sha);
+    await sendOp(op);
+    sent = true;
+  }
+  return sent;
+}
+
+async function upload(sha) {
+  const blob = await blobOf(sha);
+  if (!blob || blob.attachmentId) return blob?.attachmentId;
+  const form = new FormData();
+  form.append('file', new File([blob.blob], blob.name ?? `${sha.slice(0, 12)}.jpg`, { type: blob.type }));
+  const res = await api('POST', '/attachments', form, { timeout: 120_000, headers: { 'Idempotency-Key': `photo-${sha}` } });
+  await setAttachmentId(sha, res.id);
+  return res.id;
+}
+
+async function syncAnswers(userId, inspectionId, rebased = false) {
+  let batch = await batchOf(inspectionId);
+  if (!batch) {
+    const inspection = (await all('inspections')).find((x) => x.id === inspectionId);
+    const drafts = (await unsent(userId)).drafts.filter((d) => d.inspectionId === inspectionId && d.state === 'pending');
+    if (!inspection || drafts.length === 0) return false;
+    const ids = new Map();
+    for (const sha of new Set(drafts.flatMap((d) => d.photoShas))) ids.set(sha, await upload(sha));
+    batch = await nextBatch(inspection, drafts, ids);
+  }
+  let res;
+  try {
+    res = await api('PUT', `/inspections/${inspectionId}/answers`, batch.body, { headers: { 'If-Match': `"${batch.ifMatch}"`, 'Idempotency-Key': batch.key } });
+  } catch (error) {
+    if (transient(error) || error.status === 401) throw error;
+    if (error.status === 404) {
+      await dropBatch(batch, { state: 'blocked', error: '此检查已不在您的范围内' });
+      return true;
+    }
+    if (error.status === 409) {
+      // stale version, or closed: merge item by item with what the server has now, then send what is still ours (once per run)
+      await dropBatch(batch);
+      await acceptServerInspection(await api('GET', `/inspections/${inspectionId}`));
+      return rebased ? true : syncAnswers(userId, inspectionId, true);
+    }
+    await dropBatch(batch, { state: 'failed', error: error.problem?.detail ?? `请求被拒绝（${error.status}）` });
+    return true;
+  }
+  await applyBatch(batch, res);
+  return true;
+}
+
+const OP_PATH = { submit: (id) => `/inspections/${id}/submit`, rectify: (id) => `/findings/${id}/rectify`, verify: (id) => `/findings/${id}/verify` };
+
+async function sendOp(op) {
+  const body = { ...op.body };
+  if (op.photoShas?.length) {
+    const ids = [];
+    for (const sha of op.photoShas) ids.push((await blobOf(sha))?.attachmentId);
+    body.attachmentIds = [...(body.attachmentIds ?? []), ...ids];
+  }
+  try {
+    const res = await api('POST', OP_PATH[op.kind](op.targetId), body, { headers: { 'Idempotency-Key': op.key } });
+    await deleteOp(op, op.kind === 'submit' ? { inspection: res.inspection } : { finding: res });
+  } catch (error) {
+    if (transient(error) || error.status === 401) throw error;
+    if (error.status === 409 && (await alreadyDone(op))) return;
+    await updateOp(op, { state: 'failed', error: error.problem?.detail ?? `请求被拒绝（${error.status}）`, problem: error.problem });
+  }
+}
+
+/** A 409 after a response was lost elsewhere: done if the server already shows the action's result. */
+async function alreadyDone(op) {
+  if (op.kind === 'submit') {
+    const inspection = await api('GET', `/inspections/${op.targetId}`);
+    if (inspection.status !== 'submitted') return false;
+    await deleteOp(op, { inspection });
+    return true;
+  }
+  const finding = await api('GET', `/findings/${op.targetId}`);
+  const done = op.kind === 'rectify' ? finding.status !== 'open' && finding.rectification?.note === op.body.note : finding.history.some((h) => (h.action === 'verified' || h.action === 'rejected') && h.actorId === session.user.id);
+  if (done) await deleteOp(op, { finding });
+  return done;
+}
+
+/** The triggers: start, network back, tab shown, a timer, and the service worker's Background Sync wake-up. */
+export function startSyncTriggers() {
+  addEventListener('online', () => {
+    setStatus({ offline: false });
+    scheduleSync(0);
+  });
+  addEventListener('offline', () => setStatus({ offline: true }));
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && scheduleSync(0));
+  addEventListener('focus', () => scheduleSync(0));
+  navigator.serviceWorker?.addEventListener('message', (event) => event.data === 'sync' && scheduleSync(0));
+  setInterval(() => status.pending > 0 && !status.syncing && scheduleSync(0), 30_000);
+}

@@ -1,0 +1,96 @@
+// The queue's records: answer batches in flight, actions (submit, rectify,
+// verify) and photos, each written before the UI says it is saved.
+import { uuid } from '../lib/api.js';
+import { all, byIndex, get, write } from './db.js';
+import { serverAnswer } from './drafts.js';
+
+/** Queues an action with the Idempotency-Key made now, when the user acted. */
+export function queueOp(userId, kind, targetId, body, { photoShas = [], blobs = [] } = {}) {
+  const op = { userId, kind, targetId, body, photoShas, key: uuid(), state: 'pending', createdAt: new Date().toISOString() };
+  return write(['ops', ...(blobs.length ? ['blobs'] : [])], (tx) => {
+    for (const blob of blobs) tx.objectStore('blobs').put(blob);
+    return tx.objectStore('ops').add(op);
+  });
+}
+
+export const opsOf = (targetId) => byIndex('ops', 'byTarget', targetId);
+export const allOps = () => all('ops');
+
+export function updateOp(op, patch) {
+  return write(['ops'], (tx) => tx.objectStore('ops').put({ ...op, ...patch }));
+}
+
+export function deleteOp(op, after) {
+  return write(['ops', 'inspections', 'findings'], (tx) => {
+    tx.objectStore('ops').delete(op.seq);
+    if (after?.inspection) tx.objectStore('inspections').put(after.inspection);
+    if (after?.finding) tx.objectStore('findings').put(after.finding);
+  });
+}
+
+/**
+ * Builds the next answer batch of an inspection from its pending drafts, with
+ * a fresh Idempotency-Key, and keeps it: a retry after a lost response sends
+ * exactly the same request again.
+ */
+export async function nextBatch(inspection, drafts, blobIds) {
+  const answers = drafts.map((d) => {
+    const answer = { itemCode: d.itemCode, result: d.result, answeredAt: d.answeredAt };
+    if (d.value !== undefined && d.value !== null && d.value !== '') answer.value = d.value;
+    if (d.note) answer.note = d.note;
+    const ids = [...new Set([...(d.attachmentIds ?? []), ...d.photoShas.map((sha) => blobIds.get(sha))])];
+    if (ids.length) answer.attachmentIds = ids;
+    return answer;
+  });
+  const batch = {
+    inspectionId: inspection.id,
+    key: uuid(),
+    ifMatch: inspection.version,
+    body: { answers },
+    sent: drafts.map((d) => ({ itemCode: d.itemCode, editedAt: d.editedAt })),
+  };
+  await write(['batches'], (tx) => tx.objectStore('batches').put(batch));
+  return batch;
+}
+
+export const batchOf = (inspectionId) => get('batches', inspectionId);
+
+export function dropBatch(batch, draftPatch) {
+  return write(['batches', 'drafts'], async (tx) => {
+    tx.objectStore('batches').delete(batch.inspectionId);
+    if (!draftPatch) return;
+    const drafts = tx.objectStore('drafts');
+    for (const s of batch.sent) {
+      const d = await drafts.get([batch.inspectionId, s.itemCode]);
+      if (d && d.editedAt === s.editedAt) drafts.put({ ...d, ...draftPatch });
+    }
+  });
+}
+
+/** The server took the batch: keep its inspection, forget exactly the drafts that were sent unchanged. */
+export function applyBatch(batch, inspection) {
+  return write(['batches', 'drafts', 'inspections', 'blobs'], async (tx) => {
+    const inspections = tx.objectStore('inspections');
+    const old = await inspections.get(inspection.id);
+    const merged = { ...old, ...inspection, template: inspection.template ?? old?.template };
+    inspections.put(merged);
+    tx.objectStore('batches').delete(batch.inspectionId);
+    const drafts = tx.objectStore('drafts');
+    for (const s of batch.sent) {
+      const d = await drafts.get([batch.inspectionId, s.itemCode]);
+      if (!d) continue;
+      if (d.editedAt === s.editedAt) drafts.delete([batch.inspectionId, s.itemCode]);
+      else drafts.put({ ...d, base: serverAnswer(merged, s.itemCode) }); // edited again meanwhile: still ours to send
+    }
+  });
+}
+
+export const blobOf = (sha) => get('blobs', sha);
+
+export function setAttachmentId(sha, attachmentId) {
+  return write(['blobs'], async (tx) => {
+    const blobs = tx.objectStore('blobs');
+    const b = await blobs.get(sha);
+    if (b) blobs.put({ ...b, attachmentId, uploadedAt: new Date().toISOString() });
+  });
+}

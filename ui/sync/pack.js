@@ -1,0 +1,50 @@
+// The offline pack: everything the user needs in the field, fetched after login
+// and on every start online (ETag → 304 when nothing changed), kept in IndexedDB.
+import { api, session } from '../lib/api.js';
+import { all, meta, write } from './db.js';
+import { acceptServerInspection } from './drafts.js';
+
+/** Fetches the pack if it changed. Resolves to 'fresh', 'unchanged' or 'offline'. */
+export async function refreshPack({ timeout = 20_000 } = {}) {
+  const user = session.user;
+  if (!user || user.role === 'admin') return 'unchanged';
+  const sameUser = (await meta.get('packUserId')) === user.id;
+  const etag = sameUser ? await meta.get('packEtag') : undefined;
+  let res;
+  try {
+    res = await api('GET', '/me/offline-pack', undefined, { raw: true, timeout, headers: etag ? { 'If-None-Match': etag } : {} });
+  } catch (error) {
+    if (error?.status) throw error;
+    return 'offline';
+  }
+  if (res.status === 304) {
+    await meta.set('packAt', new Date().toISOString());
+    return 'unchanged';
+  }
+  const pack = await res.json();
+  await storePack(user.id, pack, res.headers.get('ETag'));
+  return 'fresh';
+}
+
+async function storePack(userId, pack, etag) {
+  const [drafts, ops, batches] = await Promise.all([all('drafts'), all('ops'), all('batches')]);
+  const inUse = new Set([...drafts.map((d) => d.inspectionId), ...ops.map((o) => o.targetId), ...batches.map((b) => b.inspectionId)]);
+  const keepIds = new Set([...pack.inspections.map((x) => x.id), ...pack.findings.map((x) => x.id)]);
+  await write(['inspections', 'findings', 'institutions', 'meta'], async (tx) => {
+    // what left the pack (submitted, closed, reassigned) goes, unless work on the phone still refers to it
+    for (const store of ['inspections', 'findings']) {
+      for (const key of await tx.objectStore(store).getAllKeys()) if (!keepIds.has(key) && !inUse.has(key)) tx.objectStore(store).delete(key);
+    }
+    for (const f of pack.findings) tx.objectStore('findings').put(f);
+    for (const i of pack.institutions) tx.objectStore('institutions').put(i);
+    const m = tx.objectStore('meta');
+    m.put(etag, 'packEtag');
+    m.put(userId, 'packUserId');
+    m.put(pack.generatedAt, 'packGeneratedAt');
+    m.put(new Date().toISOString(), 'packAt');
+  });
+  const names = new Map(pack.institutions.map((i) => [i.id, i.name]));
+  for (const inspection of pack.inspections) {
+    await acceptServerInspection({ ...inspection, institutionName: inspection.institutionName ?? names.get(inspection.institutionId) });
+  }
+}
