@@ -18,6 +18,7 @@ import { TemplatesModule } from './templates/templates.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Transactions } from './common/transactions.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
 import { RegionsModule } from './regions/regions.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot({ url: options.databaseUrl }),
         HealthModule,
+        IdempotencyModule,
         AuditModule,
         RegionsModule,
         InstitutionsModule,

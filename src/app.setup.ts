@@ -12,6 +12,7 @@ import { nulGuardMiddleware } from './common/problem/nul-guard.middleware.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { createValidationPipe } from './common/problem/validation.js';
 import { routeMethodsLookup } from './common/route-methods.js';
+import { documentIdempotency } from './idempotency/idempotency.openapi.js';
 
 export const API_PREFIX = 'api/v1';
 export const UI_DIR = join(process.cwd(), 'ui');
@@ -43,7 +44,11 @@ export function configureApp(app: INestApplication): INestApplication {
   const ui = express.static(UI_DIR, { index: 'index.html', maxAge: '1h' });
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next)));
   if (config.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition'] });
+    app.enableCors({
+      origin: config.corsOrigins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'Retry-After'],
+    });
   }
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
@@ -66,6 +71,7 @@ export function configureApp(app: INestApplication): INestApplication {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  documentIdempotency(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

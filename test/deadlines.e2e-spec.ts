@@ -50,7 +50,7 @@ describe('deadlines job', () => {
     expect(res.status).toBe(200);
     // overdue: yesterday, majorLate, pendingLate, otherRegionMajorLate; reminders: today and three days ahead, to the head of 从江
     // escalations: majorLate → bureaus of 522633 and 522600; otherRegionMajorLate → bureau of 513300 (parent of 513336)
-    expect(res.body).toEqual({ asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3 });
+    expect(res.body).toEqual({ asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3, idempotencyKeysExpired: 0 });
     const { rows } = await f.db.query<{ id: string; overdue: boolean; overdue_since: string | null }>('SELECT id, overdue, overdue_since FROM findings');
     const overdue = Object.fromEntries(rows.map((r) => [name(r.id), [r.overdue, r.overdue_since]]));
     expect(overdue).toEqual({
@@ -81,7 +81,7 @@ describe('deadlines job', () => {
     expect(await notices('overdue')).toEqual([]);
     const audit = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`);
     expect(audit.rows).toEqual([
-      { actor_id: w.admin.id, data: { slot: 'manual', asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3 } },
+      { actor_id: w.admin.id, data: { slot: 'manual', asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3, idempotencyKeysExpired: 0 } },
     ]);
   });
 
@@ -89,15 +89,15 @@ describe('deadlines job', () => {
     const before = await f.count('notifications');
     const [a, b] = await Promise.all([run(AS_OF), run(AS_OF)]);
     expect([a.body, b.body]).toEqual([
-      { asOf: AS_OF, markedOverdue: 0, reminders: 0, escalations: 0 },
-      { asOf: AS_OF, markedOverdue: 0, reminders: 0, escalations: 0 },
+      { asOf: AS_OF, markedOverdue: 0, reminders: 0, escalations: 0, idempotencyKeysExpired: 0 },
+      { asOf: AS_OF, markedOverdue: 0, reminders: 0, escalations: 0, idempotencyKeysExpired: 0 },
     ]);
     expect(await f.count('notifications')).toBe(before);
   });
 
   it('moves on with the calendar: the next day makes today overdue and reminds the four-days one', async () => {
     const res = await run('2026-06-21');
-    expect(res.body).toEqual({ asOf: '2026-06-21', markedOverdue: 1, reminders: 1, escalations: 0 });
+    expect(res.body).toEqual({ asOf: '2026-06-21', markedOverdue: 1, reminders: 1, escalations: 0, idempotencyKeysExpired: 0 });
   });
 
   it('validates asOf and is for admins only', async () => {

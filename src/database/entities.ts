@@ -4,6 +4,7 @@ import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
 import { FindingEntity } from '../findings/finding.entity.js';
+import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity.js';
 import { AnswerEntity } from '../inspections/answer.entity.js';
 import { InspectionEntity } from '../inspections/inspection.entity.js';
 import { NotificationEntity } from '../notifications/notification.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES: Function[] = [
   AuditEventEntity,
   FindingEntity,
   FindingEventEntity,
+  IdempotencyKeyEntity,
   InspectionEntity,
   InstitutionEntity,
   JobRunEntity,

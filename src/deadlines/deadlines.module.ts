@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { DeadlinesJob } from './deadlines.job.js';
 import { DeadlinesRepository } from './deadlines.repository.js';
@@ -7,7 +8,7 @@ import { DeadlinesService } from './deadlines.service.js';
 import { JobsController } from './jobs.controller.js';
 
 @Module({
-  imports: [AuditModule, NotificationsModule],
+  imports: [AuditModule, NotificationsModule, IdempotencyModule],
   controllers: [JobsController],
   providers: [DeadlinesRepository, DeadlinesService, DeadlinesJob],
 })

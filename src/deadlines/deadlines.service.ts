@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { todayIn } from '../common/dates.js';
 import { Transactions } from '../common/transactions.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { DeadlinesRepository } from './deadlines.repository.js';
 
@@ -14,12 +15,15 @@ export interface DeadlinesResult {
   markedOverdue: number;
   reminders: number;
   escalations: number;
+  /** Idempotency-Key records past their retention, deleted. */
+  idempotencyKeysExpired: number;
 }
 
 /**
  * 整改期限跟踪: one run, as of a calendar date in TZ, in one transaction of
  * set-based statements — mark overdue, remind the heads before the deadline,
- * escalate overdue major hazards to the bureaus. Every notice is unique per
+ * escalate overdue major hazards to the bureaus, and forget Idempotency-Key
+ * records past their retention. Every notice is unique per
  * (finding, kind, recipient), so a re-run of a day sends nothing twice.
  * (No per-finding "overdue" notice: the head was reminded before the deadline
  * and sees the overdue mark; a notice for each of hundreds of thousands of
@@ -33,6 +37,7 @@ export class DeadlinesService {
     private readonly notifications: NotificationsService,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   today(): string {
@@ -45,7 +50,8 @@ export class DeadlinesService {
       const marked = await this.repository.markOverdue(em, asOf);
       const reminders = await this.notifications.deadlineReminders(em, asOf, this.config.reminderDays);
       const escalations = await this.notifications.escalations(em);
-      const result: DeadlinesResult = { asOf, markedOverdue: marked.length, reminders, escalations };
+      const idempotencyKeysExpired = await this.idempotency.deleteExpired(em);
+      const result: DeadlinesResult = { asOf, markedOverdue: marked.length, reminders, escalations, idempotencyKeysExpired };
       await this.audit.append(em, {
         actorId: options.actorId,
         action: 'job.run',

@@ -19,6 +19,7 @@ class DeadlinesResultDto {
   @ApiProperty() markedOverdue!: number;
   @ApiProperty() reminders!: number;
   @ApiProperty() escalations!: number;
+  @ApiProperty({ description: 'Idempotency-Key records past their retention, deleted' }) idempotencyKeysExpired!: number;
 }
 
 @ApiTags('jobs')

@@ -1,6 +1,7 @@
 import { AttachmentError } from '../../attachments/attachments.errors.js';
 import { AuthError } from '../../auth/auth.errors.js';
 import { FindingError } from '../../findings/findings.errors.js';
+import { IdempotencyError } from '../../idempotency/idempotency.errors.js';
 import { InspectionError } from '../../inspections/inspections.errors.js';
 import { ReportError } from '../../reports/reports.errors.js';
 import { RoundError } from '../../rounds/rounds.errors.js';
@@ -35,7 +36,8 @@ export type ErrorCode =
   | InspectionError
   | FindingError
   | AttachmentError
-  | ReportError;
+  | ReportError
+  | IdempotencyError;
 
 export class DomainException extends Error {
   constructor(
@@ -101,7 +103,10 @@ export function statusForCode(code: ErrorCode): number {
     case InspectionError.Incomplete:
     case InspectionError.PhotoRequired:
     case FindingError.WrongState:
+    case IdempotencyError.InFlight:
       return 409;
+    case IdempotencyError.KeyReused:
+      return 422;
     case AttachmentError.UnsupportedType:
       return 415;
     case RegionError.InvalidParent:
