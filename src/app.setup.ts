@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js
 import { createValidationPipe } from './common/problem/validation.js';
 import { routeMethodsLookup } from './common/route-methods.js';
 import { documentIdempotency } from './idempotency/idempotency.openapi.js';
+import { createUiShell } from './shell/ui-shell.js';
 
 export const API_PREFIX = 'api/v1';
 export const UI_DIR = join(process.cwd(), 'ui');
@@ -40,8 +41,8 @@ export function configureApp(app: INestApplication): INestApplication {
       },
     }),
   );
-  // the thin UI: static files at /, no build step; API requests do not look for a file first
-  const ui = express.static(UI_DIR, { index: 'index.html', maxAge: '1h' });
+  // the thin UI: an offline app shell at /, no build step; API requests do not look for a file first
+  const ui = createUiShell(UI_DIR).middleware;
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next)));
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -6,7 +6,7 @@ import { get, isQuotaError } from '../sync/db.js';
 import { scheduleSync } from '../sync/engine.js';
 import { opsOf, queueOp } from '../sync/outbox.js';
 import { preparePhoto, StorageFullError } from '../sync/photos.js';
-import { refreshStatus } from '../sync/status.js';
+import { onStatus, refreshStatus } from '../sync/status.js';
 
 const ACTIONS = { created: '发现', rectified: '提交整改', verified: '复核通过', rejected: '驳回', extended: '延期' };
 const OP_LABEL = { rectify: '整改', verify: '复核' };
@@ -105,4 +105,14 @@ export async function findingScreen(id) {
     el('h2', {}, '处理记录'),
     ...(f.history ?? []).map((h) => el('div', { class: 'card muted' }, `${shortTime(h.at)} ${ACTIONS[h.action] ?? h.action}${h.data?.note ? `：${h.data.note}` : ''}${h.data?.reason ? `：${h.data.reason}` : ''}`)),
   );
+  // a queued action that the sync sent (or that was refused) shows its result
+  if (ops.length === 0) return;
+  const stop = onStatus(async (st) => {
+    if (st.syncing || location.hash !== `#/finding/${id}`) return;
+    const now = await opsOf(id);
+    if (now.length === ops.length && now.every((o, i) => o.state === ops[i].state)) return;
+    stop();
+    findingScreen(id);
+  });
+  addEventListener('hashchange', stop, { once: true });
 }

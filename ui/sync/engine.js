@@ -10,8 +10,9 @@ import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, nextBatch, setAttachm
 import { refreshPack } from './pack.js';
 import { refreshStatus, setStatus, status, unsent } from './status.js';
 
-const BACKOFF = [5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+const BACKOFF = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
 let failures = 0;
+let progressed = false; // something went through in this run: a later failure starts the backoff again
 let timer;
 
 unauthorized.addEventListener('401', () => setStatus({ authNeeded: true }));
@@ -35,6 +36,7 @@ export async function syncNow() {
 
 async function run() {
   setStatus({ syncing: true, error: null });
+  progressed = false;
   const userId = session.user.id;
   try {
     const { drafts, ops, photos } = await unsent(userId);
@@ -51,6 +53,7 @@ async function run() {
     if (error instanceof ApiError && error.status === 401) {
       setStatus({ authNeeded: true });
     } else if (transient(error)) {
+      if (progressed) failures = 0;
       const delay = BACKOFF[Math.min(failures, BACKOFF.length - 1)] * (0.8 + Math.random() * 0.4);
       failures += 1;
       setStatus({ offline: !(error instanceof ApiError), error: error instanceof ApiError ? `服务器暂不可用（${error.status}）` : null });
@@ -87,6 +90,7 @@ async function upload(sha) {
   form.append('file', new File([blob.blob], blob.name ?? `${sha.slice(0, 12)}.jpg`, { type: blob.type }));
   const res = await api('POST', '/attachments', form, { timeout: 120_000, headers: { 'Idempotency-Key': `photo-${sha}` } });
   await setAttachmentId(sha, res.id);
+  progressed = true;
   return res.id;
 }
 
@@ -119,6 +123,7 @@ async function syncAnswers(userId, inspectionId, rebased = false) {
     return true;
   }
   await applyBatch(batch, res);
+  progressed = true;
   return true;
 }
 
@@ -134,6 +139,7 @@ async function sendOp(op) {
   try {
     const res = await api('POST', OP_PATH[op.kind](op.targetId), body, { headers: { 'Idempotency-Key': op.key } });
     await deleteOp(op, op.kind === 'submit' ? { inspection: res.inspection } : { finding: res });
+    progressed = true;
   } catch (error) {
     if (transient(error) || error.status === 401) throw error;
     if (error.status === 409 && (await alreadyDone(op))) return;
