@@ -1,0 +1,43 @@
+import request from 'supertest';
+import type { TestApp } from '../helpers/test-app.js';
+import type { Factories, FixtureUser } from './world.js';
+
+export interface FieldInspection {
+  inspectionId: string;
+  institution: { id: string; name: string; regionCode: string };
+  inspector: FixtureUser;
+  head: FixtureUser;
+  bureau: FixtureUser;
+}
+
+let county = 522650;
+
+/**
+ * A county of its own under 黔东南州 with one elderly-care home, its head, an
+ * inspector and an opened supervisory round whose one inspection is assigned
+ * to that inspector: every test gets an inspection nobody else touches.
+ */
+export async function fieldInspection(t: TestApp, f: Factories, name = '从江县社会福利院'): Promise<FieldInspection> {
+  county += 1;
+  const code = String(county);
+  await f.regions([
+    ['520000', '贵州省', null],
+    ['522600', '黔东南苗族侗族自治州', '520000'],
+    [code, `测试县${code}`, '522600'],
+  ]);
+  const institution = await f.institution({ regionCode: code, type: 'elderly_care', name });
+  const inspector = await f.user({ role: 'inspector', regionCode: code, username: f.unique('inspector') });
+  const head = await f.user({ role: 'institution_head', institutionId: institution.id, username: f.unique('head') });
+  const bureau = await f.user({ role: 'bureau', regionCode: '522600', username: f.unique('bureau') });
+  const as = { Authorization: `Bearer ${bureau.token}` };
+  const round = await request(t.http)
+    .post('/api/v1/rounds')
+    .set(as)
+    .send({ name: '2026年6月安全管理月督查', kind: 'supervisory', regionCode: code, startsOn: '2026-06-01', endsOn: '2026-12-31', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } })
+    .expect(201);
+  await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
+  const list = await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as).expect(200);
+  const inspectionId = list.body.items[0].id as string;
+  await request(t.http).post(`/api/v1/inspections/${inspectionId}/assign`).set(as).send({ inspectorId: inspector.id }).expect(200);
+  return { inspectionId, institution, inspector, head, bureau };
+}
