@@ -50,7 +50,8 @@ describe('attachments', () => {
     ];
     for (const [bytes, name, type] of cases) {
       const res = await upload(w.headCj.token, bytes, name);
-      expect(res.status).toBe(201);
+      // the JPEG a second time: the head's first upload of it, with 200 (see attachments-dedup)
+      expect(res.status).toBe(name === 'photo-without-extension' ? 200 : 201);
       expect(res.body).toMatchObject({ contentType: type, size: bytes.length, filename: expect.any(String) });
       expect(res.body.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
@@ -78,10 +79,10 @@ describe('attachments', () => {
     expect(await f.count('attachments')).toBe(rows);
   });
 
-  it('stores the same photo once, and serves it with its sniffed type to those who may see it', async () => {
+  it('stores the same photo of two users once, and serves it with its sniffed type to those who may see it', async () => {
     const jpeg = await readFile('test/fixtures/photo.jpg');
     const a = await upload(w.inspectorCj.token, jpeg, 'a.jpg');
-    const b = await upload(w.inspectorCj.token, jpeg, 'b.jpg');
+    const b = await upload(w.headCj.token, jpeg, 'b.jpg');
     expect(a.body.sha256).toBe(b.body.sha256);
     expect(a.body.id).not.toBe(b.body.id);
     const stored = (await filesUnder(storage)).filter((p) => p.endsWith(a.body.sha256));

@@ -29,12 +29,18 @@ export class AttachmentsController {
 
   @Post()
   @Allow(Permission.UploadAttachments)
-  @ApiOperation({ summary: 'Upload a photo or document (streamed; 415 for other types, 413 over the limit)' })
+  @ApiOperation({
+    summary: 'Upload a photo or document (streamed; 415 for other types, 413 over the limit)',
+    description: 'Bytes you have uploaded before (the same SHA-256) give that attachment back with 200, as it was stored (its first filename).',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadDto })
   @ApiCreatedResponse({ type: AttachmentDto })
-  upload(@CurrentActor() actor: Actor, @Req() req: Request) {
-    return this.attachments.upload(actor, req);
+  @ApiOkResponse({ type: AttachmentDto, description: 'The same bytes were uploaded by you before: that attachment' })
+  async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { attachment, created } = await this.attachments.upload(actor, req);
+    if (!created) res.status(200);
+    return attachment;
   }
 
   @Get(':id')

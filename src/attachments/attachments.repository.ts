@@ -29,6 +29,19 @@ export class AttachmentsRepository {
   }
 
   /**
+   * The user's earliest upload of these bytes, if any, under a transaction
+   * lock on (user, sha256): two identical uploads at once make one row.
+   */
+  async lockOwnBySha(em: EntityManager, uploadedBy: string, sha256: string): Promise<AttachmentRow | undefined> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('attachment:' || $1 || ':' || $2, 0))`, [uploadedBy, sha256]);
+    const rows = (await em.query(
+      `SELECT ${COLUMNS} FROM attachments a WHERE a.uploaded_by = $1 AND a.sha256 = $2 ORDER BY a.created_at, a.id LIMIT 1`,
+      [uploadedBy, sha256],
+    )) as AttachmentRow[];
+    return rows[0];
+  }
+
+  /**
    * The attachments among `ids` the actor may see: its own uploads, and files
    * used by an answer or a finding of an institution in its scope.
    */

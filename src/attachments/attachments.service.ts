@@ -34,6 +34,12 @@ export interface Attachment {
   createdAt: string;
 }
 
+/** An accepted upload: a new attachment, or the user's earlier one with the same bytes. */
+export interface Stored {
+  attachment: Attachment;
+  created: boolean;
+}
+
 @Injectable()
 export class AttachmentsService implements OnModuleInit {
   private readonly logger = new Logger('Attachments');
@@ -54,13 +60,18 @@ export class AttachmentsService implements OnModuleInit {
     );
   }
 
-  async upload(actor: Actor, req: Request): Promise<Attachment> {
+  async upload(actor: Actor, req: Request): Promise<Stored> {
     const file = await receiveFile(req, { field: 'file', maxBytes: this.config.uploadMaxBytes });
     return this.accept(actor, file.stream, file.filename);
   }
 
-  /** Stores a file that streams in (an upload, or the demo's photos) if its bytes are an accepted type. */
-  async accept(actor: Actor, stream: Readable, originalName: string): Promise<Attachment> {
+  /**
+   * Stores a file that streams in (an upload, or the demo's photos) if its
+   * bytes are an accepted type. Bytes this user has uploaded before give that
+   * attachment back (`created` false, no audit event): a device that resends
+   * a photo whose answer it lost makes no second row.
+   */
+  async accept(actor: Actor, stream: Readable, originalName: string): Promise<Stored> {
     let received;
     try {
       received = await this.store.receive(stream);
@@ -87,6 +98,8 @@ export class AttachmentsService implements OnModuleInit {
     }
     const filename = cleanFilename(originalName, ALLOWED_TYPES.get(type.mime) as string);
     return this.transactions.run(async (em) => {
+      const existing = await this.repository.lockOwnBySha(em, actor.id, received.sha256);
+      if (existing) return { attachment: toAttachment(existing), created: false };
       const row = await this.repository.insert(em, { filename, contentType: type.mime, size: received.size, sha256: received.sha256, uploadedBy: actor.id });
       await this.audit.append(em, {
         actorId: actor.id,
@@ -96,7 +109,7 @@ export class AttachmentsService implements OnModuleInit {
         regionCode: actor.regionCode,
         data: { filename, contentType: type.mime, size: received.size, sha256: received.sha256 },
       });
-      return toAttachment(row);
+      return { attachment: toAttachment(row), created: true };
     });
   }
 

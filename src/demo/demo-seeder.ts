@@ -103,7 +103,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
       const items = detail.template.sections.flatMap((s) => s.items);
       const major = items.find((i) => i.severity === 'major');
       const generals = items.filter((i) => i.severity === 'general' && i.responseType === 'pass_fail').slice(0, 2);
-      const photo = await this.attachments.accept(inspector, Readable.from([DEMO_PHOTO]), '现场照片.png');
+      const { attachment: photo } = await this.attachments.accept(inspector, Readable.from([DEMO_PHOTO]), '现场照片.png');
       const notes = ['二楼走廊堆放轮椅和杂物', '厨房液化气瓶未设置防倾倒措施', '夜间值班记录缺少签字'];
       const failing = [major, ...generals].filter((i) => i !== undefined);
       const answers = items.map((i) => {
