@@ -227,6 +227,8 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     const w = await fieldInspection(t, f);
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
+    // a phone with 1 MiB left for this site (set before the app opens its database, which reads the quota)
+    await (await context.newCDPSession(page)).send('Storage.overrideQuotaForOrigin', { origin: t.baseUrl, quotaSize: 1024 * 1024 });
     await login(page, t.baseUrl, w.inspector);
     await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
     await page.waitForSelector('#progress');
@@ -234,10 +236,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     await context.setOffline(true);
     await page.click(`.item[data-item="${code}"] button[data-result="fail"]`);
     await page.waitForSelector(`.item[data-item="${code}"] .marker:has-text("已保存到本机")`);
-
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: t.baseUrl, quotaSize: 512 * 1024 });
-    await page.setInputFiles(`input[data-photo="${code}"]`, { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpegVariant(photo, 9, 1_200_000) });
+    await page.setInputFiles(`input[data-photo="${code}"]`, { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpegVariant(photo, 9, 1_400_000) });
     await page.waitForSelector(`.item[data-item="${code}"] .error:has-text("存储空间不足")`);
     expect(await page.locator(`.item[data-item="${code}"] .photos img`).count()).toBe(0);
     await shot(page, 'storage-full');

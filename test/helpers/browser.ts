@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
@@ -93,7 +94,11 @@ export async function itemCodes(page: Page): Promise<string[]> {
   return page.locator('.item').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.item as string));
 }
 
-/** A distinct, real JPEG: the fixture with different bytes after its end marker (still decodes, new SHA-256). */
+/**
+ * A distinct, real JPEG: the fixture with other bytes after its end marker
+ * (it still decodes; a new SHA-256). `padding` random bytes make it big
+ * (random, because Chromium compresses what it stores in IndexedDB).
+ */
 export function jpegVariant(base: Buffer, n: number, padding = 0): Buffer {
-  return Buffer.concat([base, Buffer.from(`variant-${n}`), Buffer.alloc(padding, n)]);
+  return Buffer.concat([base, Buffer.from(`variant-${n}`), randomBytes(padding)]);
 }

@@ -20,7 +20,7 @@ const $app = () => document.getElementById('app');
 
 /** Replaces the screen's content. */
 export function render(...nodes) {
-  $app().replaceChildren(...nodes);
+  $app().replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
   window.scrollTo(0, 0);
 }
 

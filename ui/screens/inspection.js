@@ -126,11 +126,12 @@ export async function inspectionScreen(id) {
           } })) : null,
       photos);
     const guide = el('div', { class: 'guide', hidden: true }, item.guidance ? el('p', {}, item.guidance) : null, item.basis ? el('p', {}, `依据：${item.basis}`) : null);
-    box.append(
+    box.append(...[
       el('div', { class: 'text' }, item.severity === 'major' ? el('span', { class: 'star', title: '重大事故隐患判定项' }, '* ') : null, `${item.code} ${item.text}`,
         item.requiresPhotoOnFail ? el('span', { class: 'muted' }, '（不合格须拍照）') : null),
       el('div', { class: 'row' }, item.guidance || item.basis ? el('button', { type: 'button', class: 'small', 'aria-expanded': 'false', onclick: (e) => { guide.hidden = !guide.hidden; e.target.setAttribute('aria-expanded', String(!guide.hidden)); } }, '检查要点') : null, mark),
-      guide, conflictBox(item, drafts.get(item.code)), el('div', { class: 'answers', role: 'group', 'aria-label': `第${item.code}项 结果` }, buttons), extra, error);
+      guide, conflictBox(item, drafts.get(item.code)), el('div', { class: 'answers', role: 'group', 'aria-label': `第${item.code}项 结果` }, buttons), extra, error,
+    ].filter(Boolean));
     return box;
   };
 
