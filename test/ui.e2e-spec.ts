@@ -1,20 +1,12 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { Factories, FIXTURE_PASSWORD, type FixtureUser } from './factories/world.js';
+import { hasChromium, launch, login as signIn, PHONE, shot, waitSynced } from './helpers/browser.js';
 import { pdfText } from './helpers/pdf.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = process.env.PAICHA_SCREENSHOTS ?? 'test-output/screenshots';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  process.stdout.write(`\nNOTICE: the browser tests of the UI were NOT run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
-}
 
 /**
  * The thin UI in a real browser at phone width: the inspector fills the whole
@@ -34,23 +26,15 @@ if (!hasChromium) {
   const photo = readFile('test/fixtures/photo.jpg');
 
   const open = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, acceptDownloads: true, locale: 'zh-CN' });
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     page.on('pageerror', (error) => process.stdout.write(`pageerror: ${error.message}\n`));
     return page;
   };
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  const login = async (page: Page, user: FixtureUser) => {
-    await page.goto(`${t.baseUrl}/`);
-    await page.fill('#username', user.username);
-    await page.fill('#password', FIXTURE_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('h1:has-text("我的任务")');
-  };
+  const login = (page: Page, user: FixtureUser) => signIn(page, t.baseUrl as string, user, FIXTURE_PASSWORD);
   const answersInDb = async () => (await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM answers WHERE inspection_id = $1', [inspectionId])).rows[0].n;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     t = await createTestApp({ listen: true });
     f = await Factories.for(t);
     await f.regions([
@@ -70,7 +54,7 @@ if (!hasChromium) {
     await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as);
     inspectionId = (await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as)).body.items[0].id;
     await request(t.http).post(`/api/v1/inspections/${inspectionId}/assign`).set(as).send({ inspectorId: inspector.id });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launch();
   }, 60_000);
 
   afterAll(async () => {
@@ -115,14 +99,13 @@ if (!hasChromium) {
     await page.locator(`.item[data-item="${failing}"] textarea`).blur();
     await page.setInputFiles(`input[data-photo="${failing}"]`, { name: 'exit.jpg', mimeType: 'image/jpeg', buffer: await photo });
     await page.waitForSelector(`.item[data-item="${failing}"] .photos img`);
-    await page.waitForFunction(() => document.getElementById('sync')?.hidden === true);
+    await waitSynced(page);
     await shot(page, '03-checklist');
 
     // the network goes: the rest is kept in the browser, marked 未同步
     await page.route('**/api/v1/inspections/*/answers', (route) => route.abort('internetdisconnected'));
     for (const code of codes.slice(half)) await page.click(`.item[data-item="${code}"] button[data-result="pass"]`);
-    await page.waitForSelector('#sync:not([hidden])');
-    expect(await page.textContent('#sync')).toMatch(/^未同步 \d+$/);
+    await page.waitForFunction(() => /^未同步 \d+$/.test(document.getElementById('sync')?.textContent ?? ''));
     await shot(page, '04-checklist-offline');
     expect(await answersInDb()).toBeLessThan(itemCount);
     // even a reload while offline keeps them
@@ -133,14 +116,14 @@ if (!hasChromium) {
     // the network comes back: everything is saved, nothing lost
     await page.unroute('**/api/v1/inspections/*/answers');
     await page.evaluate(() => dispatchEvent(new Event('online')));
-    await page.waitForFunction(() => document.getElementById('sync')?.hidden === true, undefined, { timeout: 20_000 });
+    await waitSynced(page);
     expect(await answersInDb()).toBe(itemCount);
     const note = await f.db.query('SELECT note, array_length(attachment_ids, 1) AS photos FROM answers WHERE inspection_id = $1 AND result = $2', [inspectionId, 'fail']);
     expect(note.rows).toEqual([{ note: '二楼走廊堆放轮椅和杂物', photos: 1 }]);
 
     await page.click('button:has-text("提交检查表")');
-    await page.waitForSelector('h1:has-text("已提交")');
-    expect(await page.textContent('main')).toContain('发现隐患 1 处');
+    await page.waitForSelector('#submit-state:has-text("已提交")');
+    expect(await page.textContent('#submit-state')).toContain('发现隐患 1 处');
     await shot(page, '05-submitted');
     await page.context().close();
   }, 120_000);
@@ -154,7 +137,7 @@ if (!hasChromium) {
     await page.waitForSelector('h2:has-text("提交整改")');
     await page.fill('#rectify-note', '已清理走廊杂物，设置禁止堆放标识');
     await page.setInputFiles('#rectify-photo', { name: 'after.jpg', mimeType: 'image/jpeg', buffer: await photo });
-    await page.waitForSelector('.tag.closed:has-text("已上传")');
+    await page.waitForSelector('img[alt="整改照片1"]');
     await shot(page, '07-finding-rectify');
     await page.click('button:has-text("提交整改")');
     await page.waitForSelector('.tag.pending_verification');

@@ -165,7 +165,10 @@ export async function inspectionScreen(id) {
   } }, '提交检查表');
 
   const submitState = () => {
-    if (inspection.status === 'submitted') return el('p', { class: 'card', id: 'submit-state' }, tag('closed', '已提交'), ` ${shortTime(inspection.submittedAt)}`);
+    if (inspection.status === 'submitted') {
+      return el('p', { class: 'card', id: 'submit-state' }, tag('closed', '已提交'), ` ${shortTime(inspection.submittedAt)}`,
+        inspection.findingsCreated !== undefined ? `，发现隐患 ${inspection.findingsCreated} 处` : '');
+    }
     if (!submitOp) return null;
     if (submitOp.state === 'pending') return el('p', { class: 'card', id: 'submit-state' }, tag('local', '待提交'), ' 已保存到本机，联网后自动提交。');
     return el('div', { class: 'card', id: 'submit-state' }, tag('overdue', '提交未成功'), el('p', {}, submitOp.error ?? ''),

@@ -138,7 +138,7 @@ async function sendOp(op) {
   }
   try {
     const res = await api('POST', OP_PATH[op.kind](op.targetId), body, { headers: { 'Idempotency-Key': op.key } });
-    await deleteOp(op, op.kind === 'submit' ? { inspection: res.inspection } : { finding: res });
+    await deleteOp(op, op.kind === 'submit' ? { inspection: { ...res.inspection, findingsCreated: res.findingsCreated } } : { finding: res });
     progressed = true;
   } catch (error) {
     if (transient(error) || error.status === 401) throw error;
