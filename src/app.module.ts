@@ -10,6 +10,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FindingsModule } from './findings/findings.module.js';
+import { OfflineModule } from './offline/offline.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         NotificationsModule,
         DeadlinesModule,
         ReportsModule,
+        OfflineModule,
         DemoModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, Transactions],

@@ -287,8 +287,10 @@ const ROUTES: RouteCase[] = [
     method: 'post',
     path: () => '/api/v1/attachments',
     multipart: () => PNG_1PX,
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 201, inspectorOut: 201, headOwn: 201, headOther: 201 },
+    // the 从江 inspector uploaded these bytes in the setup: its own attachment again, with 200
+    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 200, inspectorOut: 201, headOwn: 201, headOther: 201 },
   },
+  { name: 'GET /me/offline-pack', method: 'get', path: () => '/api/v1/me/offline-pack', expect: ALL_READ },
   { name: 'GET /attachments/:id', method: 'get', path: () => `/api/v1/attachments/${ctx.attachmentId}`, expect: SCOPED_READ },
   {
     name: 'GET /audit',

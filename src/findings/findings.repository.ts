@@ -187,6 +187,20 @@ export class FindingsRepository {
     );
   }
 
+  /**
+   * Every finding in the actor's scope in one of `statuses`, oldest first;
+   * `notRectifiedBy` leaves out those whose rectification that user reported.
+   */
+  async listByStatus(actor: Actor, statuses: FindingRow['status'][], notRectifiedBy?: string): Promise<FindingRow[]> {
+    const params = new SqlParams();
+    const where = [institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params), `f.status = ANY(${params.add(statuses)}::text[])`];
+    if (notRectifiedBy) where.push(`(f.rectification->>'by') IS DISTINCT FROM ${params.add(notRectifiedBy)}`);
+    return (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM findings f JOIN institutions i ON i.id = f.institution_id WHERE ${where.join(' AND ')} ORDER BY f.created_at, f.id`,
+      params.values,
+    )) as FindingRow[];
+  }
+
   async eventsOf(findingIds: string[]): Promise<FindingEventRow[]> {
     if (findingIds.length === 0) return [];
     return (await this.dataSource.query(

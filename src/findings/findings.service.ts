@@ -255,6 +255,22 @@ export class FindingsService {
     return toFinding(row, await this.repository.eventsOf([id]));
   }
 
+  /**
+   * All findings in scope in these states with their history, in two
+   * queries: for the offline pack. `verifiable` leaves out those the actor
+   * itself rectified (it may not verify them).
+   */
+  async listByStatus(actor: Actor, statuses: Finding['status'][], options: { verifiable?: boolean } = {}): Promise<Finding[]> {
+    const rows = await this.repository.listByStatus(actor, statuses, options.verifiable ? actor.id : undefined);
+    const events = new Map<string, FindingEventRow[]>();
+    for (const event of await this.repository.eventsOf(rows.map((r) => r.id))) {
+      const list = events.get(event.finding_id);
+      if (list) list.push(event);
+      else events.set(event.finding_id, [event]);
+    }
+    return rows.map((r) => toFinding(r, events.get(r.id) ?? []));
+  }
+
   async list(
     actor: Actor,
     filter: { status?: string; severity?: string; institutionId?: string; regionCode?: string; overdue?: boolean; roundId?: string; inspectionId?: string },

@@ -55,6 +55,18 @@ export interface SaveOutcome {
   raced: boolean;
 }
 
+/**
+ * Whether the actor may fill inspection `x` (within its scope): an inspector
+ * a supervisory one assigned to nobody or to them, a head its self-check;
+ * `me` gives the placeholder of the actor's id (asked only if needed). The service's `fillRefusal`
+ * says the same in code.
+ */
+function mayFillPredicate(actor: Actor, me: () => string): string {
+  if (actor.role === Role.Inspector) return `x.kind = 'supervisory' AND (x.assignee_id IS NULL OR x.assignee_id = ${me()})`;
+  if (actor.role === Role.InstitutionHead) return `x.kind = 'self'`;
+  return 'FALSE';
+}
+
 const COLUMNS =
   'x.id, x.round_id, x.institution_id, i.name AS institution_name, x.region_code, x.template_id, x.template_version, x.kind, x.status, x.assignee_id, x.submitted_at, x.version';
 
@@ -101,6 +113,20 @@ export class InspectionsRepository {
     );
   }
 
+  /**
+   * The actor's pending and in-progress inspections in scope, oldest first:
+   * only those it may fill (see mayFillPredicate), or all of them.
+   */
+  async listOpen(actor: Actor, onlyFillable: boolean): Promise<InspectionRow[]> {
+    const params = new SqlParams();
+    const where = [institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params), `x.status IN ('pending', 'in_progress')`];
+    if (onlyFillable) where.push(mayFillPredicate(actor, () => params.add(actor.id)));
+    return (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM inspections x JOIN institutions i ON i.id = x.institution_id WHERE ${where.join(' AND ')} ORDER BY x.created_at, x.id`,
+      params.values,
+    )) as InspectionRow[];
+  }
+
   /** The template an inspection is pinned to, whoever asks (it decides nothing about scope). */
   async templateIdOf(id: string): Promise<string | undefined> {
     const rows = (await this.dataSource.query('SELECT template_id FROM inspections WHERE id = $1', [id])) as { template_id: string }[];
@@ -137,12 +163,7 @@ export class InspectionsRepository {
     const idParam = params.add(id);
     const scope = institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params);
     const me = params.add(actor.id);
-    const mayFill =
-      actor.role === Role.Inspector
-        ? `x.kind = 'supervisory' AND (x.assignee_id IS NULL OR x.assignee_id = ${me})`
-        : actor.role === Role.InstitutionHead
-          ? `x.kind = 'self'`
-          : 'FALSE';
+    const mayFill = mayFillPredicate(actor, () => me);
     const versionMatches = ifMatch === undefined ? 'TRUE' : `x.version = ${params.add(ifMatch)}`;
     const batch = params.add(
       JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds }))),

@@ -82,6 +82,25 @@ export class InspectionsService {
     return { ...toInspection(row, await this.repository.answersOf([id])), template };
   }
 
+  /**
+   * The actor's pending and in-progress inspections, each as `get` gives it
+   * (answers and pinned template), in three queries whatever their number:
+   * those it may fill, or (`onlyFillable` false) all of them in its scope.
+   */
+  async listOpen(actor: Actor, onlyFillable: boolean): Promise<(Inspection & { template: Template })[]> {
+    const rows = await this.repository.listOpen(actor, onlyFillable);
+    const answers = new Map<string, AnswerRow[]>();
+    for (const answer of await this.repository.answersOf(rows.map((r) => r.id))) {
+      const list = answers.get(answer.inspection_id);
+      if (list) list.push(answer);
+      else answers.set(answer.inspection_id, [answer]);
+    }
+    // a handful of distinct checklists, however many inspections use them
+    const templates = new Map<string, Template>();
+    for (const templateId of new Set(rows.map((r) => r.template_id))) templates.set(templateId, await this.templates.get(templateId));
+    return rows.map((r) => ({ ...toInspection(r, answers.get(r.id) ?? []), template: templates.get(r.template_id) as Template }));
+  }
+
   /** The inspection as the printed report needs it: with its template, who submitted it and the signature. */
   async forReport(actor: Actor, id: string) {
     const inspection = await this.get(actor, id);

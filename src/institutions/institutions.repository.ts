@@ -46,6 +46,16 @@ export class InstitutionsRepository {
     return rows[0];
   }
 
+  async findManyInScope(actor: Actor, ids: string[]): Promise<InstitutionRow[]> {
+    if (ids.length === 0) return [];
+    const params = new SqlParams();
+    const scope = institutionScope(actor, { regionCode: 'i.region_code', institutionId: 'i.id' }, params);
+    return (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM institutions i WHERE i.id = ANY(${params.add(ids)}::uuid[]) AND ${scope} ORDER BY i.region_code, i.name, i.id`,
+      params.values,
+    )) as InstitutionRow[];
+  }
+
   async list(
     actor: Actor,
     filter: { regionPath?: string; type?: string; q?: string; active?: boolean },

@@ -52,6 +52,11 @@ export class InstitutionsService {
     return row && toInstitution(row);
   }
 
+  /** The institutions among `ids` the actor may see, in one query. */
+  async findManyInScope(actor: Actor, ids: string[]): Promise<Institution[]> {
+    return (await this.repository.findManyInScope(actor, [...new Set(ids)])).map(toInstitution);
+  }
+
   async get(actor: Actor, id: string): Promise<Institution> {
     const found = await this.findInScope(actor, id);
     if (!found) throw notFound(id);
