@@ -23,7 +23,7 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
  * Everything that shapes the HTTP layer, in ONE place: main.ts and every test
  * call this on an app created with `{ bodyParser: false, bufferLogs: true }`.
  */
-export function configureApp(app: INestApplication): INestApplication {
+export function configureApp(app: INestApplication, options: { uiDir?: string } = {}): INestApplication {
   const config = app.get<AppConfig>(APP_CONFIG);
   const expressApp = app as NestExpressApplication;
 
@@ -42,7 +42,7 @@ export function configureApp(app: INestApplication): INestApplication {
     }),
   );
   // the thin UI: an offline app shell at /, no build step; API requests do not look for a file first
-  const ui = createUiShell(UI_DIR).middleware;
+  const ui = createUiShell(options.uiDir ?? UI_DIR).middleware;
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next)));
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -26,6 +26,10 @@ export interface TestAppOptions {
   listen?: boolean;
   env?: Record<string, string>;
   databaseUrl?: string;
+  /** Listen on this port instead of a free one (a "redeploy" on the same origin). */
+  port?: number;
+  /** Serve the UI from this folder instead of ui/ (another version of the app shell). */
+  uiDir?: string;
   /** Extra controllers mounted next to the app's own (probes for the HTTP layer). */
   controllers?: Type[];
 }
@@ -44,11 +48,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     controllers: options.controllers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
-  configureApp(app);
+  configureApp(app, { uiDir: options.uiDir });
   await app.init();
   let baseUrl: string | undefined;
-  if (options.listen) {
-    await app.listen(0, '127.0.0.1');
+  if (options.listen || options.port) {
+    await app.listen(options.port ?? 0, '127.0.0.1');
     const address = (app.getHttpServer() as Server).address();
     baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   }

@@ -4,8 +4,15 @@ import { api, session } from '../lib/api.js';
 import { all, meta, write } from './db.js';
 import { acceptServerInspection } from './drafts.js';
 
-/** Fetches the pack if it changed. Resolves to 'fresh', 'unchanged' or 'offline'. */
-export async function refreshPack({ timeout = 20_000 } = {}) {
+let inflight;
+
+/** Fetches the pack if it changed (one request at a time). Resolves to 'fresh', 'unchanged' or 'offline'. */
+export function refreshPack(options) {
+  inflight ??= fetchPack(options).finally(() => (inflight = undefined));
+  return inflight;
+}
+
+async function fetchPack({ timeout = 20_000 } = {}) {
   const user = session.user;
   if (!user || user.role === 'admin') return 'unchanged';
   const sameUser = (await meta.get('packUserId')) === user.id;
