@@ -3,6 +3,7 @@
 // embedded PostgreSQL, each next to its baseline measured in the same run.
 // Prints a table and writes bench/results.json. --quick runs a tenth of the size.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, inProcessApp, login, median, pool, rm, serviceProcess, startDatabase, tempDir, timed, ADMIN_PASSWORD } from './lib/stack.mjs';
@@ -10,7 +11,7 @@ import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
 
 const quick = process.argv.includes('--quick');
 // --only answers,pdf: the province seed, the round opening and just the named scenarios
-// (answers, summary, pdf, deadlines, cold, growth)
+// (answers, summary, pdf, deadlines, cold, offline, growth)
 const onlyArg = process.argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : process.argv[process.argv.indexOf(onlyArg) + 1]).split(',') : null;
 const want = (name) => !only || only.includes(name);
@@ -236,6 +237,32 @@ try {
     await second.stop();
     await rm(coldDir, { recursive: true, force: true });
     record('cold start to /health on an existing embedded database', second.startMs, 'ms', null, 5000);
+  }
+
+  if (want('offline') && existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+    // 8. the field app with no network, in Chromium (the demo's inspector and inspection)
+    console.log('8. the field app offline');
+    const offlineDir = await tempDir('paicha-bench-offline');
+    const demo = await serviceProcess({ DATA_DIR: offlineDir, SEED_DEMO: 'true' });
+    try {
+      const token = await login(demo.base, 'demo-inspector', 'paicha-demo');
+      const pack = await (await fetch(`${demo.base}/api/v1/me/offline-pack`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const inspection = pack.inspections.find((x) => x.status === 'pending') ?? pack.inspections[0];
+      const out = await new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['bench/lib/offline.mjs', demo.base, 'demo-inspector', 'paicha-demo', inspection.id, quick ? '2' : '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let text = '';
+        child.stdout.on('data', (c) => (text += c));
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text.trim().split('\n').pop())) : reject(new Error(`offline bench exited ${code}`))));
+      });
+      log(`cold loads offline: ${out.coldLoadMs.map((ms) => round(ms)).join(', ')} ms`);
+      record('field app: cold load of a checklist with no network (median)', median(out.coldLoadMs), 'ms', null, null);
+      record(`field app: sync after reconnecting, ${out.answers} answers and ${out.photos} photos`, out.syncMs, 'ms', null, null);
+      record('field app: IndexedDB usage of one filled inspection with its photos', out.idbBytes / 1024, 'KiB', null, null);
+      record('field app: the same, as stored (records + photo bytes)', out.logicalBytes / 1024, 'KiB', null, null);
+    } finally {
+      await demo.stop();
+      await rm(offlineDir, { recursive: true, force: true });
+    }
   }
 
   if (want('growth')) {
