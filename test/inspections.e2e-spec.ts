@@ -6,6 +6,9 @@ import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 
+/** A photo of its own: the inspector's other uploads of the 1px PNG would give back that attachment (200). */
+const EXIT_PNG = Buffer.concat([PNG_1PX, Buffer.from('exit-sign')]);
+
 const ALL_PASS = [
   { itemCode: 'A01', result: 'pass' },
   { itemCode: 'A02', result: 'pass' },
@@ -160,7 +163,7 @@ describe('rounds, inspections and the way to findings', () => {
       const { template: _template, ...inspection } = after;
       expect(second.body).toEqual(inspection);
       expect(second.body.answers.map((a: { itemCode: string }) => a.itemCode)).toEqual(['A01', 'A02', 'B01', 'B02']);
-      expect(second.body.answers[0]).toEqual({ itemCode: 'A01', result: 'fail', note: '', attachmentIds: [photo.body.id], answeredBy: w.inspectorCj.id, answeredAt: expect.any(String) });
+      expect(second.body.answers[0]).toEqual({ itemCode: 'A01', result: 'fail', note: '', attachmentIds: [photo.body.id], answeredBy: w.inspectorCj.id, answeredAt: expect.any(String), savedAt: second.body.answers[0].answeredAt });
       expect(second.body.answers[3]).toMatchObject({ value: '记录完整 ✓', note: '  夜班 ' });
       expect(new Date(second.body.answers[0].answeredAt).getTime()).toBeGreaterThanOrEqual(new Date(second.body.answers[3].answeredAt).getTime());
     });
@@ -177,7 +180,7 @@ describe('rounds, inspections and the way to findings', () => {
       await request(t.http).post(`/api/v1/rounds/${roundId}/open`).set(auth(w.bureauCj));
       const list = await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
       inspectionId = list.body.items[0].id;
-      const upload = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', PNG_1PX, 'exit.png');
+      const upload = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', EXIT_PNG, 'exit.png');
       expect(upload.status).toBe(201);
       photoId = upload.body.id;
     });
@@ -234,9 +237,11 @@ describe('rounds, inspections and the way to findings', () => {
       expect(first.headers.etag).toBe('"2"');
       expect(first.body).toMatchObject({ status: 'in_progress', version: 2 });
       expect(first.body.answers).toEqual([
-        { itemCode: 'A02', result: 'fail', note: '标志灯不亮', answeredBy: w.inspectorCj.id, answeredAt: expect.any(String) },
-        { itemCode: 'B01', result: 'na', answeredBy: w.inspectorCj.id, answeredAt: expect.any(String) },
+        { itemCode: 'A02', result: 'fail', note: '标志灯不亮', answeredBy: w.inspectorCj.id, answeredAt: expect.any(String), savedAt: expect.any(String) },
+        { itemCode: 'B01', result: 'na', answeredBy: w.inspectorCj.id, answeredAt: expect.any(String), savedAt: expect.any(String) },
       ]);
+      // without a device time, an answer was given when it was saved
+      for (const a of first.body.answers) expect(a.answeredAt).toBe(a.savedAt);
       const again = await put(w.inspectorCj, [{ itemCode: 'A02', result: 'fail', note: '标志灯不亮' }, { itemCode: 'B01', result: 'na' }]);
       expect(again.status).toBe(200);
       expect(again.body.answers).toHaveLength(2);
@@ -336,7 +341,7 @@ describe('rounds, inspections and the way to findings', () => {
       expect(own.status).toBe(200);
       expect(own.headers['content-type']).toBe('image/png');
       expect(own.headers['x-content-type-options']).toBe('nosniff');
-      expect(Buffer.compare(own.body as Buffer, PNG_1PX)).toBe(0);
+      expect(Buffer.compare(own.body as Buffer, EXIT_PNG)).toBe(0);
       expect((await request(t.http).get(`/api/v1/attachments/${photoId}`).set(auth(w.headXc))).status).toBe(404);
     });
 

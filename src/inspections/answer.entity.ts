@@ -32,6 +32,11 @@ export class AnswerEntity {
   @Column({ type: 'uuid' })
   answeredBy!: string;
 
+  /** When the answer was given: the device's clock if it said (offline work), else the save's. */
   @Column({ type: 'timestamptz' })
   answeredAt!: Date;
+
+  /** When the server stored it: the save's time. */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  savedAt!: Date;
 }

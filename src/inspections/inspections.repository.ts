@@ -33,6 +33,7 @@ export interface AnswerRow {
   attachment_ids: string[] | null;
   answered_by: string;
   answered_at: Date;
+  saved_at: Date;
 }
 
 export interface AnswerWrite {
@@ -41,6 +42,8 @@ export interface AnswerWrite {
   value: unknown;
   note: string | null;
   attachmentIds: string[] | null;
+  /** The device's time of the answer (ISO 8601, checked), or null for the save's time. */
+  answeredAt: string | null;
 }
 
 /** What the one-statement save found and did: `saved` false means the row refused the batch (see `fillRefusal`). */
@@ -49,7 +52,7 @@ export interface SaveOutcome {
   saved: boolean;
   /** The inspection's other answers (items not in the batch), as of the statement's snapshot. */
   others: AnswerRow[];
-  /** When the batch was saved: its answers' `answered_at`. */
+  /** When the batch was saved: its answers' `saved_at` (and `answered_at` where the device gave none). */
   savedAt: Date;
   /** Another batch committed between the snapshot and the row lock: `others` may miss it. */
   raced: boolean;
@@ -136,7 +139,7 @@ export class InspectionsRepository {
   async answersOf(inspectionIds: string[], em: EntityManager = this.dataSource.manager): Promise<AnswerRow[]> {
     if (inspectionIds.length === 0) return [];
     return (await em.query(
-      `SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
+      `SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at, saved_at
        FROM answers WHERE inspection_id = ANY($1::uuid[]) ORDER BY inspection_id, item_code COLLATE "C"`,
       [inspectionIds],
     )) as AnswerRow[];
@@ -166,7 +169,9 @@ export class InspectionsRepository {
     const mayFill = mayFillPredicate(actor, () => me);
     const versionMatches = ifMatch === undefined ? 'TRUE' : `x.version = ${params.add(ifMatch)}`;
     const batch = params.add(
-      JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds }))),
+      JSON.stringify(
+        answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds, answered_at: a.answeredAt })),
+      ),
     );
     const auditInsert = auditInsertFrom('bumped', 'bumped.region_code', { actorId: actor.id, action: audit.action, entity: 'inspection', entityId: id, data: audit.data }, params);
     const codes = params.add(answers.map((a) => a.itemCode));
@@ -181,16 +186,16 @@ export class InspectionsRepository {
          FOR UPDATE OF x
        ),
        upserted AS (
-         INSERT INTO answers (inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at)
+         INSERT INTO answers (inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at, saved_at)
          SELECT t.id, a.item_code, a.result, a.value, a.note,
                 CASE WHEN a.attachment_ids IS NULL OR a.attachment_ids = 'null'::jsonb THEN NULL
                      ELSE ARRAY(SELECT jsonb_array_elements_text(a.attachment_ids))::uuid[] END,
-                ${me}, now()
-         FROM target t, jsonb_to_recordset(${batch}::jsonb) AS a(item_code text, result text, value jsonb, note text, attachment_ids jsonb)
+                ${me}, coalesce(a.answered_at, now()), now()
+         FROM target t, jsonb_to_recordset(${batch}::jsonb) AS a(item_code text, result text, value jsonb, note text, attachment_ids jsonb, answered_at timestamptz)
          WHERE t.fillable
          ON CONFLICT (inspection_id, item_code) DO UPDATE SET
            result = EXCLUDED.result, value = EXCLUDED.value, note = EXCLUDED.note, attachment_ids = EXCLUDED.attachment_ids,
-           answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at
+           answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at, saved_at = EXCLUDED.saved_at
          RETURNING 1
        ),
        bumped AS (
@@ -204,7 +209,7 @@ export class InspectionsRepository {
          (SELECT s.version FROM inspections s WHERE s.id = t.id) <> t.version AS raced,
          CASE WHEN b.version IS NULL THEN '[]'::json ELSE (
            SELECT coalesce(json_agg(row_to_json(a)), '[]'::json) FROM (
-             SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at
+             SELECT inspection_id, item_code, result, value, note, attachment_ids, answered_by, answered_at, saved_at
              FROM answers WHERE inspection_id = t.id AND item_code <> ALL(${codes}::text[])
            ) a
          ) END AS others
@@ -216,6 +221,15 @@ export class InspectionsRepository {
     const { fillable: _fillable, saved_version, saved_status, saved_at, raced, others, ...row } = found;
     if (saved_version === null || saved_status === null) return { row, saved: false, others: [], savedAt: saved_at, raced: false };
     return { row: { ...row, version: saved_version, status: saved_status }, saved: true, others, savedAt: saved_at, raced };
+  }
+
+  /** The first instant an answer to this inspection may carry: the start of its round's first day in `timeZone`. */
+  async answersOpenAt(id: string, timeZone: string): Promise<Date | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT (r.starts_on::timestamp AT TIME ZONE $2) AS opens_at FROM inspections x JOIN rounds r ON r.id = x.round_id WHERE x.id = $1`,
+      [id, timeZone],
+    )) as { opens_at: Date }[];
+    return rows[0]?.opens_at;
   }
 
   /** Who submitted and how they signed: for the printed report only (a drawn signature can be large). */

@@ -28,6 +28,7 @@ export interface Answer {
   attachmentIds?: string[];
   answeredBy: string;
   answeredAt: string;
+  savedAt: string;
 }
 
 export interface Inspection {
@@ -45,6 +46,9 @@ export interface Inspection {
   submittedAt: string | null;
   version: number;
 }
+
+/** How far ahead of the server's clock a device's answeredAt may be. */
+const ANSWERED_AT_FUTURE_MS = 5 * 60 * 1000;
 
 /** Inspections whose pinned template id is kept in memory (an id pair: about 100 bytes each). */
 const PINNED_CACHE_SIZE = 50_000;
@@ -124,6 +128,7 @@ export class InspectionsService {
     try {
       answers = validateAnswers((await this.templates.compiledById(templateId)) as CompiledTemplate, input);
       await this.checkAttachments(actor, answers);
+      await this.checkAnsweredAt(id, answers);
     } catch (error) {
       // an object out of scope, or one this actor may not fill now, answers as such, not with its checklist's errors
       const row = await this.repository.findInScope(actor, id);
@@ -152,7 +157,8 @@ export class InspectionsService {
       note: a.note,
       attachment_ids: a.attachmentIds,
       answered_by: actor.id,
-      answered_at: outcome.savedAt,
+      answered_at: a.answeredAt ? new Date(a.answeredAt) : outcome.savedAt,
+      saved_at: outcome.savedAt,
     }));
     const all = [...outcome.others, ...written].sort((x, y) => (x.item_code < y.item_code ? -1 : x.item_code > y.item_code ? 1 : 0));
     return toInspection(outcome.row, all);
@@ -168,6 +174,25 @@ export class InspectionsService {
       this.pinned.set(id, templateId);
     }
     return templateId;
+  }
+
+  /**
+   * A device's `answeredAt` is believed within bounds: not more than
+   * ANSWERED_AT_FUTURE_MS ahead of the server's clock (a clock a little fast),
+   * and not before the round began (the start of its startsOn in TZ).
+   */
+  private async checkAnsweredAt(id: string, answers: AnswerWrite[]): Promise<void> {
+    if (!answers.some((a) => a.answeredAt !== null)) return;
+    const latest = Date.now() + ANSWERED_AT_FUTURE_MS;
+    const opensAt = await this.repository.answersOpenAt(id, this.config.timeZone);
+    const errors: FieldError[] = [];
+    answers.forEach((a, i) => {
+      if (a.answeredAt === null) return;
+      const at = Date.parse(a.answeredAt);
+      if (at > latest) errors.push({ field: `answers[${i}].answeredAt`, message: 'must not be more than 5 minutes in the future' });
+      else if (opensAt && at < opensAt.getTime()) errors.push({ field: `answers[${i}].answeredAt`, message: `must not be before the round began (${opensAt.toISOString()})` });
+    });
+    if (errors.length > 0) throw invalidAnswers(errors);
   }
 
   private async checkAttachments(actor: Actor, answers: AnswerWrite[]): Promise<void> {
@@ -328,6 +353,9 @@ function validateAnswers(template: CompiledTemplate, input: AnswerInputDto[]): A
     }
     if (seen.has(a.itemCode)) errors.push({ field: `${field}.itemCode`, message: `${a.itemCode} appears twice in the batch` });
     seen.add(a.itemCode);
+    if (a.answeredAt !== undefined && a.answeredAt !== null && !isRealInstant(a.answeredAt)) {
+      errors.push({ field: `${field}.answeredAt`, message: 'is not a real date and time' });
+    }
     const value = a.value;
     const given = value !== undefined && value !== null;
     switch (item.responseType) {
@@ -354,7 +382,18 @@ function validateAnswers(template: CompiledTemplate, input: AnswerInputDto[]): A
     value: a.value ?? null,
     note: a.note ?? null,
     attachmentIds: a.attachmentIds ? [...new Set(a.attachmentIds.map((x) => x.toLowerCase()))] : null,
+    // to the millisecond, as JavaScript holds it, so the answer says what the database keeps
+    answeredAt: a.answeredAt ? new Date(a.answeredAt).toISOString() : null,
   }));
+}
+
+/** An instant of the answeredAt pattern whose date and time exist (no 30 February, no 25:00). */
+function isRealInstant(value: string): boolean {
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return false;
+  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value) as RegExpExecArray;
+  const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)));
+  return local.getUTCFullYear() === Number(y) && local.getUTCMonth() === Number(mo) - 1 && local.getUTCDate() === Number(d) && local.getUTCHours() === Number(h);
 }
 
 function invalidAnswers(errors: FieldError[]): DomainException {
@@ -365,14 +404,15 @@ function notFound(id: string): DomainException {
   return new DomainException(InspectionError.NotFound, `Inspection ${id} not found`);
 }
 
-function toAnswer(row: AnswerRow, iso: (at: Date | string) => string): Answer {
+function toAnswer(row: AnswerRow, iso: { answered: (at: Date | string) => string; saved: (at: Date | string) => string }): Answer {
   // built field by field in the order of the contract: this runs for every answer of every saved batch
   const answer = { itemCode: row.item_code, result: row.result } as Answer;
   if (row.value !== null) answer.value = row.value;
   if (row.note !== null) answer.note = row.note;
   if (row.attachment_ids !== null) answer.attachmentIds = row.attachment_ids;
   answer.answeredBy = row.answered_by;
-  answer.answeredAt = iso(row.answered_at);
+  answer.answeredAt = iso.answered(row.answered_at);
+  answer.savedAt = iso.saved(row.saved_at);
   return answer;
 }
 
@@ -391,7 +431,7 @@ function isoOfTimestamps(): (at: Date | string) => string {
 }
 
 function answersFor(inspectionId: string, rows: AnswerRow[]): Answer[] {
-  const iso = isoOfTimestamps();
+  const iso = { answered: isoOfTimestamps(), saved: isoOfTimestamps() };
   const out: Answer[] = [];
   for (const row of rows) if (row.inspection_id === inspectionId) out.push(toAnswer(row, iso));
   return out;

@@ -48,6 +48,7 @@ const anyAnswer = fc.record(
     value: anyValue,
     note: field(fc.constantFrom('现场检查无异常', '')),
     attachmentIds: field(fc.constantFrom([UUID], [], [UUID.toUpperCase()], ['nope'])),
+    answeredAt: field(fc.constantFrom('2026-06-03T09:15:00+08:00', '2026-06-03T01:15:00.123Z', '2026-06-03T09:15', '2026-06-03', '2026-06-03 09:15:00Z', 'nope')),
     extra: fc.integer(),
   },
   { requiredKeys: [] },
@@ -59,6 +60,7 @@ const goodAnswer = fc.record(
     value: fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.boolean()),
     note: fc.constantFrom('现场检查无异常', '', '😀'.repeat(1500)),
     attachmentIds: fc.constantFrom([UUID], [], [UUID.toUpperCase()], Array.from({ length: 20 }, () => UUID)),
+    answeredAt: fc.constantFrom('2026-06-03T09:15:00+08:00', '2026-06-03T01:15Z', '2026-06-03T01:15:00.123456789-05:30'),
   },
   { requiredKeys: ['itemCode', 'result'] },
 );
@@ -102,7 +104,7 @@ describe('AnswersBodyPipe', () => {
   });
 
   it('passes a valid batch through unchanged and refuses a body that is not an object', () => {
-    const valid = { answers: [{ itemCode: 'A01', result: 'pass', value: 2, note: '正常', attachmentIds: [UUID] }] };
+    const valid = { answers: [{ itemCode: 'A01', result: 'pass', value: 2, note: '正常', attachmentIds: [UUID], answeredAt: '2026-06-03T09:15:00+08:00' }] };
     expect(new AnswersBodyPipe().transform(valid)).toBe(valid);
     for (const bad of [null, [], [valid], 'answers', 42]) expect(pipeErrors(bad)).toEqual(['answers']);
     const batch = (n: number) => ({ answers: Array.from({ length: n }, () => ({ itemCode: 'A01', result: 'pass' })) });

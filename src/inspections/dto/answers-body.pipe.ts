@@ -1,16 +1,24 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { isIn, isString, isUUID, maxLength } from 'class-validator';
+import { isIn, isString, isUUID, matches, maxLength } from 'class-validator';
 import { MAX_ATTACHMENTS } from '../../common/attachment-ids.decorator.js';
 import type { FieldError } from '../../common/problem/problem.js';
 import { fieldPath, ValidationFailedException } from '../../common/problem/validation.js';
-import { ANSWER_RESULTS, ANSWERS_PER_BATCH_MAX, ITEM_CODE_MAX_LENGTH, NOTE_MAX_LENGTH, type AnswerInputDto } from './inspection.dto.js';
+import {
+  ANSWER_RESULTS,
+  ANSWERED_AT_MESSAGE,
+  ANSWERED_AT_PATTERN,
+  ANSWERS_PER_BATCH_MAX,
+  ITEM_CODE_MAX_LENGTH,
+  NOTE_MAX_LENGTH,
+  type AnswerInputDto,
+} from './inspection.dto.js';
 
 /** The body of PUT /inspections/:id/answers once `AnswersBodyPipe` has passed it. */
 export interface AnswersBody {
   answers: AnswerInputDto[];
 }
 
-const ITEM_FIELDS = new Set(['itemCode', 'result', 'value', 'note', 'attachmentIds']);
+const ITEM_FIELDS = new Set(['itemCode', 'result', 'value', 'note', 'attachmentIds', 'answeredAt']);
 
 /**
  * The rules of `PutAnswersDto` (which stays the documented schema) checked by
@@ -43,7 +51,7 @@ export class AnswersBodyPipe implements PipeTransform<unknown, AnswersBody> {
 
 function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void {
   if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
-    errors.push({ field, message: 'must be an answer: { itemCode, result, value?, note?, attachmentIds? }' });
+    errors.push({ field, message: 'must be an answer: { itemCode, result, value?, note?, attachmentIds?, answeredAt? }' });
     return;
   }
   const a = answer as Record<string, unknown>;
@@ -60,6 +68,9 @@ function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void
     if (!Array.isArray(ids) || ids.length > MAX_ATTACHMENTS || !ids.every((id) => isUUID(id, 'all'))) {
       errors.push({ field: `${field}.attachmentIds`, message: `attachmentIds must be an array of at most ${MAX_ATTACHMENTS} attachment ids (UUIDs)` });
     }
+  }
+  if (a.answeredAt !== undefined && a.answeredAt !== null && !matches(a.answeredAt as string, ANSWERED_AT_PATTERN)) {
+    errors.push({ field: `${field}.answeredAt`, message: ANSWERED_AT_MESSAGE });
   }
 }
 

@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -25,6 +26,9 @@ export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
 export const ITEM_CODE_MAX_LENGTH = 32;
 export const NOTE_MAX_LENGTH = 2000;
 export const ANSWERS_PER_BATCH_MAX = 500;
+/** An ISO 8601 instant with its offset (`Z` or ±hh:mm), e.g. 2026-06-03T09:15:00+08:00. */
+export const ANSWERED_AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+export const ANSWERED_AT_MESSAGE = 'answeredAt must be an ISO 8601 instant with an offset, e.g. 2026-06-03T09:15:00+08:00';
 
 export class AnswerInputDto {
   @ApiProperty({ example: 'D01' })
@@ -51,6 +55,16 @@ export class AnswerInputDto {
 
   @AttachmentIdsField('Uploaded attachments you may use')
   attachmentIds?: string[];
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-06-03T09:15:00+08:00',
+    description:
+      "When the answer was given, by the device's clock (offline work): at most 5 minutes in the future and not before the start of the round's startsOn; without it, the time of the save",
+  })
+  @IsOptional()
+  @Matches(ANSWERED_AT_PATTERN, { message: ANSWERED_AT_MESSAGE })
+  answeredAt?: string;
 }
 
 export class PutAnswersDto {
@@ -106,7 +120,8 @@ export class AnswerDto {
   @ApiPropertyOptional() note?: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid' }) attachmentIds?: string[];
   @ApiProperty({ format: 'uuid' }) answeredBy!: string;
-  @ApiProperty({ format: 'date-time' }) answeredAt!: string;
+  @ApiProperty({ format: 'date-time', description: "When the answer was given (the device's clock if it sent one)" }) answeredAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the server stored it' }) savedAt!: string;
 }
 
 export class InspectionDto {
