@@ -6,7 +6,7 @@
 import { api, ApiError, session, transient, unauthorized } from '../lib/api.js';
 import { all, meta } from './db.js';
 import { acceptServerInspection } from './drafts.js';
-import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, nextBatch, setAttachmentId, updateOp } from './outbox.js';
+import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, nextBatch, pruneBlobs, setAttachmentId, updateOp } from './outbox.js';
 import { refreshPack } from './pack.js';
 import { refreshStatus, setStatus, status, unsent } from './status.js';
 
@@ -46,6 +46,7 @@ async function run() {
     for (const id of targets) sent = (await syncTarget(userId, id)) || sent;
     for (const p of photos) if (!p.attachmentId) await upload(p.sha256);
     if (sent) await refreshPack();
+    await pruneBlobs();
     failures = 0;
     await meta.set('lastSyncAt', new Date().toISOString());
     setStatus({ offline: false });
@@ -118,6 +119,11 @@ async function syncAnswers(userId, inspectionId, rebased = false) {
       await dropBatch(batch);
       await acceptServerInspection(await api('GET', `/inspections/${inspectionId}`));
       return rebased ? true : syncAnswers(userId, inspectionId, true);
+    }
+    if (error.status === 400 && !rebased && error.problem.errors?.some((e) => e.field?.endsWith('.answeredAt'))) {
+      // the phone's clock is off: the server's time of saving will do
+      await dropBatch(batch, { answeredAt: undefined });
+      return syncAnswers(userId, inspectionId, true);
     }
     await dropBatch(batch, { state: 'failed', error: error.problem?.detail ?? `请求被拒绝（${error.status}）` });
     return true;

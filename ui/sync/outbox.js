@@ -35,7 +35,8 @@ export function deleteOp(op, after) {
  */
 export async function nextBatch(inspection, drafts, blobIds) {
   const answers = drafts.map((d) => {
-    const answer = { itemCode: d.itemCode, result: d.result, answeredAt: d.answeredAt };
+    const answer = { itemCode: d.itemCode, result: d.result };
+    if (d.answeredAt) answer.answeredAt = d.answeredAt;
     if (d.value !== undefined && d.value !== null && d.value !== '') answer.value = d.value;
     if (d.note) answer.note = d.note;
     const ids = [...new Set([...(d.attachmentIds ?? []), ...d.photoShas.map((sha) => blobIds.get(sha))])];
@@ -92,5 +93,18 @@ export function setAttachmentId(sha, attachmentId) {
     const blobs = tx.objectStore('blobs');
     const b = await blobs.get(sha);
     if (b) blobs.put({ ...b, attachmentId, uploadedAt: new Date().toISOString() });
+  });
+}
+
+const KEEP_SENT_PHOTOS_MS = 7 * 24 * 3600 * 1000;
+
+/** Photos the server has for a week and nothing on the phone still uses: the only ones ever deleted. */
+export function pruneBlobs(now = Date.now()) {
+  return write(['blobs', 'drafts', 'ops'], async (tx) => {
+    const [drafts, ops, blobs] = await Promise.all([tx.objectStore('drafts').getAll(), tx.objectStore('ops').getAll(), tx.objectStore('blobs').getAll()]);
+    const used = new Set([...drafts.flatMap((d) => d.photoShas ?? []), ...ops.flatMap((o) => o.photoShas ?? [])]);
+    for (const b of blobs) {
+      if (b.attachmentId && !used.has(b.sha256) && now - Date.parse(b.uploadedAt) > KEEP_SENT_PHOTOS_MS) tx.objectStore('blobs').delete(b.sha256);
+    }
   });
 }

@@ -16,6 +16,7 @@ async function fetchPack({ timeout = 20_000 } = {}) {
   const user = session.user;
   if (!user || user.role === 'admin') return 'unchanged';
   const sameUser = (await meta.get('packUserId')) === user.id;
+  if (!sameUser) await forgetOtherUsersPack();
   const etag = sameUser ? await meta.get('packEtag') : undefined;
   let res;
   try {
@@ -33,15 +34,25 @@ async function fetchPack({ timeout = 20_000 } = {}) {
   return 'fresh';
 }
 
-async function storePack(userId, pack, etag) {
+/** Ids of inspections and findings that work on the phone still refers to (never dropped with the pack). */
+async function inUse() {
   const [drafts, ops, batches] = await Promise.all([all('drafts'), all('ops'), all('batches')]);
-  const inUse = new Set([...drafts.map((d) => d.inspectionId), ...ops.map((o) => o.targetId), ...batches.map((b) => b.inspectionId)]);
-  const keepIds = new Set([...pack.inspections.map((x) => x.id), ...pack.findings.map((x) => x.id)]);
+  return new Set([...drafts.map((d) => d.inspectionId), ...ops.map((o) => o.targetId), ...batches.map((b) => b.inspectionId)]);
+}
+
+/** In a transaction: drops kept inspections and findings unless `keep` or in use. */
+async function dropPackRecords(tx, keep, used) {
+  for (const store of ['inspections', 'findings']) {
+    for (const key of await tx.objectStore(store).getAllKeys()) if (!keep.has(key) && !used.has(key)) tx.objectStore(store).delete(key);
+  }
+}
+
+async function storePack(userId, pack, etag) {
+  const used = await inUse();
+  const keep = new Set([...pack.inspections.map((x) => x.id), ...pack.findings.map((x) => x.id)]);
   await write(['inspections', 'findings', 'institutions', 'meta'], async (tx) => {
     // what left the pack (submitted, closed, reassigned) goes, unless work on the phone still refers to it
-    for (const store of ['inspections', 'findings']) {
-      for (const key of await tx.objectStore(store).getAllKeys()) if (!keepIds.has(key) && !inUse.has(key)) tx.objectStore(store).delete(key);
-    }
+    await dropPackRecords(tx, keep, used);
     for (const f of pack.findings) tx.objectStore('findings').put(f);
     for (const i of pack.institutions) tx.objectStore('institutions').put(i);
     const m = tx.objectStore('meta');
@@ -54,4 +65,14 @@ async function storePack(userId, pack, etag) {
   for (const inspection of pack.inspections) {
     await acceptServerInspection({ ...inspection, institutionName: inspection.institutionName ?? names.get(inspection.institutionId) });
   }
+}
+
+/** A shared phone: the next user does not see the previous user's tasks (their unsent work stays, and goes when they log in again). */
+async function forgetOtherUsersPack() {
+  const used = await inUse();
+  await write(['inspections', 'findings', 'institutions', 'meta'], async (tx) => {
+    await dropPackRecords(tx, new Set(), used);
+    tx.objectStore('institutions').clear();
+    tx.objectStore('meta').delete('packEtag');
+  });
 }
