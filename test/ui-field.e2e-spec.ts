@@ -36,7 +36,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     await browser?.close();
     await f?.close();
     await t?.close();
-  });
+  }, 60_000);
 
   it('pauses on a token that expired offline, asks for the password, and then sends everything', async () => {
     const w = await fieldInspection(t, f);

@@ -42,7 +42,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     await browser?.close();
     await f?.close();
     await t?.close();
-  });
+  }, 60_000);
 
   it('fills a whole checklist offline, keeps it through a reload and a restart, sends it once, and submits when the network returns', async () => {
     const w = await fieldInspection(t, f);
@@ -91,7 +91,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     await waitSynced(page);
     const saved = await answers(w.inspectionId);
     expect(saved).toHaveLength(codes.length);
-    expect(saved.filter((a) => a.result === 'fail')).toEqual([{ item_code: failing, result: 'fail', note: '二楼走廊堆放轮椅和杂物', photos: [] }]);
+    expect(saved.filter((a) => a.result === 'fail')).toEqual([{ item_code: failing, result: 'fail', note: '二楼走廊堆放轮椅和杂物', photos: null }]);
     expect(seen.filter((s) => s === `PUT /inspections/${w.inspectionId}/answers`)).toHaveLength(1);
     expect(await readStore(page, 'drafts')).toHaveLength(0);
 
@@ -177,11 +177,11 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     await pageA.click(`.item[data-item="${three}"] button[data-result="fail"]`);
 
     await phoneA.setOffline(false);
-    await pageA.waitForSelector(`.item[data-item="${two}"] .conflict`, { timeout: 30_000 });
+    await pageA.waitForSelector(`.item[data-item="${two}"] .conflict-box`, { timeout: 30_000 });
     await pageA.waitForFunction(() => !/^未同步/.test(document.getElementById('sync')?.textContent ?? ''));
     expect((await answers(w.inspectionId)).map((x) => [x.item_code, x.result])).toEqual([[one, 'pass'], [two, 'pass'], [three, 'fail']]);
     expect(await pageA.getAttribute(`.item[data-item="${one}"] button[data-result="pass"]`, 'aria-pressed')).toBe('true');
-    const conflict = await pageA.textContent(`.item[data-item="${two}"] .conflict`);
+    const conflict = await pageA.textContent(`.item[data-item="${two}"] .conflict-box`);
     expect(conflict).toContain('本机：不涉及');
     expect(conflict).toContain('服务器：合格');
     expect(await pageA.textContent('#sync')).toBe('冲突 1');

@@ -110,7 +110,7 @@ export async function inspectionScreen(id) {
       valueInput,
       el('textarea', { placeholder: '说明（可选）', disabled: !editable, 'aria-label': `第${item.code}项 说明`, onchange: (e) => current(item.code).result && save({ note: e.target.value }) }, a.note ?? ''),
       editable ? el('label', { class: 'button file' }, '拍照 / 上传照片',
-        el('input', { type: 'file', accept: 'image/*', capture: 'environment', dataset: { photo: item.code },
+        el('input', { type: 'file', accept: 'image/*', capture: 'environment', multiple: true, dataset: { photo: item.code },
           onchange: async (e) => {
             for (const file of e.target.files) {
               let blob;
@@ -136,7 +136,7 @@ export async function inspectionScreen(id) {
   };
 
   const conflictBox = (item, d) => d?.state === 'conflict'
-    ? el('div', { class: 'conflict', role: 'group', 'aria-label': `第${item.code}项 冲突` },
+    ? el('div', { class: 'conflict-box', role: 'group', 'aria-label': `第${item.code}项 冲突` },
         el('p', {}, el('b', {}, '冲突：'), '此项在您离线期间被他人修改。请选择保留哪一个：'),
         el('p', {}, el('b', {}, '本机：'), describe(d), el('span', { class: 'muted' }, `（${shortTime(d.answeredAt)}）`)),
         el('p', {}, el('b', {}, '服务器：'), describe(d.server), d.server ? el('span', { class: 'muted' }, `（${shortTime(d.server.answeredAt)}）`) : null),
@@ -197,7 +197,7 @@ export async function inspectionScreen(id) {
     if (submitOp && (!op || op.state !== submitOp.state)) {
       stop();
       inspectionScreen(id);
-    } else if ([...drafts.values()].some((d) => d.state === 'conflict' && !document.querySelector(`.item[data-item="${d.itemCode}"] .conflict`))) {
+    } else if ([...drafts.values()].some((d) => d.state === 'conflict' && !document.querySelector(`.item[data-item="${d.itemCode}"] .conflict-box`))) {
       stop();
       inspectionScreen(id);
     }

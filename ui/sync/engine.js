@@ -26,6 +26,7 @@ export function scheduleSync(delay = 600) {
 /** Runs a sync now unless another tab is running one; resolves when done. */
 export async function syncNow() {
   if (!session.user || status.authNeeded) return;
+  if (navigator.onLine === false) return void setStatus({ offline: true }); // sure to fail; `online` starts the next run
   if (navigator.locks) {
     // another tab is sending: it reads the queue under the lock, so nothing goes twice; look again shortly
     return navigator.locks.request('paicha-sync', { ifAvailable: true }, (lock) => (lock ? run() : scheduleSync(2_000)));
