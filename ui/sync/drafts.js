@@ -62,7 +62,7 @@ export async function acceptServerInspection(server) {
   return write(['inspections', 'drafts', 'batches'], async (tx) => {
     const inspections = tx.objectStore('inspections');
     const old = await inspections.get(server.id);
-    const merged = { ...server, template: server.template ?? old?.template, institutionName: server.institutionName ?? old?.institutionName, findingsCreated: server.findingsCreated ?? old?.findingsCreated };
+    const merged = { ...server, template: server.template ?? old?.template, institutionName: server.institutionName ?? old?.institutionName, findingsCreated: server.findingsCreated ?? old?.findingsCreated, keepUntil: old?.keepUntil };
     inspections.put(merged);
     const closed = server.status === 'submitted' || server.status === 'missed';
     const batch = await tx.objectStore('batches').get(server.id);

@@ -12,6 +12,7 @@ import { refreshStatus, setStatus, status, unsent } from './status.js';
 
 const BACKOFF = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
 let failures = 0;
+const KEEP_SUBMITTED_MS = 7 * 24 * 3600 * 1000; // a checklist submitted here stays viewable offline for a week
 let progressed = false; // something went through in this run: a later failure starts the backoff again
 let timer;
 
@@ -145,7 +146,7 @@ async function sendOp(op) {
   }
   try {
     const res = await api('POST', OP_PATH[op.kind](op.targetId), body, { headers: { 'Idempotency-Key': op.key } });
-    await deleteOp(op, op.kind === 'submit' ? { inspection: { ...res.inspection, findingsCreated: res.findingsCreated } } : { finding: res });
+    await deleteOp(op, op.kind === 'submit' ? { inspection: { ...res.inspection, findingsCreated: res.findingsCreated, keepUntil: Date.now() + KEEP_SUBMITTED_MS } } : { finding: res });
     progressed = true;
   } catch (error) {
     if (transient(error) || error.status === 401) throw error;

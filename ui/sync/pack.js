@@ -40,10 +40,12 @@ async function inUse() {
   return new Set([...drafts.map((d) => d.inspectionId), ...ops.map((o) => o.targetId), ...batches.map((b) => b.inspectionId)]);
 }
 
-/** In a transaction: drops kept inspections and findings unless `keep` or in use. */
+/** In a transaction: drops kept inspections and findings unless `keep`, in use, or recently submitted here. */
 async function dropPackRecords(tx, keep, used) {
   for (const store of ['inspections', 'findings']) {
-    for (const key of await tx.objectStore(store).getAllKeys()) if (!keep.has(key) && !used.has(key)) tx.objectStore(store).delete(key);
+    for (const record of await tx.objectStore(store).getAll()) {
+      if (!keep.has(record.id) && !used.has(record.id) && !(record.keepUntil > Date.now())) tx.objectStore(store).delete(record.id);
+    }
   }
 }
 
