@@ -40,6 +40,11 @@ try {
     await page.goto(`${base}/#/inspection/${inspectionId}`);
     await page.waitForSelector('#progress');
     result.coldLoadMs.push(performance.now() - t0);
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      return { shellHtml: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, checklist: performance.now() };
+    });
+    (result.coldTimings ??= []).push(Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Math.round(v)])));
   }
 
   // fill everything offline: 70 answers (or all the checklist has), 3 photos on the first items

@@ -23,6 +23,7 @@ export interface UiShell {
 }
 
 const SW_PLACEHOLDER = 'const SHELL = { version: "dev", urls: [] };';
+const PRELOAD_PLACEHOLDER = '<!-- modulepreload -->';
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 function walk(dir: string): string[] {
@@ -47,7 +48,13 @@ export function createUiShell(uiDir: string): UiShell {
   ];
   const onDisk: ShellFile[] = walk(uiDir)
     .map((path) => ({ url: `/${relative(uiDir, path).split(sep).join('/')}`, hash: sha(readFileSync(path)) }))
-    .filter((file) => file.url !== '/sw.js');
+    .filter((file) => file.url !== '/sw.js' && file.url !== '/index.html');
+  // every module is announced in index.html, so the browser loads them at once instead of import by import
+  const modules = [...onDisk, ...generated].filter((f) => f.url.endsWith('.js') && f.url !== '/app.js').map((f) => f.url).sort();
+  const html = readFileSync(join(uiDir, 'index.html'), 'utf8');
+  if (!html.includes(PRELOAD_PLACEHOLDER)) throw new Error(`ui/index.html must contain ${PRELOAD_PLACEHOLDER}`);
+  const index = htmlFile('/index.html', html.replace(PRELOAD_PLACEHOLDER, modules.map((url) => `<link rel="modulepreload" href="${url}" />`).join('\n    ')));
+  generated.push(index);
   const files = [...onDisk, ...generated].sort((a, b) => a.url.localeCompare(b.url));
   const version = sha(files.map((f) => `${f.url}:${f.hash}`).join('\n')).slice(0, 16);
   const urls = files.map((f) => f.url);
@@ -55,7 +62,7 @@ export function createUiShell(uiDir: string): UiShell {
   const template = readFileSync(join(uiDir, 'sw.js'), 'utf8');
   if (!template.includes(SW_PLACEHOLDER)) throw new Error(`ui/sw.js must contain the line: ${SW_PLACEHOLDER}`);
   const sw = Buffer.from(template.replace(SW_PLACEHOLDER, `const SHELL = ${JSON.stringify({ version, urls })};`));
-  const memory = new Map<string, ShellFile>([...generated, { url: '/sw.js', hash: sha(sw), body: sw, type: 'text/javascript; charset=utf-8' }].map((f) => [f.url, f]));
+  const memory = new Map<string, ShellFile>([...generated, { url: '/', hash: index.hash, body: index.body, type: index.type }, { url: '/sw.js', hash: sha(sw), body: sw, type: 'text/javascript; charset=utf-8' }].map((f) => [f.url, f]));
 
   const statics = express.static(uiDir, {
     index: 'index.html',
@@ -77,4 +84,9 @@ export function createUiShell(uiDir: string): UiShell {
 function jsModule(url: string, source: string | Buffer): ShellFile {
   const body = Buffer.isBuffer(source) ? source : Buffer.from(source);
   return { url, hash: sha(body), body, type: 'text/javascript; charset=utf-8' };
+}
+
+function htmlFile(url: string, source: string): ShellFile {
+  const body = Buffer.from(source);
+  return { url, hash: sha(body), body, type: 'text/html; charset=utf-8' };
 }

@@ -17,6 +17,7 @@ const describe = (a) => (a?.result ? [L.results[a.result], a.value !== undefined
 
 /** Loads the inspection: fresh from the server when it answers, else as kept on the phone. */
 async function load(id) {
+  if (navigator.onLine === false) return get('inspections', id);
   try {
     await acceptServerInspection(await api('GET', `/inspections/${id}`, undefined, { timeout: 8_000 }));
   } catch (error) {
