@@ -18,6 +18,9 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
  * change conflicts per item; two tabs send one request per batch; a full
  * phone says so instead of pretending to save.
  */
+/** A real 1×1 GIF: an image the browser shows and the server refuses (415). */
+const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex');
+
 (hasChromium ? describe : describe.skip)('the field app offline (Chromium)', () => {
   let t: TestApp & { baseUrl: string };
   let f: Factories;
@@ -184,7 +187,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     const conflict = await pageA.textContent(`.item[data-item="${two}"] .conflict-box`);
     expect(conflict).toContain('本机：不涉及');
     expect(conflict).toContain('服务器：合格');
-    expect(await pageA.textContent('#sync')).toBe('冲突 1');
+    await pageA.waitForFunction(() => document.getElementById('sync')?.textContent === '冲突 1');
     await pageA.locator(`.item[data-item="${two}"]`).scrollIntoViewIfNeeded();
     await shot(pageA, 'conflict');
     expect(await seriousViolations(pageA)).toEqual([]);
@@ -222,6 +225,35 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     expect(seen.filter((s) => s.startsWith('PUT '))).toHaveLength(1);
     await context.close();
   }, 90_000);
+
+  it('marks a photo the server refuses and the answer using it, sends the rest, and does not retry it by itself', async () => {
+    const w = await fieldInspection(t, f);
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await login(page, t.baseUrl, w.inspector);
+    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
+    await page.waitForSelector('#progress');
+    const [a, b] = await itemCodes(page);
+    const seen = await countRequests(context);
+    await context.setOffline(true);
+    await page.click(`.item[data-item="${a}"] button[data-result="fail"]`);
+    await page.setInputFiles(`input[data-photo="${a}"]`, { name: 'sign.gif', mimeType: 'image/gif', buffer: GIF_1PX });
+    await page.waitForSelector(`.item[data-item="${a}"] .photos img`);
+    await page.click(`.item[data-item="${b}"] button[data-result="pass"]`);
+    await context.setOffline(false);
+    await page.waitForSelector(`.item[data-item="${a}"] .marker:has-text("未能上传")`, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('sync')?.textContent === '未能上传 1');
+    expect((await answers(w.inspectionId)).map((x) => [x.item_code, x.result])).toEqual([[b, 'pass']]);
+    await page.waitForTimeout(3_000); // timers and triggers come and go: the refusal is not sent again by itself
+    expect(seen.filter((s) => s === 'POST /attachments')).toHaveLength(1);
+    const [draft] = await readStore<{ itemCode: string; state: string; error: string }>(page, 'drafts');
+    expect([draft.itemCode, draft.state]).toEqual([a, 'failed']);
+    expect(draft.error).toMatch(/JPEG, PNG, WebP/);
+    await page.click('#sync');
+    await page.waitForSelector('#retry:has-text("重试被拒绝的 1 项")');
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
 
   it('says so when the phone is full instead of pretending to save, and keeps what was saved', async () => {
     const w = await fieldInspection(t, f);

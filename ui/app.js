@@ -8,7 +8,7 @@ import { createRouter } from './lib/router.js';
 import { db, meta } from './sync/db.js';
 import { scheduleSync, startSyncTriggers, syncNow } from './sync/engine.js';
 import { refreshPack } from './sync/pack.js';
-import { onStatus, refreshStatus, setStatus, unsent } from './sync/status.js';
+import { onStatus, refreshStatus, setStatus, status, unsent } from './sync/status.js';
 import { findingScreen } from './screens/finding.js';
 import { findingsScreen } from './screens/findings.js';
 import { homeScreen } from './screens/home.js';
@@ -96,15 +96,19 @@ const router = createRouter(routes, {
 function showStatus(s) {
   const badge = document.getElementById('sync');
   badge.hidden = !session.user;
-  badge.className = `sync ${s.authNeeded || s.conflicts ? 'warn' : s.pending ? 'pending' : 'done'}`;
-  badge.textContent = s.authNeeded ? '需要登录' : s.syncing ? '同步中' : s.pending ? `未同步 ${s.pending}` : s.conflicts ? `冲突 ${s.conflicts}` : `已同步 ${s.lastSyncAt ? shortTime(s.lastSyncAt).slice(6) : ''}`;
+  badge.className = `sync ${s.authNeeded || s.conflicts || s.failed ? 'warn' : s.pending ? 'pending' : 'done'}`;
+  badge.textContent = s.authNeeded ? '需要登录' : s.syncing ? '同步中' : s.pending ? `未同步 ${s.pending}` : s.conflicts ? `冲突 ${s.conflicts}` : s.failed ? `未能上传 ${s.failed}` : `已同步 ${s.lastSyncAt ? shortTime(s.lastSyncAt).slice(6) : ''}`;
   badge.title = s.lastSyncAt ? `上次同步 ${shortTime(s.lastSyncAt)}` : '尚未同步';
   document.getElementById('offline').hidden = !s.offline;
-  if (s.authNeeded && session.user) reloginDialog(() => {
-    setStatus({ authNeeded: false });
-    syncNow();
-  });
+  if (s.authNeeded && !askedForLogin && session.user) askLogin();
+  askedForLogin = s.authNeeded;
 }
+
+let askedForLogin = false;
+const askLogin = () => reloginDialog(() => {
+  setStatus({ authNeeded: false });
+  syncNow();
+});
 
 /** A new version waits until the user taps 更新: an open page is never switched under its feet. */
 async function registerServiceWorker() {
@@ -129,7 +133,7 @@ async function start() {
   await db();
   await checkStorage();
   onStatus(showStatus);
-  document.getElementById('sync').addEventListener('click', () => (location.hash = '#/sync'));
+  document.getElementById('sync').addEventListener('click', () => (status.authNeeded ? askLogin() : (location.hash = '#/sync')));
   startSyncTriggers();
   await refreshStatus();
   registerServiceWorker();

@@ -30,8 +30,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Network failures, timeouts, 5xx, 408 and 429 are worth retrying later; other answers are final. */
-export const transient = (error) => !(error instanceof ApiError) || error.status >= 500 || error.status === 408 || error.status === 429;
+/**
+ * Worth retrying later: no network or too slow (fetch's TypeError, a timeout),
+ * 5xx, 408, 429, and a 409 saying the same Idempotency-Key is still being
+ * processed. Other answers are final; other errors (storage, bugs) are not "offline".
+ */
+export function transient(error) {
+  if (error instanceof ApiError) {
+    return error.status >= 500 || error.status === 408 || error.status === 429 || (error.status === 409 && /idempotency_key_in_flight$/.test(error.problem.type ?? ''));
+  }
+  return error instanceof TypeError || error?.name === 'TimeoutError' || error?.name === 'AbortError';
+}
 
 /** Listeners told when the server said 401 (the token expired or was revoked). */
 export const unauthorized = new EventTarget();

@@ -1,10 +1,11 @@
 // One finding: heads rectify with photos, inspectors and bureaus verify — offline too (queued).
 import L from '/labels.js';
-import { api, errorText, fileUrl, session } from '../lib/api.js';
+import { api, errorText, fileUrl, session, uuid } from '../lib/api.js';
 import { el, render, shortTime, tag } from '../lib/dom.js';
 import { get, isQuotaError } from '../sync/db.js';
 import { scheduleSync } from '../sync/engine.js';
-import { opsOf, queueOp } from '../sync/outbox.js';
+import { discardOp, opsOf, queueOp, updateOp } from '../sync/outbox.js';
+import { exportUnsent } from './sync.js';
 import { preparePhoto, StorageFullError } from '../sync/photos.js';
 import { onStatus, refreshStatus } from '../sync/status.js';
 
@@ -43,7 +44,7 @@ export async function findingScreen(id) {
     await findingScreen(id);
   };
   const actions = [];
-  const busy = ops.length > 0;
+  const busy = ops.some((o) => o.state === 'pending');
   if (!busy && f.status === 'open' && ['institution_head', 'bureau', 'admin'].includes(user.role)) {
     const evidence = [];
     const chosen = el('div', { class: 'photos' });
@@ -95,8 +96,11 @@ export async function findingScreen(id) {
   render(
     el('h1', {}, f.title),
     el('div', { class: 'row' }, tag(f.severity === 'major' ? 'major' : 'open', L.severities[f.severity]), tag(f.status, L.findingStatus[f.status]), f.overdue ? tag('overdue', '逾期') : null, f.supervised ? tag('major', '挂牌督办') : null),
-    ...ops.map((op) => el('p', { class: 'card', dataset: { op: op.kind } }, op.state === 'pending' ? tag('local', `${OP_LABEL[op.kind]}待上传`) : tag('overdue', `${OP_LABEL[op.kind]}未成功`),
-      op.state === 'pending' ? ' 已保存到本机，联网后自动上传。' : ` ${op.error ?? ''}`)),
+    ...ops.map((op) => el('div', { class: 'card', dataset: { op: op.kind } }, op.state === 'pending' ? tag('local', `${OP_LABEL[op.kind]}待上传`) : tag('overdue', `${OP_LABEL[op.kind]}未成功`),
+      op.state === 'pending' ? ' 已保存到本机，联网后自动上传。' : ` ${op.error ?? ''}`,
+      op.state === 'pending' ? null : el('div', { class: 'row' },
+        el('button', { type: 'button', onclick: async () => { await updateOp(op, { state: 'pending', key: uuid(), error: undefined }); await refreshStatus(); scheduleSync(0); findingScreen(id); } }, '重试'),
+        el('button', { type: 'button', class: 'danger', onclick: async () => { await exportUnsent(); await discardOp(op); await refreshStatus(); findingScreen(id); } }, '导出后放弃')))),
     el('div', { class: 'card' },
       el('p', {}, `机构：${f.institutionName ?? ''}`), el('p', {}, `发现日期：${f.foundOn ?? ''}    整改期限：${f.deadline}`),
       f.description ? el('p', {}, `说明：${f.description}`) : null,

@@ -1,5 +1,5 @@
 import L from '/labels.js';
-import { api } from '../lib/api.js';
+import { api, session } from '../lib/api.js';
 import { el, render, tag } from '../lib/dom.js';
 import { all } from '../sync/db.js';
 
@@ -25,7 +25,7 @@ export async function findingsScreen(params) {
   } catch (error) {
     if (error?.status) throw error;
     offline = true;
-    const items = (await all('findings')).filter((f) => (!status || f.status === status) && (!params.get('major') || f.severity === 'major') && (!params.get('overdue') || f.overdue));
+    const items = (await all('findings')).filter((f) => f.ownerId === session.user.id && (!status || f.status === status) && (!params.get('major') || f.severity === 'major') && (!params.get('overdue') || f.overdue));
     list = { items, total: items.length };
   }
   const filter = el('form', { class: 'row', onchange: (e) => {

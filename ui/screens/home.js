@@ -19,8 +19,9 @@ async function fieldHome(user) {
   if (navigator.onLine) await refreshPack({ timeout: 10_000 }).catch(() => undefined);
   const [inspections, findings, work] = await Promise.all([all('inspections'), all('findings'), unsent(user.id)]);
   const parts = [el('h2', {}, user.role === 'inspector' ? '分配给我的检查' : '本机构的检查')];
+  const mine = (x) => x.ownerId === user.id || work.drafts.some((d) => d.inspectionId === x.id) || work.ops.some((o) => o.targetId === x.id);
   const list = inspections
-    .filter((x) => x.status === 'pending' || x.status === 'in_progress' || work.drafts.some((d) => d.inspectionId === x.id) || work.ops.some((o) => o.targetId === x.id))
+    .filter((x) => mine(x) && (x.status === 'pending' || x.status === 'in_progress' || x.keepUntil > Date.now() || work.drafts.some((d) => d.inspectionId === x.id)))
     .sort((a, b) => (a.status === b.status ? (a.institutionName ?? '').localeCompare(b.institutionName ?? '', 'zh-CN') : a.status === 'in_progress' ? -1 : 1));
   if (list.length === 0) parts.push(el('p', { class: 'muted' }, '暂无待完成的检查。'));
   for (const x of list) {
@@ -36,7 +37,7 @@ async function fieldHome(user) {
     );
   }
   const wanted = user.role === 'institution_head' ? ['open'] : ['pending_verification'];
-  const shown = findings.filter((f) => wanted.includes(f.status));
+  const shown = findings.filter((f) => mine(f) && wanted.includes(f.status));
   parts.push(el('h2', {}, `${user.role === 'institution_head' ? '待整改' : '待复核'}的隐患（${shown.length}）`), ...shown.map((f) => findingCard(f, work.ops)));
   return parts;
 }

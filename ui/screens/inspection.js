@@ -83,10 +83,11 @@ export async function inspectionScreen(id) {
         onclick: async () => {
           const patch = { result };
           const now = current(item.code);
-          if (item.responseType === 'number' && result !== 'na' && (now.value === undefined || now.value === '')) patch.value = 0;
+          if (item.responseType === 'number' && result !== 'na' && (now.value === undefined || now.value === null || now.value === '')) patch.value = 0;
           if (item.responseType === 'text' && result !== 'na' && !now.value) patch.value = '—';
           if (await save(patch)) {
             for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.result === result));
+            if (valueInput && patch.value !== undefined) valueInput.value = patch.value;
             extra.hidden = false;
           }
         },
@@ -105,7 +106,7 @@ export async function inspectionScreen(id) {
     Promise.all((a.photoShas ?? []).map((sha) => get('blobs', sha))).then((blobs) => blobs.forEach((b, i) => b && showBlob(b.blob, (a.attachmentIds?.length ?? 0) + i + 1)));
     const valueInput = item.responseType === 'number' || item.responseType === 'text'
       ? el('input', { type: item.responseType === 'number' ? 'number' : 'text', inputmode: item.responseType === 'number' ? 'decimal' : undefined, value: a.value ?? '', disabled: !editable, 'aria-label': `第${item.code}项 读数或内容`,
-          onchange: (e) => current(item.code).result && save({ value: item.responseType === 'number' ? Number(e.target.value) : e.target.value }) })
+          onchange: (e) => current(item.code).result && save({ value: e.target.value === '' ? undefined : item.responseType === 'number' ? Number(e.target.value) : e.target.value }) })
       : null;
     const extra = el('div', { hidden: !a.result || undefined },
       valueInput,
@@ -142,8 +143,8 @@ export async function inspectionScreen(id) {
         el('p', {}, el('b', {}, '本机：'), describe(d), el('span', { class: 'muted' }, `（${shortTime(d.answeredAt)}）`)),
         el('p', {}, el('b', {}, '服务器：'), describe(d.server), d.server ? el('span', { class: 'muted' }, `（${shortTime(d.server.answeredAt)}）`) : null),
         el('div', { class: 'row' },
-          el('button', { type: 'button', dataset: { keep: 'local' }, onclick: async () => { await resolveConflict(id, item.code, 'local'); scheduleSync(0); inspectionScreen(id); } }, '用本机'),
-          el('button', { type: 'button', dataset: { keep: 'server' }, onclick: async () => { await resolveConflict(id, item.code, 'server'); refreshStatus(); inspectionScreen(id); } }, '用服务器')))
+          el('button', { type: 'button', dataset: { keep: 'local' }, onclick: async () => { await resolveConflict(id, item.code, 'local'); scheduleSync(0); rerender(); } }, '用本机'),
+          el('button', { type: 'button', dataset: { keep: 'server' }, onclick: async () => { await resolveConflict(id, item.code, 'server'); refreshStatus(); rerender(); } }, '用服务器')))
     : null;
 
   const message = el('div', { class: 'error', role: 'alert' });
@@ -162,7 +163,7 @@ export async function inspectionScreen(id) {
     }
     await refreshStatus();
     scheduleSync(0);
-    inspectionScreen(id);
+    rerender();
   } }, '提交检查表');
 
   const submitState = () => {
@@ -173,7 +174,13 @@ export async function inspectionScreen(id) {
     if (!submitOp) return null;
     if (submitOp.state === 'pending') return el('p', { class: 'card', id: 'submit-state' }, tag('local', '待提交'), ' 已保存到本机，联网后自动提交。');
     return el('div', { class: 'card', id: 'submit-state' }, tag('overdue', '提交未成功'), el('p', {}, submitOp.error ?? ''),
-      el('button', { type: 'button', onclick: async () => { await updateOp(submitOp, { state: 'pending', key: uuid(), error: undefined }); scheduleSync(0); inspectionScreen(id); } }, '重新提交'));
+      el('button', { type: 'button', onclick: async () => { await updateOp(submitOp, { state: 'pending', key: uuid(), error: undefined }); scheduleSync(0); rerender(); } }, '重新提交'));
+  };
+
+  let stop = () => undefined;
+  const rerender = () => {
+    stop();
+    return inspectionScreen(id);
   };
 
   updateProgress();
@@ -189,19 +196,15 @@ export async function inspectionScreen(id) {
   for (const item of items) marker(item.code);
 
   // after each sync: the markers show what the server now has; a finished submit shows itself
-  const stop = onStatus(async (s) => {
+  stop = onStatus(async (s) => {
     if (s.syncing || !document.getElementById('progress') || location.hash !== `#/inspection/${id}`) return;
+    if (document.activeElement?.matches?.('#app input, #app textarea')) return; // never under the user's fingers; the next change comes back here
     [drafts, inspection] = await Promise.all([draftsOf(id), get('inspections', id)]);
     for (const item of items) marker(item.code);
     updateProgress();
     const op = (await opsOf(id)).find((o) => o.kind === 'submit');
-    if (submitOp && (!op || op.state !== submitOp.state)) {
-      stop();
-      inspectionScreen(id);
-    } else if ([...drafts.values()].some((d) => d.state === 'conflict' && !document.querySelector(`.item[data-item="${d.itemCode}"] .conflict-box`))) {
-      stop();
-      inspectionScreen(id);
-    }
+    const conflictShown = (d) => document.querySelector(`.item[data-item="${d.itemCode}"] .conflict-box`);
+    if ((submitOp && (!op || op.state !== submitOp.state)) || [...drafts.values()].some((d) => d.state === 'conflict' && !conflictShown(d))) rerender();
   });
   addEventListener('hashchange', stop, { once: true });
 }

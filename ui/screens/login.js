@@ -47,7 +47,6 @@ export function reloginDialog(onDone) {
         const res = await api('POST', '/auth/login', { username: user.username, password: dialog.querySelector('#relogin-password').value });
         session.save(res.accessToken, res.user);
         dialog.close();
-        dialog.remove();
         onDone();
       } catch (error) {
         message.textContent = error instanceof ApiError && error.status === 401 ? '密码错误' : errorText(error);
@@ -59,6 +58,7 @@ export function reloginDialog(onDone) {
       el('input', { id: 'relogin-password', type: 'password', autocomplete: 'current-password', required: true }),
       message,
       el('div', { class: 'row' }, el('button', { class: 'primary', type: 'submit' }, '登录并继续同步'), el('button', { type: 'button', onclick: () => dialog.close() }, '稍后'))));
+  dialog.addEventListener('close', () => dialog.remove()); // 稍后 or Esc: the 需要登录 badge opens it again
   document.body.append(dialog);
   dialog.showModal();
 }

@@ -3,7 +3,8 @@ import { session } from '../lib/api.js';
 import { download, el, render, shortTime, tag } from '../lib/dom.js';
 import { all } from '../sync/db.js';
 import { syncNow } from '../sync/engine.js';
-import { status, unsent } from '../sync/status.js';
+import { refreshStatus, status, unsent } from '../sync/status.js';
+import { retryRefused } from '../sync/outbox.js';
 
 const KIND = { submit: '提交检查表', rectify: '整改', verify: '复核' };
 const STATE = { pending: ['local', '待上传'], conflict: ['conflict', '冲突'], failed: ['overdue', '被拒绝'], blocked: ['overdue', '无法上传'] };
@@ -39,7 +40,8 @@ export async function syncScreen() {
       el('p', { class: 'muted' }, `上次同步：${status.lastSyncAt ? shortTime(status.lastSyncAt) : '尚未同步'}`),
       el('div', { class: 'row' },
         el('button', { class: 'primary', type: 'button', id: 'sync-now', onclick: async () => { await syncNow(); await syncScreen(); } }, '立即同步'),
-        el('button', { type: 'button', id: 'export', onclick: exportUnsent }, '导出未同步数据'))),
+        el('button', { type: 'button', id: 'export', onclick: exportUnsent }, '导出未同步数据')),
+      status.failed ? el('button', { type: 'button', id: 'retry', onclick: async () => { await retryRefused(user.id); await refreshStatus(); await syncNow(); await syncScreen(); } }, `重试被拒绝的 ${status.failed} 项`) : null),
     ...rows,
     work.others ? el('p', { class: 'card' }, `本机还有其他账号未同步的数据 ${work.others} 项，该账号重新登录后会自动上传。`) : null,
     el('h2', {}, '本机存储'),

@@ -64,3 +64,9 @@ export const meta = {
 export function isQuotaError(error) {
   return error?.name === 'QuotaExceededError' || /quota/i.test(String(error?.message ?? ''));
 }
+
+/** Inside a transaction: stores a photo unless the same bytes are kept already (their name, key and upload stay). */
+export async function keepBlob(tx, blob) {
+  const blobs = tx.objectStore('blobs');
+  if (!(await blobs.get(blob.sha256))) await blobs.put(blob);
+}

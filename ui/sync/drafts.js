@@ -3,7 +3,8 @@
 //   server equals ours            → nothing to send, drop the draft
 //   server unchanged since base   → ours still applies, send it
 //   both changed                  → 冲突: keep both, the inspector chooses
-import { byIndex, get, write } from './db.js';
+import { session } from '../lib/api.js';
+import { byIndex, get, keepBlob, write } from './db.js';
 
 const sorted = (ids) => [...(ids ?? [])].sort();
 
@@ -18,9 +19,17 @@ export const sameAnswer = (a, b) => content(a) === content(b);
 /** The server's answer to an item, from a stored inspection. */
 export const serverAnswer = (inspection, itemCode) => inspection?.answers?.find((a) => a.itemCode === itemCode) ?? null;
 
-/** Drafts of one inspection, by item code. */
-export async function draftsOf(inspectionId) {
-  return new Map((await byIndex('drafts', 'byInspection', inspectionId)).map((d) => [d.itemCode, d]));
+/** The signed-in user's drafts of one inspection, by item code (another account's stay hidden and untouched). */
+export async function draftsOf(inspectionId, userId = session.user?.id) {
+  return new Map((await byIndex('drafts', 'byInspection', inspectionId)).filter((d) => d.userId === userId).map((d) => [d.itemCode, d]));
+}
+
+/** A draft's answer with its photos' attachment ids, once every photo is uploaded (else null: not comparable yet). */
+async function withUploadedPhotos(tx, draft) {
+  if (!draft.photoShas?.length) return draft;
+  const blobs = await Promise.all(draft.photoShas.map((sha) => tx.objectStore('blobs').get(sha)));
+  if (blobs.some((b) => !b?.attachmentId)) return null;
+  return { ...draft, attachmentIds: [...new Set([...(draft.attachmentIds ?? []), ...blobs.map((b) => b.attachmentId)])] };
 }
 
 let lastEdit = 0;
@@ -34,8 +43,9 @@ export async function saveDraft(userId, inspectionId, itemCode, patch, extra = {
   lastEdit = Math.max(Date.now(), lastEdit + 1);
   return write(['drafts', 'inspections', ...(extra.blob ? ['blobs'] : [])], async (tx) => {
     const drafts = tx.objectStore('drafts');
-    if (extra.blob) tx.objectStore('blobs').put(extra.blob);
     const existing = await drafts.get([inspectionId, itemCode]);
+    if (existing && existing.userId !== userId) throw new Error('本机有其他账号对此项未同步的答案，请该账号登录同步后再填写');
+    if (extra.blob) await keepBlob(tx, extra.blob);
     const base = existing ? existing.base : serverAnswer(await tx.objectStore('inspections').get(inspectionId), itemCode);
     const draft = {
       ...(existing ?? { inspectionId, itemCode, userId, attachmentIds: base?.attachmentIds ?? [], photoShas: [], result: base?.result, value: base?.value, note: base?.note }),
@@ -59,10 +69,12 @@ export async function saveDraft(userId, inspectionId, itemCode, patch, extra = {
  * item by item. Returns the number of items now in conflict.
  */
 export async function acceptServerInspection(server) {
-  return write(['inspections', 'drafts', 'batches'], async (tx) => {
+  return write(['inspections', 'drafts', 'batches', 'blobs'], async (tx) => {
     const inspections = tx.objectStore('inspections');
     const old = await inspections.get(server.id);
-    const merged = { ...server, template: server.template ?? old?.template, institutionName: server.institutionName ?? old?.institutionName, findingsCreated: server.findingsCreated ?? old?.findingsCreated, keepUntil: old?.keepUntil };
+    if (old && old.version > server.version) return 0; // an older answer that arrived late: the drafts were merged with the newer one
+    // what only the phone knows (pinned template, institution name, owner, findings created, keep-until) survives
+    const merged = { ...old, ...server, template: server.template ?? old?.template };
     inspections.put(merged);
     const closed = server.status === 'submitted' || server.status === 'missed';
     const batch = await tx.objectStore('batches').get(server.id);
@@ -71,11 +83,15 @@ export async function acceptServerInspection(server) {
     for (const draft of await drafts.index('byInspection').getAll(server.id)) {
       if (batch?.sent.some((s) => s.itemCode === draft.itemCode && s.editedAt === draft.editedAt)) continue; // its fate is the batch's answer
       const now = serverAnswer(merged, draft.itemCode);
-      if (draft.photoShas.length === 0 && sameAnswer(now, draft)) {
+      const inFlight = batch?.body.answers.find((a) => a.itemCode === draft.itemCode);
+      const local = await withUploadedPhotos(tx, draft);
+      if (local && sameAnswer(now, local)) {
         drafts.delete([draft.inspectionId, draft.itemCode]);
       } else if (closed) {
-        drafts.put({ ...draft, state: 'blocked', error: server.status === 'submitted' ? '检查表已在其他设备提交' : '检查已逾期关闭' });
-      } else if (draft.state === 'pending' && !sameAnswer(now, draft.base)) {
+        drafts.put({ ...draft, state: 'blocked', error: server.status === 'submitted' ? '检查表已提交，此项未能上传' : '检查已逾期关闭' });
+      } else if (inFlight && sameAnswer(now, inFlight)) {
+        drafts.put({ ...draft, base: now }); // the server holds our own earlier edit of it: still ours to send
+      } else if ((draft.state === 'pending' || draft.state === 'failed') && !sameAnswer(now, draft.base)) {
         conflicts += 1;
         drafts.put({ ...draft, state: 'conflict', server: now });
       } else if (draft.state === 'conflict') {

@@ -1,30 +1,66 @@
 // The queue's records: answer batches in flight, actions (submit, rectify,
 // verify) and photos, each written before the UI says it is saved.
 import { uuid } from '../lib/api.js';
-import { all, byIndex, get, write } from './db.js';
+import { all, byIndex, get, keepBlob, write } from './db.js';
 import { serverAnswer } from './drafts.js';
 
 /** Queues an action with the Idempotency-Key made now, when the user acted. */
 export function queueOp(userId, kind, targetId, body, { photoShas = [], blobs = [] } = {}) {
   const op = { userId, kind, targetId, body, photoShas, key: uuid(), state: 'pending', createdAt: new Date().toISOString() };
-  return write(['ops', ...(blobs.length ? ['blobs'] : [])], (tx) => {
-    for (const blob of blobs) tx.objectStore('blobs').put(blob);
+  return write(['ops', ...(blobs.length ? ['blobs'] : [])], async (tx) => {
+    for (const blob of blobs) await keepBlob(tx, blob);
     return tx.objectStore('ops').add(op);
+  });
+}
+
+/**
+ * The server refused something for good (4xx): the drafts and actions it
+ * concerns are marked 被拒绝 with its reason, to be fixed, retried or exported;
+ * a refused photo is not sent again by itself.
+ */
+export function markRefused(userId, targetId, error, sha) {
+  return write(['drafts', 'ops', 'blobs'], async (tx) => {
+    const mine = (x) => x.userId === userId && x.state === 'pending' && (x.inspectionId ?? x.targetId) === targetId;
+    const usesPhoto = (x) => x.userId === userId && sha && (x.photoShas ?? []).includes(sha);
+    for (const d of await tx.objectStore('drafts').getAll()) if (mine(d) || usesPhoto(d)) tx.objectStore('drafts').put({ ...d, state: 'failed', error });
+    for (const o of await tx.objectStore('ops').getAll()) if (mine(o) || usesPhoto(o)) tx.objectStore('ops').put({ ...o, state: 'failed', error });
+    if (sha) {
+      const blob = await tx.objectStore('blobs').get(sha);
+      if (blob) tx.objectStore('blobs').put({ ...blob, refused: error });
+    }
+  });
+}
+
+/** The user asks to try again what was refused: new keys, since the earlier answers were final. */
+export function retryRefused(userId) {
+  return write(['drafts', 'ops', 'blobs'], async (tx) => {
+    for (const d of await tx.objectStore('drafts').getAll()) if (d.userId === userId && d.state === 'failed') tx.objectStore('drafts').put({ ...d, state: 'pending', error: undefined });
+    for (const o of await tx.objectStore('ops').getAll()) if (o.userId === userId && o.state === 'failed') tx.objectStore('ops').put({ ...o, state: 'pending', error: undefined, key: uuid() });
+    for (const b of await tx.objectStore('blobs').getAll()) if (b.userId === userId && b.refused) tx.objectStore('blobs').put({ ...b, refused: undefined });
   });
 }
 
 export const opsOf = (targetId) => byIndex('ops', 'byTarget', targetId);
 export const allOps = () => all('ops');
 
+/** The user gives up an action the server refused (after exporting it): the only way an unsent action leaves the phone. */
+export function discardOp(op) {
+  return write(['ops'], (tx) => tx.objectStore('ops').delete(op.seq));
+}
+
 export function updateOp(op, patch) {
   return write(['ops'], (tx) => tx.objectStore('ops').put({ ...op, ...patch }));
 }
 
+/** The server took the action: forget it, and keep what the server answered (merged into what the phone had). */
 export function deleteOp(op, after) {
-  return write(['ops', 'inspections', 'findings'], (tx) => {
+  return write(['ops', 'inspections', 'findings'], async (tx) => {
     tx.objectStore('ops').delete(op.seq);
-    if (after?.inspection) tx.objectStore('inspections').put(after.inspection);
-    if (after?.finding) tx.objectStore('findings').put(after.finding);
+    for (const [store, record] of [['inspections', after?.inspection], ['findings', after?.finding]]) {
+      if (!record) continue;
+      const old = await tx.objectStore(store).get(record.id);
+      tx.objectStore(store).put({ ...old, ...record, template: record.template ?? old?.template });
+    }
   });
 }
 
@@ -33,7 +69,7 @@ export function deleteOp(op, after) {
  * a fresh Idempotency-Key, and keeps it: a retry after a lost response sends
  * exactly the same request again.
  */
-export async function nextBatch(inspection, drafts, blobIds) {
+export async function nextBatch(userId, inspection, drafts, blobIds) {
   const answers = drafts.map((d) => {
     const answer = { itemCode: d.itemCode, result: d.result };
     if (d.answeredAt) answer.answeredAt = d.answeredAt;
@@ -45,6 +81,7 @@ export async function nextBatch(inspection, drafts, blobIds) {
   });
   const batch = {
     inspectionId: inspection.id,
+    userId,
     key: uuid(),
     ifMatch: inspection.version,
     body: { answers },

@@ -34,7 +34,7 @@ export async function unsent(userId = session.user?.id) {
   return {
     drafts: drafts.filter(mine),
     ops: ops.filter(mine),
-    photos: blobs.filter((b) => mine(b) && !b.attachmentId),
+    photos: blobs.filter((b) => mine(b) && !b.attachmentId && !b.refused),
     others: drafts.filter((d) => !mine(d)).length + ops.filter((o) => !mine(o)).length,
   };
 }
