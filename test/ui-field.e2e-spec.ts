@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { fieldInspection } from './factories/field.js';
 import { Factories, findingIn } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
-import { countRequests, hasChromium, itemCodes, launch, login, PHONE, readStore, shot, waitForSwControl, waitSynced } from './helpers/browser.js';
+import { countRequests, hasChromium, itemCodes, launch, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced } from './helpers/browser.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { FIXTURE_PASSWORD } from './factories/world.js';
 
@@ -40,12 +40,8 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 
   it('pauses on a token that expired offline, asks for the password, and then sends everything', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
-    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-    await page.waitForSelector('#progress');
-    const codes = (await itemCodes(page)).slice(0, 3);
+    const { context, page, codes: all } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const codes = all.slice(0, 3);
     await context.setOffline(true);
     for (const code of codes) await page.click(`.item[data-item="${code}"] button[data-result="pass"]`);
     // a day in the mountains: the token the phone holds has expired
@@ -67,12 +63,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 
   it('warns before logout with unsent work, keeps it for the same user, and sends it after the next login', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
-    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-    await page.waitForSelector('#progress');
-    const [code] = await itemCodes(page);
+    const { context, page, codes: [code] } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     await context.setOffline(true);
     await page.click(`.item[data-item="${code}"] button[data-result="na"]`);
     await page.click('#tabs a[data-tab="logout"]');

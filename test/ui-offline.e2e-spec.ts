@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { fieldInspection } from './factories/field.js';
 import { Factories } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
-import { countRequests, hasChromium, itemCodes, jpegVariant, launch, launchPhone, login, PHONE, readStore, shot, waitForSwControl, waitSynced } from './helpers/browser.js';
+import { countRequests, hasChromium, itemCodes, jpegVariant, launch, launchPhone, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced } from './helpers/browser.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -113,12 +113,7 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
   it('uploads three photos taken offline exactly once each although the first response of every upload is lost', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
-    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-    await page.waitForSelector('#progress');
-    const [a, b] = await itemCodes(page);
+    const { context, page, codes: [a, b] } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     const [p1, p2, p3] = [1, 2, 3].map((n) => ({ name: `p${n}.jpg`, mimeType: 'image/jpeg', buffer: jpegVariant(photo, n) }));
 
     await context.setOffline(true);
@@ -228,12 +223,7 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
   it('marks a photo the server refuses and the answer using it, sends the rest, and does not retry it by itself', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
-    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-    await page.waitForSelector('#progress');
-    const [a, b] = await itemCodes(page);
+    const { context, page, codes: [a, b] } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     const seen = await countRequests(context);
     await context.setOffline(true);
     await page.click(`.item[data-item="${a}"] button[data-result="fail"]`);

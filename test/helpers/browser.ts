@@ -102,3 +102,16 @@ export async function itemCodes(page: Page): Promise<string[]> {
 export function jpegVariant(base: Buffer, n: number, padding = 0): Buffer {
   return Buffer.concat([base, Buffer.from(`variant-${n}`), randomBytes(padding)]);
 }
+
+/**
+ * A fresh phone (browser context) signed in as `user`, on the checklist of
+ * `inspectionId` with every section open: the page and its item codes in order.
+ */
+export async function phoneOnChecklist(browser: Browser, baseUrl: string, user: Pick<FixtureUser, 'username'>, inspectionId: string) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await login(page, baseUrl, user);
+  await page.goto(`${baseUrl}/#/inspection/${inspectionId}`);
+  await page.waitForSelector('#progress');
+  return { context, page, codes: await itemCodes(page) };
+}
