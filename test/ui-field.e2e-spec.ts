@@ -135,6 +135,24 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     await context.close();
   }, 60_000);
 
+  it('moves answers the earlier version of the app kept in localStorage into the queue and sends them', async () => {
+    const w = await fieldInspection(t, f);
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await login(page, t.baseUrl, w.inspector);
+    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
+    await page.waitForSelector('#progress');
+    const [code] = await itemCodes(page);
+    // what the old app left behind when it could not send (its localStorage format)
+    await page.evaluate(([id, item]) => localStorage.setItem('paicha.pending', JSON.stringify({ [id]: { [item]: { itemCode: item, result: 'fail', note: '旧版本未发送' } } })), [w.inspectionId, code]);
+    await page.reload();
+    await waitSynced(page);
+    const { rows } = await f.db.query('SELECT item_code, result, note FROM answers WHERE inspection_id = $1', [w.inspectionId]);
+    expect(rows).toEqual([{ item_code: code, result: 'fail', note: '旧版本未发送' }]);
+    expect(await page.evaluate(() => localStorage.getItem('paicha.pending'))).toBeNull();
+    await context.close();
+  }, 60_000);
+
   it('asks for the offline pack with its ETag and gets 304 when nothing changed', async () => {
     const w = await fieldInspection(t, f);
     const context = await browser.newContext(PHONE);
@@ -210,10 +228,12 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     await context.setOffline(false);
     await page.evaluate(() => localStorage.clear());
     await login(page, t.baseUrl, w.bureau);
+    await page.waitForSelector('.progress');
+    violations.bureauHome = await seriousViolations(page);
     await page.goto(`${t.baseUrl}/#/reports?month=2026-06&regionCode=522600`);
     await page.waitForSelector('button[data-download="pdf"]');
     violations.reports = await seriousViolations(page);
-    expect(violations).toEqual({ login: [], home: [], homeOffline: [], inspection: [], sync: [], findings: [], reports: [] });
+    expect(violations).toEqual({ login: [], home: [], homeOffline: [], inspection: [], sync: [], findings: [], bureauHome: [], reports: [] });
 
     const manifest = await (await fetch(`${t.baseUrl}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ display: 'standalone', start_url: '/', lang: 'zh-CN' });

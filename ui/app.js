@@ -6,6 +6,7 @@ import { api, errorText, session } from './lib/api.js';
 import { el, render, shortTime } from './lib/dom.js';
 import { createRouter } from './lib/router.js';
 import { db, meta } from './sync/db.js';
+import { saveDraft } from './sync/drafts.js';
 import { scheduleSync, startSyncTriggers, syncNow } from './sync/engine.js';
 import { refreshPack } from './sync/pack.js';
 import { onStatus, refreshStatus, setStatus, status, unsent } from './sync/status.js';
@@ -34,6 +35,16 @@ async function checkStorage() {
     localStorage.setItem(INSTALLED, now);
   }
   if (!isSecureContext) banner('insecure', '当前连接不是 HTTPS，无法离线使用。请使用 https:// 地址打开。');
+}
+
+/** Answers the earlier version of the app kept in localStorage become drafts (and only then leave localStorage). */
+async function migrateLocalStorageQueue() {
+  const raw = localStorage.getItem('paicha.pending');
+  if (!raw || !session.user) return;
+  for (const [inspectionId, answers] of Object.entries(JSON.parse(raw))) {
+    for (const { itemCode, ...answer } of Object.values(answers)) await saveDraft(session.user.id, inspectionId, itemCode, answer);
+  }
+  localStorage.removeItem('paicha.pending');
 }
 
 async function afterLogin() {
@@ -132,6 +143,7 @@ async function registerServiceWorker() {
 async function start() {
   await db();
   await checkStorage();
+  await migrateLocalStorageQueue().catch((error) => console.error('migrating the earlier queue', error));
   onStatus(showStatus);
   document.getElementById('sync').addEventListener('click', () => (status.authNeeded ? askLogin() : (location.hash = '#/sync')));
   startSyncTriggers();
