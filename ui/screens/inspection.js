@@ -1,6 +1,6 @@
 // The checklist: every answer goes to IndexedDB first (已保存到本机), then to the server.
 import L from '/labels.js';
-import { api, errorText, fileUrl, session } from '../lib/api.js';
+import { api, fileUrl, session, uuid } from '../lib/api.js';
 import { el, render, shortTime, tag } from '../lib/dom.js';
 import { get, isQuotaError } from '../sync/db.js';
 import { acceptServerInspection, draftsOf, resolveConflict, saveDraft, serverAnswer } from '../sync/drafts.js';
@@ -8,7 +8,6 @@ import { scheduleSync } from '../sync/engine.js';
 import { opsOf, queueOp, updateOp } from '../sync/outbox.js';
 import { preparePhoto, StorageFullError } from '../sync/photos.js';
 import { onStatus, refreshStatus } from '../sync/status.js';
-import { uuid } from '../lib/api.js';
 
 const objectUrls = [];
 addEventListener('hashchange', () => objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u)));

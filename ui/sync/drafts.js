@@ -4,7 +4,7 @@
 //   server unchanged since base   → ours still applies, send it
 //   both changed                  → 冲突: keep both, the inspector chooses
 import { session } from '../lib/api.js';
-import { byIndex, get, keepBlob, write } from './db.js';
+import { byIndex, keepBlob, write } from './db.js';
 
 const sorted = (ids) => [...(ids ?? [])].sort();
 
@@ -114,4 +114,3 @@ export async function resolveConflict(inspectionId, itemCode, keep) {
   });
 }
 
-export const getDraft = (inspectionId, itemCode) => get('drafts', [inspectionId, itemCode]);
