@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { fieldInspection } from './factories/field.js';
 import { Factories, findingIn } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
-import { countRequests, hasChromium, itemCodes, launch, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced } from './helpers/browser.js';
+import { countRequests, hasChromium, itemCodes, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced, startBrowserSuite, stopBrowserSuite } from './helpers/browser.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { FIXTURE_PASSWORD } from './factories/world.js';
 
@@ -27,16 +27,9 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
   const answerCount = async (inspectionId: string) => (await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM answers WHERE inspection_id = $1', [inspectionId])).rows[0].n;
 
   beforeAll(async () => {
-    t = (await createTestApp({ listen: true })) as TestApp & { baseUrl: string };
-    f = await Factories.for(t);
-    browser = await launch();
+    ({ t, f, browser } = await startBrowserSuite());
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-    await t?.close();
-  }, 60_000);
+  afterAll(() => stopBrowserSuite({ t, f, browser }), 60_000);
 
   it('pauses on a token that expired offline, asks for the password, and then sends everything', async () => {
     const w = await fieldInspection(t, f);

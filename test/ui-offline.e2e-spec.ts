@@ -8,8 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { fieldInspection } from './factories/field.js';
 import { Factories } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
-import { countRequests, hasChromium, itemCodes, jpegVariant, launch, launchPhone, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced } from './helpers/browser.js';
-import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { countRequests, hasChromium, itemCodes, jpegVariant, launchPhone, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced, startBrowserSuite, stopBrowserSuite } from './helpers/browser.js';
+import type { TestApp } from './helpers/test-app.js';
 
 /**
  * The field app with no network (research/offline.md §4.2): a whole checklist
@@ -35,17 +35,10 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
   const plainItem = (page: Page) => page.$$eval('.item', (nodes) => (nodes.find((n) => !n.textContent?.includes('不合格须拍照')) as HTMLElement).dataset.item as string);
 
   beforeAll(async () => {
-    t = (await createTestApp({ listen: true })) as TestApp & { baseUrl: string };
-    f = await Factories.for(t);
+    ({ t, f, browser } = await startBrowserSuite());
     photo = await readFile('test/fixtures/photo.jpg');
-    browser = await launch();
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-    await t?.close();
-  }, 60_000);
+  afterAll(() => stopBrowserSuite({ t, f, browser }), 60_000);
 
   it('fills a whole checklist offline, keeps it through a reload and a restart, sends it once, and submits when the network returns', async () => {
     const w = await fieldInspection(t, f);

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import request from 'supertest';
-import { Factories, FIXTURE_PASSWORD, type FixtureUser } from './factories/world.js';
-import { hasChromium, launch, login as signIn, PHONE, shot, waitSynced } from './helpers/browser.js';
+import { fieldInspection } from './factories/field.js';
+import { type Factories, FIXTURE_PASSWORD, type FixtureUser } from './factories/world.js';
+import { hasChromium, login as signIn, PHONE, shot, startBrowserSuite, stopBrowserSuite, waitSynced } from './helpers/browser.js';
 import { pdfText } from './helpers/pdf.js';
-import { createTestApp, type TestApp } from './helpers/test-app.js';
+import type { TestApp } from './helpers/test-app.js';
 
 /**
  * The thin UI in a real browser at phone width: the inspector fills the whole
@@ -15,7 +15,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
  * with a photo; the bureau verifies and downloads the monthly PDF.
  */
 (hasChromium ? describe : describe.skip)('UI in Chromium at 360 px', () => {
-  let t: TestApp;
+  let t: TestApp & { baseUrl: string };
   let f: Factories;
   let browser: Browser;
   let inspector: FixtureUser;
@@ -31,37 +31,14 @@ import { createTestApp, type TestApp } from './helpers/test-app.js';
     page.on('pageerror', (error) => process.stdout.write(`pageerror: ${error.message}\n`));
     return page;
   };
-  const login = (page: Page, user: FixtureUser) => signIn(page, t.baseUrl as string, user, FIXTURE_PASSWORD);
+  const login = (page: Page, user: FixtureUser) => signIn(page, t.baseUrl, user, FIXTURE_PASSWORD);
   const answersInDb = async () => (await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM answers WHERE inspection_id = $1', [inspectionId])).rows[0].n;
 
   beforeAll(async () => {
-    t = await createTestApp({ listen: true });
-    f = await Factories.for(t);
-    await f.regions([
-      ['520000', '贵州省', null],
-      ['522600', '黔东南苗族侗族自治州', '520000'],
-      ['522633', '从江县', '522600'],
-    ]);
-    const home = await f.institution({ regionCode: '522633', type: 'elderly_care', name: '从江县社会福利院' });
-    inspector = await f.user({ role: 'inspector', regionCode: '522633', username: 'ui-inspector' });
-    head = await f.user({ role: 'institution_head', institutionId: home.id, username: 'ui-head' });
-    bureau = await f.user({ role: 'bureau', regionCode: '522600', username: 'ui-bureau' });
-    const as = { Authorization: `Bearer ${bureau.token}` };
-    const round = await request(t.http)
-      .post('/api/v1/rounds')
-      .set(as)
-      .send({ name: '2026年6月安全管理月督查', kind: 'supervisory', regionCode: '522633', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } });
-    await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as);
-    inspectionId = (await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as)).body.items[0].id;
-    await request(t.http).post(`/api/v1/inspections/${inspectionId}/assign`).set(as).send({ inspectorId: inspector.id });
-    browser = await launch();
+    ({ t, f, browser } = await startBrowserSuite());
+    ({ inspectionId, inspector, head, bureau } = await fieldInspection(t, f, { usernamePrefix: 'ui' }));
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-    await t?.close();
-  });
+  afterAll(() => stopBrowserSuite({ t, f, browser }), 60_000);
 
   it('shows a clear error on bad credentials', async () => {
     const page = await open();

@@ -17,7 +17,9 @@ let county = 522650;
  * inspector and an opened supervisory round whose one inspection is assigned
  * to that inspector: every test gets an inspection nobody else touches.
  */
-export async function fieldInspection(t: TestApp, f: Factories, name = '从江县社会福利院'): Promise<FieldInspection> {
+export async function fieldInspection(t: TestApp, f: Factories, options: { name?: string; usernamePrefix?: string } = {}): Promise<FieldInspection> {
+  const { name = '从江县社会福利院', usernamePrefix } = options;
+  const username = (role: string) => (usernamePrefix ? `${usernamePrefix}-${role}` : f.unique(role));
   county += 1;
   const code = String(county);
   await f.regions([
@@ -26,9 +28,9 @@ export async function fieldInspection(t: TestApp, f: Factories, name = '从江�
     [code, `测试县${code}`, '522600'],
   ]);
   const institution = await f.institution({ regionCode: code, type: 'elderly_care', name });
-  const inspector = await f.user({ role: 'inspector', regionCode: code, username: f.unique('inspector') });
-  const head = await f.user({ role: 'institution_head', institutionId: institution.id, username: f.unique('head') });
-  const bureau = await f.user({ role: 'bureau', regionCode: '522600', username: f.unique('bureau') });
+  const inspector = await f.user({ role: 'inspector', regionCode: code, username: username('inspector') });
+  const head = await f.user({ role: 'institution_head', institutionId: institution.id, username: username('head') });
+  const bureau = await f.user({ role: 'bureau', regionCode: '522600', username: username('bureau') });
   const as = { Authorization: `Bearer ${bureau.token}` };
   const round = await request(t.http)
     .post('/api/v1/rounds')

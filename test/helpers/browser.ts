@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
-import { FIXTURE_PASSWORD, type FixtureUser } from '../factories/world.js';
+import { Factories, FIXTURE_PASSWORD, type FixtureUser } from '../factories/world.js';
+import { createTestApp, type TestApp } from './test-app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = process.env.PAICHA_SCREENSHOTS ?? 'test-output/screenshots';
@@ -114,4 +115,22 @@ export async function phoneOnChecklist(browser: Browser, baseUrl: string, user: 
   await page.goto(`${baseUrl}/#/inspection/${inspectionId}`);
   await page.waitForSelector('#progress');
   return { context, page, codes: await itemCodes(page) };
+}
+
+/** A browser suite's world: the app listening on a port, factories on its database, one Chromium. */
+export interface BrowserSuite {
+  t: TestApp & { baseUrl: string };
+  f: Factories;
+  browser: Browser;
+}
+
+export async function startBrowserSuite(): Promise<BrowserSuite> {
+  const t = (await createTestApp({ listen: true })) as TestApp & { baseUrl: string };
+  return { t, f: await Factories.for(t), browser: await launch() };
+}
+
+export async function stopBrowserSuite(suite: Partial<BrowserSuite>): Promise<void> {
+  await suite.browser?.close();
+  await suite.f?.close();
+  await suite.t?.close();
 }
