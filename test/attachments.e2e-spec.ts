@@ -24,6 +24,9 @@ describe('attachments', () => {
   let storage: string;
   const upload = (token: string, bytes: Buffer, name: string) =>
     request(t.http).post('/api/v1/attachments').set('Authorization', `Bearer ${token}`).attach('file', bytes, name);
+  const rowsOf = async (sha256: string) =>
+    (await f.db.query<{ uploaded_by: string }>('SELECT uploaded_by FROM attachments WHERE sha256 = $1 ORDER BY created_at', [sha256])).rows.map((r) => r.uploaded_by);
+  const uploadEvents = async () => (await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'attachment.upload'`)).rows[0].n;
 
   beforeAll(async () => {
     storage = await tempDataDir('paicha-storage');
@@ -108,6 +111,42 @@ describe('attachments', () => {
     expect((await request(t.http).get(`/api/v1/attachments/${png.body.id}`).set('Authorization', `Bearer ${w.inspectorXc.token}`)).status).toBe(404);
     expect((await request(t.http).get('/api/v1/attachments/..%2F..%2Fetc%2Fpasswd').set('Authorization', `Bearer ${w.inspectorCj.token}`)).status).toBe(400);
   });
+
+  // the same bytes from the same user are one attachment (an offline phone's retry makes no second row)
+  it('answers a second upload of the same bytes with 200 and the first attachment, without an audit event', async () => {
+    const bytes = Buffer.concat([PNG_1PX, Buffer.from('dedup-1')]);
+    const first = await upload(w.inspectorCj.token, bytes, '现场1.png');
+    expect(first.status).toBe(201);
+    const events = await uploadEvents();
+    const again = await upload(w.inspectorCj.token, bytes, '换了名字.png');
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.body.filename).toBe('现场1.png');
+    expect(await rowsOf(first.body.sha256)).toEqual([w.inspectorCj.id]);
+    expect(await uploadEvents()).toBe(events);
+  });
+
+  it('keeps another user’s upload of the same bytes separate', async () => {
+    const bytes = Buffer.concat([PNG_1PX, Buffer.from('dedup-2')]);
+    const mine = await upload(w.inspectorCj.token, bytes, 'a.png');
+    const theirs = await upload(w.headCj.token, bytes, 'a.png');
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect((await rowsOf(mine.body.sha256)).sort()).toEqual([w.inspectorCj.id, w.headCj.id].sort());
+    // the head cannot read the inspector's through its own id
+    expect((await request(t.http).get(`/api/v1/attachments/${mine.body.id}`).set('Authorization', `Bearer ${w.headCj.token}`)).status).toBe(404);
+  });
+
+  it('makes one row of eight identical uploads at once', async () => {
+    const bytes = Buffer.concat([PNG_1PX, Buffer.from('dedup-3')]);
+    const events = await uploadEvents();
+    const all = await Promise.all(Array.from({ length: 8 }, () => upload(w.headXc.token, bytes, 'burst.png')));
+    const statuses = all.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(all.map((r) => r.body.id)).size).toBe(1);
+    expect(await rowsOf(all[0].body.sha256)).toEqual([w.headXc.id]);
+    expect(await uploadEvents()).toBe(events + 1);
+  });
 });
 
 describe('attachments when STORAGE_DIR cannot be written', () => {
@@ -133,4 +172,5 @@ describe('attachments when STORAGE_DIR cannot be written', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
 });
