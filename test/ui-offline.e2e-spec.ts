@@ -200,6 +200,7 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     const seen = await countRequests(context);
 
     await context.setOffline(true);
+    await tab1.bringToFront(); // a background tab gets no animation frames, and Playwright's clicks wait for them
     for (const code of codes) await tab1.click(`.item[data-item="${code}"] button[data-result="pass"]`);
     await context.setOffline(false); // both tabs hear `online`…
     await Promise.all([tab1, tab2].map((tab) => tab.evaluate(() => { dispatchEvent(new Event('focus')); dispatchEvent(new Event('online')); }))); // …and more triggers at once
