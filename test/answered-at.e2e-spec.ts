@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { cjMiniInspection } from './factories/field.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
@@ -27,21 +28,7 @@ describe('answers: answeredAt from the device, savedAt from the server', () => {
     f = await Factories.for(t);
     w = await twoRegionWorld(f);
     expect((await request(t.http).post('/api/v1/templates').set(auth(w.admin)).send(MINI_TEMPLATE)).status).toBe(201);
-    const round = await request(t.http)
-      .post('/api/v1/rounds')
-      .set(auth(w.bureauCj))
-      .send({
-        name: '离线填报',
-        kind: 'supervisory',
-        regionCode: '522633',
-        startsOn: '2026-06-01',
-        endsOn: '2026-12-31',
-        institutionTypes: ['elderly_care'],
-        templates: { elderly_care: 'mini-check' },
-      });
-    expect(round.status).toBe(201);
-    expect((await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(auth(w.bureauCj))).status).toBe(200);
-    id = (await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(auth(w.inspectorCj))).body.items[0].id;
+    ({ id } = await cjMiniInspection(t, w, '离线填报', { endsOn: '2026-12-31' }));
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { Allow } from '../src/auth/auth.decorators.js';
 import { Permission } from '../src/auth/permissions.js';
+import { cjMiniInspection } from './factories/field.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { Factories, findingIn, twoRegionWorld, type FixtureUser, type TwoRegionWorld } from './factories/world.js';
 import { PNG_1PX } from './helpers/files.js';
@@ -66,22 +67,8 @@ describe('Idempotency-Key', () => {
 
   /** A supervisory round of its own on the mini checklist for 从江; the 从江 inspector's inspection in it, answered (A02 fails). */
   async function answeredInspection(name: string): Promise<string> {
-    const round = await request(t.http)
-      .post('/api/v1/rounds')
-      .set(auth(w.bureauCj))
-      .send({
-        name,
-        kind: 'supervisory',
-        regionCode: '522633',
-        startsOn: '2026-06-01',
-        endsOn: '2026-06-30',
-        institutionTypes: ['elderly_care'],
-        templates: { elderly_care: 'mini-check' },
-      });
-    expect(round.status).toBe(201);
-    expect((await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(auth(w.bureauCj))).body).toEqual({ inspectionsCreated: 1 });
-    const list = await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(auth(w.inspectorCj));
-    const id = list.body.items[0].id as string;
+    const { id, inspectionsCreated } = await cjMiniInspection(t, w, name);
+    expect(inspectionsCreated).toBe(1);
     const put = await request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers: ALL_PASS_BUT_A02 });
     expect(put.status).toBe(200);
     return id;

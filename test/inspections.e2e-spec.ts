@@ -4,6 +4,7 @@ import { addDays, todayIn } from '../src/common/dates.js';
 import { Factories, twoRegionWorld, type FixtureUser, type TwoRegionWorld } from './factories/world.js';
 import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { cjMiniInspection } from './factories/field.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 
 /** A photo of its own: the inspector's other uploads of the 1px PNG would give back that attachment (200). */
@@ -112,10 +113,7 @@ describe('rounds, inspections and the way to findings', () => {
 
   /** A supervisory round of its own on the mini checklist, opened; 从江县社会福利院's inspection in it, for the 从江 inspector. */
   async function freshCjInspection(name: string) {
-    const created = await createRound(w.bureauCj, round({ name, regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
-    await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
-    const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
-    const id = list.body.items[0].id as string;
+    const { id } = await cjMiniInspection(t, w, name);
     const put = (answers: unknown[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
     return { id, put };
   }

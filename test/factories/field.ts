@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { TestApp } from '../helpers/test-app.js';
-import type { Factories, FixtureUser } from './world.js';
+import type { Factories, FixtureUser, TwoRegionWorld } from './world.js';
 
 export interface FieldInspection {
   inspectionId: string;
@@ -37,9 +37,29 @@ export async function fieldInspection(t: TestApp, f: Factories, options: { name?
     .set(as)
     .send({ name: '2026年6月安全管理月督查', kind: 'supervisory', regionCode: code, startsOn: '2026-06-01', endsOn: '2026-12-31', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } })
     .expect(201);
-  await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
+  const opened = await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
   const list = await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as).expect(200);
   const inspectionId = list.body.items[0].id as string;
   await request(t.http).post(`/api/v1/inspections/${inspectionId}/assign`).set(as).send({ inspectorId: inspector.id }).expect(200);
   return { inspectionId, institution, inspector, head, bureau };
+}
+
+/**
+ * In the two-region world: a supervisory round of its own on the mini checklist
+ * (MINI_TEMPLATE, published by the spec) over 从江, opened; the id of
+ * 从江县社会福利院's inspection in it (for the 从江 inspector) and how many the opening created.
+ */
+export async function cjMiniInspection(t: TestApp, w: TwoRegionWorld, name: string, options: { endsOn?: string } = {}): Promise<{ id: string; inspectionsCreated: number }> {
+  const as = { Authorization: `Bearer ${w.bureauCj.token}` };
+  const round = await request(t.http)
+    .post('/api/v1/rounds')
+    .set(as)
+    .send({ name, kind: 'supervisory', regionCode: '522633', startsOn: '2026-06-01', endsOn: options.endsOn ?? '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } })
+    .expect(201);
+  const opened = await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
+  const list = await request(t.http)
+    .get(`/api/v1/inspections?roundId=${round.body.id}&institutionId=${w.instCj.id}`)
+    .set({ Authorization: `Bearer ${w.inspectorCj.token}` })
+    .expect(200);
+  return { id: list.body.items[0].id as string, inspectionsCreated: opened.body.inspectionsCreated as number };
 }
