@@ -8,7 +8,8 @@ import { FindingDto } from '../findings/dto/finding.dto.js';
 import { InspectionDetailDto } from '../inspections/dto/inspection.dto.js';
 import { InstitutionDto } from '../institutions/dto/institution.dto.js';
 import { UserDto } from '../users/dto/user.dto.js';
-import { noneMatch, OfflineService } from './offline.service.js';
+import { noneMatch } from '../common/http-cache.js';
+import { OfflineService } from './offline.service.js';
 
 class OfflinePackDto {
   @ApiProperty({ format: 'date-time' }) generatedAt!: string;

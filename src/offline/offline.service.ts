@@ -51,10 +51,3 @@ export class OfflineService {
     return { pack: { generatedAt: new Date().toISOString(), ...content }, etag };
   }
 }
-
-/** Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 §13.1.2). */
-export function noneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
-}

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import express from 'express';
+import { noneMatch } from '../common/http-cache.js';
 import { UI_LABELS } from '../common/labels.zh-CN.js';
 
 /** One file of the app shell, served from memory (generated) or from disk. */
@@ -75,7 +76,7 @@ export function createUiShell(uiDir: string): UiShell {
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('ETag', etag);
     res.type(file.type as string);
-    if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+    if (noneMatch(req.headers['if-none-match'], etag)) return void res.status(304).end();
     res.send(file.body);
   };
   return { version, urls, middleware };
