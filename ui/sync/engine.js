@@ -5,9 +5,9 @@
 // user types the password again; a refusal marks what it refused and the
 // other work goes on; nothing is dropped that the server did not take.
 import { api, ApiError, session, transient, unauthorized } from '../lib/api.js';
-import { all, meta } from './db.js';
+import { all, get, meta } from './db.js';
 import { acceptServerInspection } from './drafts.js';
-import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, markRefused, nextBatch, pruneBlobs, setAttachmentId, updateOp } from './outbox.js';
+import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, markRefused, nextBatch, opsOf, pruneBlobs, setAttachmentId, updateOp } from './outbox.js';
 import { refreshPack } from './pack.js';
 import { refreshStatus, setStatus, status, unsent } from './status.js';
 
@@ -104,7 +104,7 @@ async function run() {
 
 /** Everything queued for one inspection or finding, in order. Returns whether anything was sent. */
 async function syncTarget(userId, targetId) {
-  const ops = (await all('ops')).filter((o) => o.targetId === targetId && o.userId === userId && o.state === 'pending');
+  const ops = (await opsOf(targetId)).filter((o) => o.userId === userId && o.state === 'pending');
   let sent = await syncAnswers(userId, targetId);
   const { drafts } = await unsent(userId);
   const unsettled = drafts.filter((d) => d.inspectionId === targetId);
@@ -143,7 +143,7 @@ async function syncAnswers(userId, inspectionId, rebased = false) {
   let batch = await batchOf(inspectionId);
   if (batch && batch.userId !== userId) return false; // another account's, sent when it logs in
   if (!batch) {
-    const inspection = (await all('inspections')).find((x) => x.id === inspectionId);
+    const inspection = await get('inspections', inspectionId);
     const drafts = (await unsent(userId)).drafts.filter((d) => d.inspectionId === inspectionId && d.state === 'pending');
     if (!inspection || drafts.length === 0) return false;
     const ids = new Map();
