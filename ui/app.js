@@ -144,10 +144,11 @@ async function start() {
   await db();
   await checkStorage();
   await migrateLocalStorageQueue().catch((error) => console.error('migrating the earlier queue', error));
+  // counted before the badge first shows: the defaults (0 pending) would say 已同步 for what is not sent
+  await refreshStatus();
   onStatus(showStatus);
   document.getElementById('sync').addEventListener('click', () => (status.authNeeded ? askLogin() : (location.hash = '#/sync')));
   startSyncTriggers();
-  await refreshStatus();
   registerServiceWorker();
   router.route();
   if (session.user && navigator.onLine) {
