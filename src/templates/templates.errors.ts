@@ -1,5 +1,20 @@
+import { errorStatuses } from '../common/problem/error-codes.js';
+
 export enum TemplateError {
   NotFound = 'template_not_found',
   DuplicateCode = 'template_duplicate_code',
   InvalidContent = 'template_invalid_content',
+}
+
+/** The HTTP status of each code (a code without one does not compile). */
+errorStatuses<TemplateError>({
+  [TemplateError.NotFound]: 404,
+  [TemplateError.DuplicateCode]: 409,
+  [TemplateError.InvalidContent]: 400,
+});
+
+declare module '../common/problem/error-codes.js' {
+  interface ErrorCodes {
+    template: TemplateError;
+  }
 }

@@ -1,3 +1,5 @@
+import { errorStatuses } from '../common/problem/error-codes.js';
+
 export enum UserError {
   NotFound = 'user_not_found',
   DuplicateUsername = 'user_duplicate_username',
@@ -5,4 +7,20 @@ export enum UserError {
   ForbiddenRole = 'user_forbidden_role',
   OutOfScope = 'user_out_of_scope',
   SelfDeactivation = 'user_self_deactivation',
+}
+
+/** The HTTP status of each code (a code without one does not compile). */
+errorStatuses<UserError>({
+  [UserError.NotFound]: 404,
+  [UserError.DuplicateUsername]: 409,
+  [UserError.InvalidScope]: 400,
+  [UserError.ForbiddenRole]: 403,
+  [UserError.OutOfScope]: 403,
+  [UserError.SelfDeactivation]: 409,
+});
+
+declare module '../common/problem/error-codes.js' {
+  interface ErrorCodes {
+    user: UserError;
+  }
 }
