@@ -4,7 +4,7 @@ import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import pg from 'pg';
 import request from 'supertest';
-import { Public } from '../src/auth/auth.decorators.js';
+import { Public } from '../src/access/decorators.js';
 import { CommonError, DomainException } from '../src/common/problem/domain.exception.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import request from 'supertest';
-import { PERMISSIONS_KEY, PUBLIC_KEY } from '../src/auth/auth.decorators.js';
+import { PERMISSIONS_KEY, PUBLIC_KEY } from '../src/access/decorators.js';
 import { Factories } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 

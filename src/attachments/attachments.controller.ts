@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Actor } from '../auth/actor.js';
-import { Allow, CurrentActor } from '../auth/auth.decorators.js';
-import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor } from '../access/decorators.js';
+import { Permission } from '../access/permissions.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { AttachmentsService } from './attachments.service.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
-import { institutionScope, SqlParams } from '../common/scope.js';
+import type { Actor } from '../access/actor.js';
+import { institutionScope, SqlParams } from '../access/scope.js';
 
 export interface AttachmentRow {
   id: string;

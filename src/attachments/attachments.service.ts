@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor.js';
-import { Allow, CurrentActor } from '../auth/auth.decorators.js';
-import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor } from '../access/decorators.js';
+import { Permission } from '../access/permissions.js';
 import { AuditService } from './audit.service.js';
 import { AuditPageDto, AuditQueryDto, AuditVerifyDto } from './dto/audit.dto.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { jsonSafe } from '../common/json-safe.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
 import { Transactions } from '../common/transactions.js';

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { UserDto } from '../users/dto/user.dto.js';
-import type { Actor } from './actor.js';
-import { Allow, CurrentActor, Public } from './auth.decorators.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor, Public } from '../access/decorators.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, LoginResultDto } from './dto/auth.dto.js';
 import { LOGIN_LIMIT, LoginRateLimiter } from './login-rate-limiter.js';
-import { Permission } from './permissions.js';
+import { Permission } from '../access/permissions.js';
 
 @ApiTags('auth')
 @Controller('auth')

@@ -2,11 +2,11 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainException } from '../common/problem/domain.exception.js';
-import type { Actor } from './actor.js';
-import { PERMISSIONS_KEY, PUBLIC_KEY } from './auth.decorators.js';
+import type { Actor } from '../access/actor.js';
+import { PERMISSIONS_KEY, PUBLIC_KEY } from '../access/decorators.js';
 import { AuthError } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
-import { hasPermission, type Permission } from './permissions.js';
+import { hasPermission, type Permission } from '../access/permissions.js';
 
 /**
  * The global guard: every route is either @Public() or declares its

@@ -5,9 +5,9 @@ import { DomainException } from '../common/problem/domain.exception.js';
 import { Transactions } from '../common/transactions.js';
 import { toUser, UsersService, type User } from '../users/users.service.js';
 import type { CredentialRow } from '../users/users.repository.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../access/actor.js';
 import { AuthError } from './auth.errors.js';
-import { verifyPassword } from './password.js';
+import { verifyPassword } from '../users/password.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;

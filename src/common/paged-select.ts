@@ -1,4 +1,4 @@
-import type { SqlParams } from './scope.js';
+import type { SqlParams } from './sql-params.js';
 
 interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { actorOf } from '../auth/auth.service.js';
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { Role } from '../access/roles.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { InspectionEntity } from '../inspections/inspection.entity.js';
 import { InstitutionEntity } from '../institutions/institution.entity.js';
 
 /** A hazard (隐患) in the ledger: one per failed item of a submitted inspection, or ad hoc. */
@@ -21,9 +20,10 @@ export class FindingEntity {
   @Column({ type: 'uuid', nullable: true })
   inspectionId!: string | null;
 
-  @ManyToOne(() => InspectionEntity, { onDelete: 'RESTRICT' })
+  /** The foreign key only (named, not imported: inspections depend on findings, not the other way). */
+  @ManyToOne('InspectionEntity', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'inspection_id', foreignKeyConstraintName: 'findings_inspection_id_fkey' })
-  inspection?: Relation<InspectionEntity>;
+  inspection?: unknown;
 
   @Column({ type: 'uuid' })
   institutionId!: string;

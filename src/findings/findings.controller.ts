@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor.js';
-import { Allow, CurrentActor } from '../auth/auth.decorators.js';
-import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor } from '../access/decorators.js';
+import { Permission } from '../access/permissions.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { CreateFindingDto, ExtendFindingDto, FindingDto, FindingPageDto, FindingsQueryDto, RectifyFindingDto, VerifyFindingDto } from './dto/finding.dto.js';
 import { FindingsService } from './findings.service.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { pagedSelect } from '../common/paged-select.js';
-import { institutionScope, regionInSubtree, SqlParams } from '../common/scope.js';
+import { institutionScope, regionInSubtree, SqlParams } from '../access/scope.js';
 
 export interface FindingRow {
   id: string;

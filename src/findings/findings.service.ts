@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { todayIn } from '../common/dates.js';
 import type { FieldError } from '../common/problem/problem.js';
 import { Transactions } from '../common/transactions.js';
 import { InstitutionsService } from '../institutions/institutions.service.js';
-import type { CreateFindingDto, ExtendFindingDto, RectifyFindingDto, VerifyFindingDto } from './dto/finding.dto.js';
+import type { CreateFindingDto, ExtendFindingDto, FindingDto, RectifyFindingDto, VerifyFindingDto } from './dto/finding.dto.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { addDays } from '../common/dates.js';
@@ -17,30 +17,6 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { RegionsService } from '../regions/regions.service.js';
 import { FindingError } from './findings.errors.js';
 import { FindingsRepository, type FindingEventRow, type FindingRow, type LockedFinding, type NewFinding } from './findings.repository.js';
-
-export interface Finding {
-  id: string;
-  inspectionId: string | null;
-  institutionId: string;
-  institutionName: string;
-  regionCode: string;
-  itemCode: string | null;
-  sectionTitle: string | null;
-  title: string;
-  description: string;
-  severity: 'general' | 'major';
-  status: 'open' | 'pending_verification' | 'closed';
-  foundOn: string;
-  deadline: string;
-  overdue: boolean;
-  overdueSince: string | null;
-  supervised: boolean;
-  rectification: Record<string, unknown> | null;
-  attachmentIds: string[];
-  history: { at: string; actorId: string | null; action: string; data: Record<string, unknown> }[];
-  createdAt: string;
-  closedAt: string | null;
-}
 
 export interface FailedItem {
   itemCode: string;
@@ -66,7 +42,7 @@ export class FindingsService {
   ) {}
 
   /** An ad-hoc finding recorded by an inspector or a bureau, outside a checklist. */
-  async create(actor: Actor, input: CreateFindingDto): Promise<Finding> {
+  async create(actor: Actor, input: CreateFindingDto): Promise<FindingDto> {
     const institution = await this.institutions.findInScope(actor, input.institutionId);
     if (!institution) throw invalid([{ field: 'institutionId', message: 'no such institution in your scope' }]);
     const today = todayIn(this.config.timeZone);
@@ -106,7 +82,7 @@ export class FindingsService {
   }
 
   /** open → pending_verification: the institution's head (or a bureau) reports the fix with its evidence. */
-  async rectify(actor: Actor, id: string, input: RectifyFindingDto): Promise<Finding> {
+  async rectify(actor: Actor, id: string, input: RectifyFindingDto): Promise<FindingDto> {
     await this.transactions.run(async (em) => {
       const finding = await this.lock(actor, id, em);
       expectStatus(finding, 'open');
@@ -132,7 +108,7 @@ export class FindingsService {
   }
 
   /** pending_verification → closed (accepted, 销号) or back to open (rejected, with the reason); never by the one who rectified. */
-  async verify(actor: Actor, id: string, input: VerifyFindingDto): Promise<Finding> {
+  async verify(actor: Actor, id: string, input: VerifyFindingDto): Promise<FindingDto> {
     await this.transactions.run(async (em) => {
       const finding = await this.lock(actor, id, em);
       expectStatus(finding, 'pending_verification');
@@ -164,7 +140,7 @@ export class FindingsService {
   }
 
   /** A bureau moves the deadline later, with a reason; a deadline back in the future clears `overdue`. */
-  async extend(actor: Actor, id: string, input: ExtendFindingDto): Promise<Finding> {
+  async extend(actor: Actor, id: string, input: ExtendFindingDto): Promise<FindingDto> {
     await this.transactions.run(async (em) => {
       const finding = await this.lock(actor, id, em);
       if (finding.status === 'closed') {
@@ -249,7 +225,7 @@ export class FindingsService {
     return inserted.length;
   }
 
-  async get(actor: Actor, id: string): Promise<Finding> {
+  async get(actor: Actor, id: string): Promise<FindingDto> {
     const row = await this.repository.findInScope(actor, id);
     if (!row) throw new DomainException(FindingError.NotFound, `Finding ${id} not found`);
     return toFinding(row, await this.repository.eventsOf([id]));
@@ -260,7 +236,7 @@ export class FindingsService {
    * queries: for the offline pack. `verifiable` leaves out those the actor
    * itself rectified (it may not verify them).
    */
-  async listByStatus(actor: Actor, statuses: Finding['status'][], options: { verifiable?: boolean } = {}): Promise<Finding[]> {
+  async listByStatus(actor: Actor, statuses: FindingDto['status'][], options: { verifiable?: boolean } = {}): Promise<FindingDto[]> {
     const rows = await this.repository.listByStatus(actor, statuses, options.verifiable ? actor.id : undefined);
     const events = new Map<string, FindingEventRow[]>();
     for (const event of await this.repository.eventsOf(rows.map((r) => r.id))) {
@@ -275,7 +251,7 @@ export class FindingsService {
     actor: Actor,
     filter: { status?: string; severity?: string; institutionId?: string; regionCode?: string; overdue?: boolean; roundId?: string; inspectionId?: string },
     page: PageQueryDto,
-  ): Promise<Page<Finding>> {
+  ): Promise<Page<FindingDto>> {
     let regionPath: string | undefined;
     if (filter.regionCode) {
       const region = await this.regions.find(filter.regionCode);
@@ -298,7 +274,7 @@ function invalid(errors: FieldError[]): DomainException {
   return new DomainException(FindingError.InvalidRequest, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
 }
 
-function toFinding(row: FindingRow, events: FindingEventRow[]): Finding {
+function toFinding(row: FindingRow, events: FindingEventRow[]): FindingDto {
   return {
     id: row.id,
     inspectionId: row.inspection_id,

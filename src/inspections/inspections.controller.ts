@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../auth/actor.js';
-import { Allow, CurrentActor } from '../auth/auth.decorators.js';
-import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor } from '../access/decorators.js';
+import { Permission } from '../access/permissions.js';
 import { ValidationFailedException } from '../common/problem/validation.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import {

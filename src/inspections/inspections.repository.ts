@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { auditInsertFrom } from '../audit/audit.repository.js';
-import { Role } from '../auth/roles.js';
+import { Role } from '../access/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
-import { preparedQuery } from '../database/prepared.js';
-import { institutionScope, SqlParams } from '../common/scope.js';
+import { preparedQuery } from '../common/prepared.js';
+import { institutionScope, SqlParams } from '../access/scope.js';
 import type { AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
 
 export interface InspectionRow {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { Role } from '../access/roles.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/config.js';

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { FindingEntity } from '../findings/finding.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** An in-app notification; at most one per finding, kind and recipient. */
@@ -27,9 +26,10 @@ export class NotificationEntity {
   @Column({ type: 'uuid' })
   findingId!: string;
 
-  @ManyToOne(() => FindingEntity, { onDelete: 'CASCADE' })
+  /** The foreign key only (named, not imported: findings send notifications, not the other way). */
+  @ManyToOne('FindingEntity', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'finding_id', foreignKeyConstraintName: 'notifications_finding_id_fkey' })
-  finding?: Relation<FindingEntity>;
+  finding?: unknown;
 
   @Column({ type: 'text' })
   message!: string;

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { pagedSelect } from '../common/paged-select.js';
-import { SqlParams } from '../common/scope.js';
+import { SqlParams } from '../access/scope.js';
 
 export interface NotificationRow {
   id: string;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
 import { CommonError, DomainException } from '../common/problem/domain.exception.js';
-import { SqlParams } from '../common/scope.js';
+import { SqlParams } from '../access/scope.js';
 import { Transactions } from '../common/transactions.js';
 import { GRADE_LABELS, MESSAGES, TITLE_CHARS } from './messages.zh-CN.js';
 import { NotificationsRepository, type NotificationRow } from './notifications.repository.js';

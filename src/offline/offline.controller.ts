@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../auth/actor.js';
-import { Allow, CurrentActor } from '../auth/auth.decorators.js';
-import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor } from '../access/decorators.js';
+import { Permission } from '../access/permissions.js';
 import { FindingDto } from '../findings/dto/finding.dto.js';
 import { InspectionDetailDto } from '../inspections/dto/inspection.dto.js';
 import { InstitutionDto } from '../institutions/dto/institution.dto.js';

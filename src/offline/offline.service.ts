@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Actor } from '../auth/actor.js';
-import { hasPermission, Permission } from '../auth/permissions.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { hasPermission, Permission } from '../access/permissions.js';
+import { Role } from '../access/roles.js';
 import { DomainException } from '../common/problem/domain.exception.js';
 import { AuthError } from '../auth/auth.errors.js';
-import { FindingsService, type Finding } from '../findings/findings.service.js';
+import type { FindingDto } from '../findings/dto/finding.dto.js';
+import { FindingsService } from '../findings/findings.service.js';
 import { InspectionsService, type Inspection } from '../inspections/inspections.service.js';
 import { InstitutionsService, type Institution } from '../institutions/institutions.service.js';
 import type { Template } from '../templates/template.types.js';
@@ -15,7 +16,7 @@ export interface OfflinePack {
   generatedAt: string;
   user: User;
   inspections: (Inspection & { template: Template })[];
-  findings: Finding[];
+  findings: FindingDto[];
   institutions: Institution[];
 }
 

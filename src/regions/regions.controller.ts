@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor.js';
-import { Allow, CurrentActor } from '../auth/auth.decorators.js';
-import { Permission } from '../auth/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { Allow, CurrentActor } from '../access/decorators.js';
+import { Permission } from '../access/permissions.js';
 import { RegionCodePipe } from './region-code.pipe.js';
 import { CreateRegionDto, ImportRegionsDto, ImportRegionsResultDto, RegionDetailDto, RegionPageDto, RegionsQueryDto } from './dto/region.dto.js';
 import { RegionsService } from './regions.service.js';

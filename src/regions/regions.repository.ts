@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { pagedSelect } from '../common/paged-select.js';
-import { SqlParams } from '../common/scope.js';
+import { SqlParams } from '../access/scope.js';
 import type { RegionLevel } from './region.entity.js';
 
 export interface RegionRow {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainException } from '../common/problem/domain.exception.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';

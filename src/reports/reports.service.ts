@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Writable } from 'node:stream';
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { Role } from '../access/roles.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { DomainException } from '../common/problem/domain.exception.js';
-import { pathInActorSubtree } from '../common/scope.js';
+import { pathInActorSubtree } from '../access/scope.js';
 import { FindingsService } from '../findings/findings.service.js';
 import { InspectionsService } from '../inspections/inspections.service.js';
 import { codesOfPath } from '../regions/region-code.js';

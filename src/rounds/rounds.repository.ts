@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { Role } from '../access/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
-import { institutionScope, regionInSubtree, SqlParams } from '../common/scope.js';
+import { institutionScope, regionInSubtree, SqlParams } from '../access/scope.js';
 import type { RoundKind, RoundStatus } from './dto/round.dto.js';
 
 export interface RoundRow {

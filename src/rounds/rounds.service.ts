@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { Role } from '../access/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { InstitutionType } from '../common/labels.zh-CN.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
 import { DomainException } from '../common/problem/domain.exception.js';
 import type { FieldError } from '../common/problem/problem.js';
-import { pathInActorSubtree } from '../common/scope.js';
+import { pathInActorSubtree } from '../access/scope.js';
 import { Transactions } from '../common/transactions.js';
 import { RegionsService } from '../regions/regions.service.js';
 import { TemplatesService } from '../templates/templates.service.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { resolve } from 'node:path';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { InstitutionType } from '../common/labels.zh-CN.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';

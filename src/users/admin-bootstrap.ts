@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword } from './password.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Transactions } from '../common/transactions.js';
 import { UsersRepository } from './users.repository.js';

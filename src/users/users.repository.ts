@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { Role } from '../access/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
-import { regionInSubtree, SqlParams } from '../common/scope.js';
-import { preparedQuery } from '../database/prepared.js';
+import { regionInSubtree, SqlParams } from '../access/scope.js';
+import { preparedQuery } from '../common/prepared.js';
 
 export interface UserRow {
   id: string;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../auth/actor.js';
-import { hashPassword } from '../auth/password.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from '../access/actor.js';
+import { hashPassword } from './password.js';
+import { Role } from '../access/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
 import { DomainException } from '../common/problem/domain.exception.js';
-import { pathInActorSubtree } from '../common/scope.js';
+import { pathInActorSubtree } from '../access/scope.js';
 import { Transactions } from '../common/transactions.js';
 import { InstitutionsService } from '../institutions/institutions.service.js';
 import { RegionsService } from '../regions/regions.service.js';

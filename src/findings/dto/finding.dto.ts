@@ -63,8 +63,8 @@ export class FindingDto {
   @ApiProperty({ nullable: true, type: String }) sectionTitle!: string | null;
   @ApiProperty() title!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({ enum: ['general', 'major'] }) severity!: string;
-  @ApiProperty({ enum: FINDING_STATUSES }) status!: string;
+  @ApiProperty({ enum: ['general', 'major'] }) severity!: 'general' | 'major';
+  @ApiProperty({ enum: FINDING_STATUSES }) status!: (typeof FINDING_STATUSES)[number];
   @ApiProperty({ format: 'date' }) foundOn!: string;
   @ApiProperty({ format: 'date' }) deadline!: string;
   @ApiProperty() overdue!: boolean;

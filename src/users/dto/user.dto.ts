@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
-import { Role, ROLES } from '../../auth/roles.js';
+import { MIN_PASSWORD_LENGTH } from '../password.js';
+import { Role, ROLES } from '../../access/roles.js';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
 import { REGION_CODE_PATTERN } from '../../regions/region-code.js';
 

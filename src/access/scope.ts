@@ -1,5 +1,8 @@
-import type { Actor } from '../auth/actor.js';
-import { Role } from '../auth/roles.js';
+import type { Actor } from './actor.js';
+import { Role } from './roles.js';
+import { SqlParams } from '../common/sql-params.js';
+
+export { SqlParams };
 
 /**
  * Object scope as SQL, shared by every repository so that lists and single
@@ -7,16 +10,6 @@ import { Role } from '../auth/roles.js';
  * Each function appends its parameters to `params` and returns a boolean SQL
  * expression over the given column(s).
  */
-export class SqlParams {
-  readonly values: unknown[] = [];
-
-  /** Adds a value and returns its placeholder (`$n`). */
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
 /** The region column lies in the actor's region subtree. */
 export function regionInSubtree(regionPath: string, regionColumn: string, params: SqlParams): string {
   return `${regionColumn} IN (SELECT code FROM regions WHERE path LIKE ${params.add(`${regionPath}%`)})`;
