@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { writePerformanceDoc } from './report.mjs';
 import { join } from 'node:path';
 import { freePort, inProcessApp, login, median, pool, rm, serviceProcess, startDatabase, tempDir, timed, ADMIN_PASSWORD } from './lib/stack.mjs';
 import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
@@ -310,6 +311,8 @@ try {
 }
 
 await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+// a full run of every scenario is the one docs/performance.md shows
+if (!quick && !only) await writePerformanceDoc(results, { quick });
 console.log('\n| scenario | value | unit | baseline | ratio | target | pass |\n|---|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target ?? '—'} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`);
 console.log(`\nbench/results.json written; ${results.filter((r) => r.pass).length}/${results.filter((r) => r.pass !== null).length} targets met; ${((performance.now() - started) / 1000).toFixed(0)} s`);

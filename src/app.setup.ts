@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { join } from 'node:path';
 import helmet from 'helmet';
@@ -12,7 +12,8 @@ import { nulGuardMiddleware } from './common/problem/nul-guard.middleware.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { createValidationPipe } from './common/problem/validation.js';
 import { routeMethodsLookup } from './common/route-methods.js';
-import { documentIdempotency } from './idempotency/idempotency.openapi.js';
+import { createOpenApiDocument } from './openapi/openapi.js';
+import { RATE_LIMIT_HEADERS, rateLimitMiddleware } from './common/rate-limit.middleware.js';
 import { createUiShell } from './shell/ui-shell.js';
 
 export const API_PREFIX = 'api/v1';
@@ -48,9 +49,10 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
     app.enableCors({
       origin: config.corsOrigins,
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'Retry-After'],
+      exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'Retry-After', ...RATE_LIMIT_HEADERS],
     });
   }
+  app.use([`/${API_PREFIX}/`, '/health'], rateLimitMiddleware(config.rateLimitPerMinute));
   app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
   app.use(nulGuardMiddleware);
@@ -59,20 +61,7 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Paicha API')
-      .setDescription(
-        'Hazard investigation (排查) for civil-affairs service institutions. Errors are RFC 9457 ' +
-          '`application/problem+json`; `type` is `about:blank` for plain HTTP errors and ' +
-          '`urn:paicha:problem:<code>` for domain errors.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  documentIdempotency(document);
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

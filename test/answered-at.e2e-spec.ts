@@ -4,6 +4,7 @@ import { cjMiniInspection } from './factories/field.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 interface AnswerOut {
   itemCode: string;
@@ -18,7 +19,7 @@ describe('answers: answeredAt from the device, savedAt from the server', () => {
   let id: string;
   // the round starts on 2026-06-01 in Asia/Shanghai: 2026-05-31T16:00:00Z
   const ROUND_OPENS = Date.parse('2026-05-31T16:00:00Z');
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+  const auth = bearer;
   const put = (answers: Record<string, unknown>[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
   const answer = (itemCode: string, answeredAt?: string) => ({ itemCode, result: 'pass', value: itemCode === 'B01' ? 2 : itemCode === 'B02' ? '记录完整' : undefined, answeredAt });
   const byCode = (answers: AnswerOut[]) => Object.fromEntries(answers.map((a) => [a.itemCode, a]));

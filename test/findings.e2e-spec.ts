@@ -4,6 +4,7 @@ import { addDays, todayIn } from '../src/common/dates.js';
 import { Factories, findingIn, twoRegionWorld, type FixtureUser, type TwoRegionWorld } from './factories/world.js';
 import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 type State = 'open' | 'pending_verification' | 'closed';
 type Action = 'rectify' | 'accept' | 'reject' | 'extend';
@@ -38,7 +39,7 @@ describe('findings workflow', () => {
   let f: Factories;
   let w: TwoRegionWorld;
   let rectifier: FixtureUser;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+  const auth = bearer;
   const post = (u: FixtureUser, path: string, body: object) => request(t.http).post(path).set(auth(u)).send(body);
   const statusOf = async (id: string) => (await f.db.query<{ status: State }>('SELECT status FROM findings WHERE id = $1', [id])).rows[0].status;
 

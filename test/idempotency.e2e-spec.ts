@@ -11,6 +11,7 @@ import { Factories, findingIn, twoRegionWorld, type FixtureUser, type TwoRegionW
 import { PNG_1PX } from './helpers/files.js';
 import { tempDataDir } from './helpers/processes.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 /** Probes: a POST that counts its calls, and one that fails with a 500 the first time. */
 const calls = { counted: 0, flaky: 0 };
@@ -55,7 +56,7 @@ describe('Idempotency-Key', () => {
   let f: Factories;
   let w: TwoRegionWorld;
   let storage: string;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+  const auth = bearer;
 
   const counts = async () => ({
     findings: await f.count('findings'),

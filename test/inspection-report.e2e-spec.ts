@@ -6,13 +6,14 @@ import { MINI_TEMPLATE } from './factories/templates.js';
 import { PNG_1PX } from './helpers/files.js';
 import { binary, pdfText } from './helpers/pdf.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 describe('GET /inspections/:id/report.pdf', () => {
   let t: TestApp;
   let f: Factories;
   let w: TwoRegionWorld;
   let inspectionId: string;
-  const as = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+  const as = bearer;
 
   beforeAll(async () => {
     t = await createTestApp();

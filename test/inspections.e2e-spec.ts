@@ -6,6 +6,7 @@ import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { cjMiniInspection } from './factories/field.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
+import { bearer } from './helpers/api.js';
 
 /** A photo of its own: the inspector's other uploads of the 1px PNG would give back that attachment (200). */
 const EXIT_PNG = Buffer.concat([PNG_1PX, Buffer.from('exit-sign')]);
@@ -21,8 +22,7 @@ describe('rounds, inspections and the way to findings', () => {
   let t: TestApp;
   let f: Factories;
   let w: TwoRegionWorld;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
-  const json = <T = Record<string, unknown>>(res: request.Response) => res.body as T;
+  const auth = bearer;
 
   const createRound = (by: FixtureUser, body: Record<string, unknown>) => request(t.http).post('/api/v1/rounds').set(auth(by)).send(body);
   const round = (overrides: Record<string, unknown> = {}) => ({

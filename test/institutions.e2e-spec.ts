@@ -3,6 +3,7 @@ import request from 'supertest';
 import { creditCodeCheckChar } from '../src/institutions/credit-code.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 const HEADER = 'name,type,regionCode,address,beds,creditCode,headName,phone';
 
@@ -16,7 +17,7 @@ describe('institutions', () => {
   let t: TestApp;
   let f: Factories;
   let w: TwoRegionWorld;
-  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const auth = (token: string) => bearer({ token });
   const upload = (token: string, csv: string | Buffer, filename = 'institutions.csv') =>
     request(t.http).post('/api/v1/institutions/import').set(auth(token)).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv), filename);
 

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { Factories, findingIn, twoRegionWorld, type FixtureUser, type TwoRegionWorld } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 const ANSWERS = [
   { itemCode: 'A01', result: 'pass' },
@@ -27,7 +28,7 @@ describe('GET /me/offline-pack', () => {
   let instCj2: { id: string };
   let inspectorCj2: FixtureUser;
   const ids: Record<string, string> = {};
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+  const auth = bearer;
   const pack = (u: FixtureUser, ifNoneMatch?: string) => {
     const req = request(t.http).get('/api/v1/me/offline-pack').set(auth(u));
     return ifNoneMatch === undefined ? req : req.set('If-None-Match', ifNoneMatch);

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { Factories } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 describe('regions', () => {
   let t: TestApp;
   let f: Factories;
   let admin: { token: string };
   let bureau: { token: string };
-  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const auth = (token: string) => bearer({ token });
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -4,10 +4,11 @@ import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/worl
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 /** A supervisory round in 从江县 with its inspection answered with a photo, a draft round, a finding. */
 async function loopFixtures(t: TestApp, f: Factories, w: TwoRegionWorld): Promise<void> {
-  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const as = (token: string) => bearer({ token });
   const template = await request(t.http).post('/api/v1/templates').set(as(w.admin.token)).send(MINI_TEMPLATE);
   ctx.templateId = template.body.id;
   const round = {

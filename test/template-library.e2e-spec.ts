@@ -3,6 +3,7 @@ import request from 'supertest';
 import { Factories, type FixtureUser } from './factories/world.js';
 import { PNG_1PX } from './helpers/files.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 const TYPES = ['elderly_care', 'child_welfare', 'relief_station', 'mental_health', 'minor_protection', 'community_elderly', 'funeral'];
 
@@ -19,7 +20,7 @@ describe('each built-in checklist in the loop', () => {
   let f: Factories;
   let bureau: FixtureUser;
   let inspector: FixtureUser;
-  const as = (u: FixtureUser) => ({ Authorization: `Bearer ${u.token}` });
+  const as = bearer;
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -7,13 +7,14 @@ import { BUILTIN_TEMPLATES_DIR, TemplatesService } from '../src/templates/templa
 import { Factories } from './factories/world.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { bearer } from './helpers/api.js';
 
 describe('templates', () => {
   let t: TestApp;
   let f: Factories;
   let bureau: { token: string };
   let inspector: { token: string };
-  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const auth = (token: string) => bearer({ token });
 
   beforeAll(async () => {
     t = await createTestApp();

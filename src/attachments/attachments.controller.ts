@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { Allow, CurrentActor } from '../access/decorators.js';
@@ -36,6 +36,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadDto })
   @ApiCreatedResponse({ type: AttachmentDto })
+  @ApiResponse({ status: 503, description: 'The file store cannot be reached; nothing was stored' })
   @ApiOkResponse({ type: AttachmentDto, description: 'The same bytes were uploaded by you before: that attachment' })
   async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { attachment, created } = await this.attachments.upload(actor, req);

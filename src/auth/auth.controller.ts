@@ -31,6 +31,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @Allow(Permission.ReadSelf)
+  @ApiOperation({ summary: 'The signed-in user: role, scope and name, read fresh from the database' })
   @ApiOkResponse({ type: UserDto })
   me(@CurrentActor() actor: Actor) {
     return this.auth.me(actor);

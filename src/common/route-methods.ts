@@ -16,7 +16,7 @@ export function routeMethodsLookup(app: NestExpressApplication): (path: string) 
     for (const layer of instance.router?.stack ?? []) {
       // middleware mounted for every method (logging, not-found) is not a route
       if (!layer.route || Object.keys(layer.route.methods).length > 8) continue;
-      let matched = false;
+      let matched: boolean;
       try {
         matched = layer.match(path);
       } catch {

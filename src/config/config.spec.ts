@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       webhookUrl: undefined,
       webhookSecret: undefined,
       corsOrigins: [],
+      rateLimitPerMinute: 3000,
       seedDemo: true,
       logLevel: 'info',
     });
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
         WEBHOOK_URL: 'https://hooks.example.cn/paicha',
         WEBHOOK_SECRET: 'shh',
         CORS_ORIGINS: 'https://a.example, http://localhost:5173',
+        RATE_LIMIT_PER_MINUTE: '120',
         SEED_DEMO: 'true',
         LOG_LEVEL: 'WARN',
       },
@@ -79,6 +81,7 @@ describe('loadConfig', () => {
       webhookUrl: 'https://hooks.example.cn/paicha',
       webhookSecret: 'shh',
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
+      rateLimitPerMinute: 120,
       seedDemo: true,
       logLevel: 'warn',
     });
@@ -119,6 +122,7 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'too-short' }, 'JWT_SECRET', 'Invalid environment variable JWT_SECRET: must be at least 32 bytes long'],
     [{ WEBHOOK_URL: 'ftp://x' }, 'WEBHOOK_URL', expect.stringContaining('WEBHOOK_URL')],
     [{ WEBHOOK_URL: 'https://hooks.example.cn' }, 'WEBHOOK_SECRET', 'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set'],
+    [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE', expect.stringContaining('requests per minute')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
   ])('rejects %j naming %s', (env, variable, message) => {

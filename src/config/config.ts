@@ -24,6 +24,8 @@ export interface AppConfig {
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
   corsOrigins: string[];
+  /** Requests per client (token, else IP) and minute; 0 = no limit. */
+  rateLimitPerMinute: number;
   seedDemo: boolean;
   logLevel: LogLevel;
 }
@@ -89,6 +91,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webhookUrl,
     webhookSecret,
     corsOrigins: withDefault(read, 'CORS_ORIGINS', [], parseOrigins),
+    rateLimitPerMinute: withDefault(read, 'RATE_LIMIT_PER_MINUTE', 3000, (v) =>
+      parseInteger(v, 0, 1_000_000, 'a whole number of requests per minute (0 = no limit)'),
+    ),
     seedDemo: withDefault(read, 'SEED_DEMO', databaseUrl === undefined, parseBoolean),
     logLevel: withDefault(read, 'LOG_LEVEL', 'info', parseLogLevel),
   };

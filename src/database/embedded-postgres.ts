@@ -87,6 +87,7 @@ async function loadBinaries(): Promise<Binaries> {
   } catch (error) {
     throw new Error(
       `No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (package ${pkg}): set DATABASE_URL instead. ${String(error)}`,
+      { cause: error },
     );
   }
 }
@@ -115,7 +116,7 @@ async function resolveRunAsUser(): Promise<RunAs | undefined> {
       stdio: 'pipe',
     });
   } catch (error) {
-    throw new Error(`Running as root and no 'postgres' OS user exists; creating it failed: ${String(error)}`);
+    throw new Error(`Running as root and no 'postgres' OS user exists; creating it failed: ${String(error)}`, { cause: error });
   }
   const created = lookup();
   if (!created) throw new Error("Could not create the 'postgres' OS user needed to run the embedded PostgreSQL as root");

@@ -24,6 +24,7 @@ export class FindingsController {
 
   @Get(':id')
   @Allow(Permission.ReadFindings)
+  @ApiOperation({ summary: 'A finding in your scope with its full history' })
   @ApiOkResponse({ type: FindingDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.findings.get(actor, id);

@@ -24,7 +24,7 @@ export class HealthController {
   @ApiResponse({ status: 200, type: HealthDto, description: 'The service and its database are up' })
   @ApiResponse({ status: 503, type: HealthDto, description: 'The database cannot be reached' })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
-    let up = false;
+    let up: boolean;
     try {
       const result = await this.database.pingCheck('db').withTimeout(2_000);
       up = result.db.status === 'up';

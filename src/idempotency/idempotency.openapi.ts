@@ -13,7 +13,7 @@ export function documentIdempotency(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = path[method];
-      if (!operation || (operation.security && operation.security.length === 0)) continue;
+      if (!operation || operation.security?.every((s) => Object.keys(s).length === 0)) continue;
       operation.parameters = [
         ...(operation.parameters ?? []),
         {

@@ -61,6 +61,7 @@ export class InstitutionsController {
 
   @Get(':id')
   @Allow(Permission.ReadInstitutions)
+  @ApiOperation({ summary: 'An institution in your scope (404 outside it)' })
   @ApiOkResponse({ type: InstitutionDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.institutions.get(actor, id);
@@ -68,6 +69,7 @@ export class InstitutionsController {
 
   @Patch(':id')
   @Allow(Permission.ManageInstitutions)
+  @ApiOperation({ summary: 'Change an institution in your scope (name, type, address, contacts, active)' })
   @ApiOkResponse({ type: InstitutionDto })
   update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() body: UpdateInstitutionDto) {
     return this.institutions.update(actor, id, body);

@@ -31,6 +31,7 @@ export class RoundsController {
 
   @Get(':id')
   @Allow(Permission.ReadRounds)
+  @ApiOperation({ summary: 'A round you may see' })
   @ApiOkResponse({ type: RoundDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.rounds.get(actor, id);

@@ -55,6 +55,7 @@ export class TemplatesController {
 
   @Get(':id')
   @Allow(Permission.ReadTemplates)
+  @ApiOperation({ summary: 'One template version by id' })
   @ApiOkResponse({ type: TemplateDto })
   get(@Param('id', UuidPipe) id: string) {
     return this.templates.get(id);

@@ -35,6 +35,7 @@ export class UsersController {
 
   @Get(':id')
   @Allow(Permission.ReadUsers)
+  @ApiOperation({ summary: 'A user you manage (404 otherwise)' })
   @ApiOkResponse({ type: UserDto })
   get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.users.get(actor, id);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { TestApp } from '../helpers/test-app.js';
 import type { Factories, FixtureUser, TwoRegionWorld } from './world.js';
+import { bearer } from '../helpers/api.js';
 
 export interface FieldInspection {
   inspectionId: string;
@@ -31,13 +32,13 @@ export async function fieldInspection(t: TestApp, f: Factories, options: { name?
   const inspector = await f.user({ role: 'inspector', regionCode: code, username: username('inspector') });
   const head = await f.user({ role: 'institution_head', institutionId: institution.id, username: username('head') });
   const bureau = await f.user({ role: 'bureau', regionCode: '522600', username: username('bureau') });
-  const as = { Authorization: `Bearer ${bureau.token}` };
+  const as = bearer(bureau);
   const round = await request(t.http)
     .post('/api/v1/rounds')
     .set(as)
     .send({ name: '2026年6月安全管理月督查', kind: 'supervisory', regionCode: code, startsOn: '2026-06-01', endsOn: '2026-12-31', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } })
     .expect(201);
-  const opened = await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
+  await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
   const list = await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as).expect(200);
   const inspectionId = list.body.items[0].id as string;
   await request(t.http).post(`/api/v1/inspections/${inspectionId}/assign`).set(as).send({ inspectorId: inspector.id }).expect(200);
@@ -50,7 +51,7 @@ export async function fieldInspection(t: TestApp, f: Factories, options: { name?
  * 从江县社会福利院's inspection in it (for the 从江 inspector) and how many the opening created.
  */
 export async function cjMiniInspection(t: TestApp, w: TwoRegionWorld, name: string, options: { endsOn?: string } = {}): Promise<{ id: string; inspectionsCreated: number }> {
-  const as = { Authorization: `Bearer ${w.bureauCj.token}` };
+  const as = bearer(w.bureauCj);
   const round = await request(t.http)
     .post('/api/v1/rounds')
     .set(as)
@@ -59,7 +60,7 @@ export async function cjMiniInspection(t: TestApp, w: TwoRegionWorld, name: stri
   const opened = await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
   const list = await request(t.http)
     .get(`/api/v1/inspections?roundId=${round.body.id}&institutionId=${w.instCj.id}`)
-    .set({ Authorization: `Bearer ${w.inspectorCj.token}` })
+    .set(bearer(w.inspectorCj))
     .expect(200);
   return { id: list.body.items[0].id as string, inspectionsCreated: opened.body.inspectionsCreated as number };
 }

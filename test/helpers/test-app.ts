@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { ResponseContract } from './response-contract.js';
 import { createTestDatabase } from './test-database.js';
 
 export const TEST_JWT_SECRET = 'paicha-test-secret-0123456789-abcdefghij';
@@ -14,6 +15,8 @@ export interface TestApp {
   http: Server;
   config: AppConfig & { jwtSecret: string };
   databaseUrl: string;
+  /** The responses checked against the OpenAPI description so far (violations fail close()). */
+  contract: ResponseContract;
   close(): Promise<void>;
 }
 
@@ -48,8 +51,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     controllers: options.controllers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  const contract = new ResponseContract();
+  app.use(contract.middleware);
   configureApp(app, { uiDir: options.uiDir });
   await app.init();
+  // the spec's own probe controllers are not part of the API
+  contract.load(app, (options.controllers ?? []).map((c) => c.name));
   let baseUrl: string | undefined;
   if (options.listen || options.port) {
     await app.listen(options.port ?? 0, '127.0.0.1');
@@ -62,6 +69,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     http: app.getHttpServer() as Server,
     config: { ...config, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET },
     databaseUrl,
-    close: () => app.close(),
+    contract,
+    async close() {
+      await app.close();
+      if (process.env.CONTRACT_DEBUG) console.log(`contract: ${contract.checked} responses checked`);
+      // every answer the spec received matched the served OpenAPI description
+      if (contract.violations.length > 0) {
+        const unique = [...new Set(contract.violations)];
+        throw new Error(`Responses that do not match the OpenAPI description (${unique.length}):\n${unique.slice(0, 30).join('\n')}`);
+      }
+    },
   };
 }

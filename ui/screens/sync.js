@@ -72,7 +72,7 @@ export async function exportUnsent() {
   const file = {
     exportedAt: new Date().toISOString(),
     user: { id: user.id, username: user.username, displayName: user.displayName },
-    answers: work.drafts.map(({ base, server, ...d }) => d),
+    answers: work.drafts.map(({ base: _base, server: _server, ...d }) => d),
     actions: work.ops,
     photos: await Promise.all(blobs.map(async (b) => ({ sha256: b.sha256, name: b.name, type: b.type, size: b.size, attachmentId: b.attachmentId ?? null, dataUrl: await dataUrl(b.blob) }))),
   };

@@ -9,13 +9,26 @@ type Path = (string | number)[];
  * PostgreSQL cannot store U+0000 in text, nor an unpaired UTF-16 surrogate in
  * JSON: a string with either anywhere in the JSON body or the query string is
  * refused here with a 400 naming the field, instead of failing later in the
- * database as a 500 (the routes that pass user text to jsonb are many).
+ * database as a 500 (the routes that pass user text to jsonb are many). So is
+ * a query value longer than QUERY_VALUE_MAX.
  */
 export function nulGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const found = findUnstorable(req.body) ?? findUnstorable(req.query);
+  const found = findUnstorable(req.body) ?? findUnstorable(req.query) ?? findTooLong(req.query);
   if (!found) return next();
   const name = fieldName(found.path) || 'body';
   sendProblem(res, httpProblem(400, `${name} ${found.message}`, { errors: [{ field: name, message: found.message }] }));
+}
+
+/** The longest value of a query parameter (ids, codes, months, search text); documented as every query string's maxLength. */
+export const QUERY_VALUE_MAX = 256;
+
+function findTooLong(query: Request['query']): { path: Path; message: string } | undefined {
+  for (const [key, value] of Object.entries(query ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && v.length > QUERY_VALUE_MAX) return { path: [key], message: `must be at most ${QUERY_VALUE_MAX} characters` };
+    }
+  }
+  return undefined;
 }
 
 /** Runs for every string of every request: one character-class test, the precise ones only for a suspect. */

@@ -41,17 +41,17 @@ class SectionRowDto {
   @ApiProperty() found!: number;
 }
 
-class InstitutionCountsDto {
+class MonthlyInstitutionCountsDto {
   @ApiProperty({ description: 'Active institutions in the region subtree' }) total!: number;
   @ApiProperty({ description: 'Institutions with an inspection submitted in the month' }) inspected!: number;
 }
 
-class InspectionCountsDto {
+class MonthlyInspectionCountsDto {
   @ApiProperty({ description: 'Inspections submitted in the month' }) submitted!: number;
   @ApiProperty({ description: 'Inspections left missed by rounds closed in the month' }) missed!: number;
 }
 
-class FindingCountsDto {
+class MonthlyFindingCountsDto {
   @ApiProperty({ description: 'Created in the month' }) found!: number;
   @ApiProperty({ description: 'Of those, major' }) major!: number;
   @ApiProperty({ description: 'Of those, closed by the end of the month' }) closed!: number;
@@ -63,9 +63,9 @@ export class SummaryDto {
   @ApiProperty() regionCode!: string;
   @ApiProperty() regionName!: string;
   @ApiProperty() month!: string;
-  @ApiProperty({ type: InstitutionCountsDto }) institutions!: InstitutionCountsDto;
-  @ApiProperty({ type: InspectionCountsDto }) inspections!: InspectionCountsDto;
-  @ApiProperty({ type: FindingCountsDto }) findings!: FindingCountsDto;
+  @ApiProperty({ type: MonthlyInstitutionCountsDto }) institutions!: MonthlyInstitutionCountsDto;
+  @ApiProperty({ type: MonthlyInspectionCountsDto }) inspections!: MonthlyInspectionCountsDto;
+  @ApiProperty({ type: MonthlyFindingCountsDto }) findings!: MonthlyFindingCountsDto;
   @ApiProperty({ description: 'closed / found (0 when nothing was found)', minimum: 0, maximum: 1 }) rectificationRate!: number;
   @ApiProperty({ type: [TypeRowDto] }) byType!: TypeRowDto[];
   @ApiProperty({ type: [ChildRegionRowDto], description: "Each child region's whole subtree" }) byChildRegion!: ChildRegionRowDto[];

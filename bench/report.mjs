@@ -1,0 +1,39 @@
+// Writes the latest results table into docs/performance.md (between its
+// `bench:table` markers), so the document shows what the last run measured and
+// nothing goes stale by hand. Called by bench/run.mjs; `node bench/report.mjs`
+// rewrites it from bench/results.json.
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+
+const DOC = new URL('../docs/performance.md', import.meta.url);
+const START = '<!-- bench:table -->';
+const END = '<!-- /bench:table -->';
+
+export function resultsTable(results, { quick = false, at = new Date() } = {}) {
+  const cpu = cpus();
+  const lines = [
+    `Latest ${quick ? 'quick (a tenth of the size) ' : ''}run: ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+      `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}.`,
+    '',
+    '| scenario | value | unit | baseline | ratio | target | pass |',
+    '|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) => `| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target ?? '—'} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+export async function writePerformanceDoc(results, options) {
+  const doc = await readFile(DOC, 'utf8');
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`docs/performance.md lacks the ${START} … ${END} markers`);
+  await writeFile(DOC, `${doc.slice(0, start + START.length)}\n${resultsTable(results, options)}\n${doc.slice(end)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = JSON.parse(await readFile(new URL('./results.json', import.meta.url), 'utf8'));
+  await writePerformanceDoc(results, { quick: process.argv.includes('--quick') });
+  console.log('docs/performance.md: table rewritten from bench/results.json');
+}
