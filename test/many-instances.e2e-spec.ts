@@ -5,6 +5,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 import { freeLowPort, startService, type ServiceProcess } from './helpers/processes.js';
 import { createEmptyDatabase } from './helpers/test-database.js';
 import { TEST_JWT_SECRET } from './helpers/test-app.js';
+import { api } from './helpers/api.js';
 
 /**
  * Three service processes on one empty database, booted together: migrations
@@ -75,29 +76,31 @@ describe('three instances on one database', () => {
   });
 
   it('runs each one-second cron slot once in total, and delivers each webhook once', async () => {
-    const login = async (base: string) => {
-      const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: FIXTURE_PASSWORD }) });
-      return (await res.json()).accessToken as string;
-    };
-    const tokens = await Promise.all(services.map((s) => login(s.base)));
-    const as = (i: number) => ({ 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` });
+    const login = async (base: string) =>
+      ({ token: (await api(base).anonymous.post('/auth/login', { username: 'admin', password: FIXTURE_PASSWORD }).expect(200)).body.accessToken as string });
+    const admins = await Promise.all(services.map((s) => login(s.base)));
+    const as = (i: number) => api(services[i].base).as(admins[i]);
 
     // a little world, through the first instance
     await db.query(`INSERT INTO regions (code, name, level, parent_code, path) VALUES ('520000', '贵州省', 'province', NULL, '/520000/'), ('522633', '从江县', 'county', '520000', '/520000/522633/')`);
-    const institution = await (await fetch(`${services[0].base}/api/v1/institutions`, { method: 'POST', headers: as(0), body: JSON.stringify({ name: '多实例养老院', type: 'elderly_care', regionCode: '522633' }) })).json();
+    const institution = (await as(0).post('/institutions', { name: '多实例养老院', type: 'elderly_care', regionCode: '522633' }).expect(201)).body;
     await db.query(
       `INSERT INTO users (username, password_hash, display_name, role, institution_id) SELECT 'mi-head', password_hash, '院长', 'institution_head', $1 FROM users WHERE role = 'admin'`,
       [institution.id],
     );
-    await fetch(`${services[0].base}/api/v1/regions`, { method: 'POST', headers: as(0), body: JSON.stringify({ code: '522633101', name: '丙妹镇', parentCode: '522633' }) });
+    await as(0).post('/regions', { code: '522633101', name: '丙妹镇', parentCode: '522633' }).expect(201);
 
     // a round opened from two instances at once fans out once
-    const round = await (await fetch(`${services[1].base}/api/v1/rounds`, { method: 'POST', headers: as(1), body: JSON.stringify({ name: '多实例轮次', kind: 'self', regionCode: '520000', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } }) })).json();
-    const opened = await Promise.all([1, 2].map((i) => fetch(`${services[i].base}/api/v1/rounds/${round.id}/open`, { method: 'POST', headers: as(i) }).then((r) => r.json())));
+    const round = (
+      await as(1)
+        .post('/rounds', { name: '多实例轮次', kind: 'self', regionCode: '520000', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } })
+        .expect(201)
+    ).body;
+    const opened = await Promise.all([1, 2].map(async (i) => (await as(i).post(`/rounds/${round.id}/open`).expect(200)).body));
     expect(opened.map((o) => o.inspectionsCreated).reduce((a: number, b: number) => a + b, 0)).toBe(1);
 
     // an ad-hoc finding notifies the head: one webhook, whichever instance sends it
-    const finding = await (await fetch(`${services[2].base}/api/v1/findings`, { method: 'POST', headers: as(2), body: JSON.stringify({ institutionId: institution.id, title: '多实例隐患', severity: 'general' }) })).json();
+    const finding = (await as(2).post('/findings', { institutionId: institution.id, title: '多实例隐患', severity: 'general' }).expect(201)).body;
     expect(finding.status).toBe('open');
     const until = Date.now() + 15_000;
     while (hooks.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
