@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { RuntimeConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
           },
         }),
         DatabaseModule.forRoot({ url: options.databaseUrl }),
+        CryptoModule,
         HealthModule,
         IdempotencyModule,
         AuditModule,

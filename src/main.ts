@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { readOrCreateSecret } from './config/secrets.js';
+import { withSecrets } from './config/secrets.js';
 import { openDatabase, type OpenDatabase } from './database/embedded-database.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -26,8 +25,7 @@ async function main(): Promise<void> {
   let database: OpenDatabase | undefined;
   try {
     database = await openDatabase(config.databaseUrl, config.dataDir, (m) => log.info(m));
-    const jwtSecret = config.jwtSecret ?? (await readOrCreateSecret(join(config.dataDir, 'jwt-secret')));
-    const app = await NestFactory.create(AppModule.forRoot({ config: { ...config, jwtSecret }, databaseUrl: database.url }), {
+    const app = await NestFactory.create(AppModule.forRoot({ config: await withSecrets(config), databaseUrl: database.url }), {
       bodyParser: false,
       bufferLogs: true,
       abortOnError: false,

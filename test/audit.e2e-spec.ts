@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { canonicalJson } from '../src/audit/canonical-json.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -98,5 +100,63 @@ describe('audit trail', () => {
     }
     const res = await verify();
     expect(res.body).toEqual({ ok: false, events: total, firstBadSeq: target });
+  });
+
+  it('keys the chain: a writer of the database without AUDIT_KEY cannot rebuild a consistent one', async () => {
+    await verify();
+    const { rows: algs } = await f.db.query<{ hash_alg: string; n: number }>('SELECT hash_alg, count(*)::int AS n FROM audit_events GROUP BY 1');
+    expect(algs).toEqual([{ hash_alg: 'hmac-sha256', n: (await f.auditHead()).events }]);
+    // the forger alters an event and recomputes every later hash the way an unkeyed chain would
+    const { rows } = await f.db.query<{ seq: string }>('SELECT seq::text FROM audit_events ORDER BY seq OFFSET 5 LIMIT 1');
+    const target = Number(rows[0].seq);
+    const client = await f.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete');
+      await client.query(`UPDATE audit_events SET data = data || '{"forged": true}'::jsonb WHERE seq = $1`, [target]);
+      const events = await client.query(
+        `SELECT seq::int, at, actor_id, action, entity, entity_id, region_code, data, hash FROM audit_events WHERE seq >= $1 - 1 ORDER BY seq`,
+        [target],
+      );
+      let previous = events.rows[0].hash as string;
+      for (const e of events.rows.slice(1)) {
+        const content = { seq: e.seq, at: new Date(e.at).toISOString(), actorId: e.actor_id, action: e.action, entity: e.entity, entityId: e.entity_id, regionCode: e.region_code, data: e.data };
+        previous = createHash('sha256').update(previous).update(canonicalJson(content)).digest('hex');
+        await client.query(`UPDATE audit_events SET hash = $2, hash_alg = 'sha256' WHERE seq = $1`, [e.seq, previous]);
+      }
+      await client.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const res = await verify();
+    expect(res.body.ok).toBe(false);
+    expect(res.body.firstBadSeq).toBeLessThanOrEqual(target);
+  });
+});
+
+describe('audit trail keyed with SM3 (AUDIT_HASH=sm3, CRYPTO_SUITE=gm)', () => {
+  let t: TestApp;
+  let f: Factories;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { CRYPTO_SUITE: 'gm', AUDIT_HASH: 'sm3' } });
+    f = await Factories.for(t);
+  });
+
+  afterAll(async () => {
+    await f.close();
+    await t.close();
+  });
+
+  it('records hmac-sm3 for every new event and verifies the chain', async () => {
+    const w = await twoRegionWorld(f);
+    await request(t.http).post('/api/v1/institutions').set('Authorization', `Bearer ${w.admin.token}`).send({ name: '国密机构', type: 'elderly_care', regionCode: '522633' }).expect(201);
+    const res = await request(t.http).get('/api/v1/audit/verify').set('Authorization', `Bearer ${w.admin.token}`).expect(200);
+    expect(res.body).toMatchObject({ ok: true, firstBadSeq: null });
+    const { rows } = await f.db.query<{ hash_alg: string }>('SELECT DISTINCT hash_alg FROM audit_events');
+    expect(rows).toEqual([{ hash_alg: 'hmac-sm3' }]);
+    const list = await request(t.http).get('/api/v1/audit?entity=institution').set('Authorization', `Bearer ${w.admin.token}`).expect(200);
+    expect(list.body.items[0].hashAlgorithm).toBe('hmac-sm3');
   });
 });

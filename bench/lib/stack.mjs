@@ -13,6 +13,7 @@ import pg from 'pg';
 const dist = (path) => import(new URL(`../../dist/src/${path}`, import.meta.url).href);
 
 export const JWT_SECRET = 'bench-secret-0123456789-0123456789-abcdef';
+const KEYS = { DATA_KEY: 'bench-data-key-0123456789-0123456789-abcdef', AUDIT_KEY: 'bench-audit-key-0123456789-0123456789-abcde' };
 export const ADMIN_PASSWORD = 'bench-password-1';
 
 export async function tempDir(prefix) {
@@ -44,8 +45,9 @@ export async function inProcessApp(databaseUrl, env = {}) {
   const { AppModule } = await dist('app.module.js');
   const { configureApp } = await dist('app.setup.js');
   const { loadConfig } = await dist('config/config.js');
-  const config = loadConfig({ DATABASE_URL: databaseUrl, JWT_SECRET, ADMIN_PASSWORD, LOG_LEVEL: 'warn', SEED_DEMO: 'false', DEADLINES_CRON: '0 3 1 1 *', ...env });
-  const app = await NestFactory.create(AppModule.forRoot({ config: { ...config, jwtSecret: JWT_SECRET }, databaseUrl }), {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, JWT_SECRET, ...KEYS, ADMIN_PASSWORD, LOG_LEVEL: 'warn', SEED_DEMO: 'false', DEADLINES_CRON: '0 3 1 1 *', ...env });
+  const { withSecrets } = await dist('config/secrets.js');
+  const app = await NestFactory.create(AppModule.forRoot({ config: await withSecrets(config), databaseUrl }), {
     bodyParser: false,
     bufferLogs: true,
     logger: ['error'],
@@ -61,7 +63,7 @@ export async function serviceProcess(env) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     // each load client stands for many phones: the per-client request limit would measure the limiter, not the service
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', JWT_SECRET, ADMIN_PASSWORD, LOG_LEVEL: 'warn', SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', JWT_SECRET, ...(env?.DATABASE_URL ? KEYS : {}), ADMIN_PASSWORD, LOG_LEVEL: 'warn', SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

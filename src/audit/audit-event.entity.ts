@@ -1,9 +1,10 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The append-only, hash-chained audit trail. A step inserts its event in its
  * own transaction; the chainer then gives committed events their `seq` and
- * `hash` = SHA-256(previous hash ‖ canonical JSON of this event), in order.
+ * `hash` = HMAC under AUDIT_KEY (SHA-256 or SM3) over the previous hash and the
+ * canonical JSON of this event, in order (see audit-chain.ts).
  * The database refuses UPDATE (but that one chaining), DELETE and TRUNCATE.
  * `regionCode` is the region the event's object belongs to, so a bureau can
  * read the events of its subtree.
@@ -12,6 +13,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('audit_events_entity_idx', ['entity', 'entityId', 'seq'])
 @Index('audit_events_region_idx', ['regionCode', 'seq'])
 @Index('audit_events_unchained_idx', { synchronize: false })
+@Check('audit_events_hash_alg_check', `"hash_alg" IN ('sha256', 'hmac-sha256', 'hmac-sm3')`)
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', primaryKeyConstraintName: 'PK_audit_events_id' })
   id!: string;
@@ -44,4 +46,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'char', length: 64, nullable: true })
   hash!: string | null;
+
+  /** How `hash` was made: `hmac-sha256` or `hmac-sm3` under AUDIT_KEY, or `sha256` (unkeyed, events from before the key). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  hashAlg!: string | null;
 }

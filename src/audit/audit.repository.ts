@@ -21,6 +21,7 @@ export interface AuditRow {
   region_code: string | null;
   data: Record<string, unknown>;
   hash: string;
+  hash_alg: string;
 }
 
 /**
@@ -65,18 +66,18 @@ export class AuditRepository {
   /** Committed events not chained yet, in the order they were written. */
   async unchained(em: EntityManager, limit: number): Promise<(AuditRow & { id: string })[]> {
     return (await em.query(
-      `SELECT id::text, seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash
+      `SELECT id::text, seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash, hash_alg
        FROM audit_events WHERE seq IS NULL ORDER BY audit_events.id LIMIT $1`,
       [limit],
     )) as (AuditRow & { id: string })[];
   }
 
-  async setChain(em: EntityManager, links: { id: string; seq: number; hash: string }[]): Promise<void> {
+  async setChain(em: EntityManager, links: { id: string; seq: number; hash: string; algorithm: string }[]): Promise<void> {
     if (links.length === 0) return;
     await em.query(
-      `UPDATE audit_events a SET seq = u.seq, hash = u.hash
-       FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, seq, hash) WHERE a.id = u.id`,
-      [links.map((l) => l.id), links.map((l) => l.seq), links.map((l) => l.hash)],
+      `UPDATE audit_events a SET seq = u.seq, hash = u.hash, hash_alg = u.alg
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, seq, hash, alg) WHERE a.id = u.id`,
+      [links.map((l) => l.id), links.map((l) => l.seq), links.map((l) => l.hash), links.map((l) => l.algorithm)],
     );
   }
 
@@ -93,7 +94,7 @@ export class AuditRepository {
     return pagedSelect<AuditRow>(
       this.dataSource,
       {
-        columns: 'seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash',
+        columns: 'seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash, hash_alg',
         from: 'audit_events',
         where: where.join(' AND '),
         orderBy: 'audit_events.seq',
@@ -107,7 +108,7 @@ export class AuditRepository {
   /** A batch of events in chain order after `afterSeq`, for verification. */
   async batchAfter(afterSeq: string, size: number): Promise<AuditRow[]> {
     return this.dataSource.query(
-      `SELECT seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash
+      `SELECT seq::text, at, actor_id, action, entity, entity_id, region_code, data, hash, hash_alg
        FROM audit_events WHERE seq > $1 ORDER BY audit_events.seq LIMIT $2`,
       [afterSeq, size],
     ) as Promise<AuditRow[]>;

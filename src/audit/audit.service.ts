@@ -4,7 +4,10 @@ import type { Actor } from '../access/actor.js';
 import { jsonSafe } from '../common/json-safe.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
 import { Transactions } from '../common/transactions.js';
-import { chainHash, GENESIS_HASH, type AuditContent } from './audit-chain.js';
+import type { RuntimeConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { CryptoService } from '../crypto/crypto.service.js';
+import { chainHash, GENESIS_HASH, keyedChainHash, type AuditContent, type HashAlgorithm } from './audit-chain.js';
 import { AuditRepository, type AuditRow } from './audit.repository.js';
 
 export type AuditEntity =
@@ -31,6 +34,7 @@ export interface AuditEventInput {
 
 export interface AuditEvent extends AuditContent {
   hash: string;
+  hashAlgorithm: HashAlgorithm;
 }
 
 const VERIFY_BATCH = 5_000;
@@ -38,10 +42,23 @@ const CHAIN_BATCH = 5_000;
 
 @Injectable()
 export class AuditService {
+  /** The algorithm of new links (AUDIT_HASH), keyed by AUDIT_KEY. */
+  private readonly algorithm: HashAlgorithm;
+  private readonly hmacs: Record<'hmac-sha256' | 'hmac-sm3', (...parts: string[]) => string>;
+
   constructor(
     private readonly repository: AuditRepository,
     private readonly transactions: Transactions,
-  ) {}
+    crypto: CryptoService,
+    @InjectConfig() config: RuntimeConfig,
+  ) {
+    this.algorithm = config.auditHash === 'sm3' ? 'hmac-sm3' : 'hmac-sha256';
+    this.hmacs = { 'hmac-sha256': crypto.auditHmac('sha256'), 'hmac-sm3': crypto.auditHmac('sm3') };
+  }
+
+  private link(algorithm: HashAlgorithm, previous: string, content: AuditContent): string {
+    return algorithm === 'sha256' ? chainHash(previous, content) : keyedChainHash(this.hmacs[algorithm], algorithm, previous, content);
+  }
 
   /**
    * Records an event inside the caller's transaction, so it commits or rolls
@@ -71,11 +88,10 @@ export class AuditService {
         let seq = head.seq;
         const links = rows.map((row) => {
           seq += 1;
-          const content = { ...toEvent({ ...row, seq: String(seq) }), seq };
-          delete (content as { hash?: string }).hash;
-          const hash = chainHash(previous, content);
+          const { hash: _hash, hashAlgorithm: _algorithm, ...content } = toEvent({ ...row, seq: String(seq) });
+          const hash = this.link(this.algorithm, previous, content);
           previous = hash;
-          return { id: row.id, seq, hash };
+          return { id: row.id, seq, hash, algorithm: this.algorithm };
         });
         await this.repository.setChain(em, links);
         return links.length;
@@ -91,19 +107,28 @@ export class AuditService {
     return { items: rows.map(toEvent), total, page: page.page, pageSize: page.pageSize };
   }
 
-  /** Walks the whole chain in order and reports the first event whose hash does not follow from its content. */
+  /**
+   * Walks the whole chain in order and reports the first event whose hash does
+   * not follow from its content under its algorithm. Unkeyed links are only
+   * accepted before the first keyed one: a forger cannot fall back to them.
+   */
   async verify(): Promise<{ ok: boolean; events: number; firstBadSeq: number | null }> {
     await this.chain();
     let previousHash = GENESIS_HASH;
     let after = '0';
     let events = 0;
     let firstBadSeq: number | null = null;
+    let keyed = false;
     for (;;) {
       const batch = await this.repository.batchAfter(after, VERIFY_BATCH);
       for (const row of batch) {
-        const { hash, ...content } = toEvent(row);
+        const { hash, hashAlgorithm, ...content } = toEvent(row);
         events++;
-        if (firstBadSeq === null && chainHash(previousHash, content) !== hash) firstBadSeq = content.seq;
+        const downgraded = keyed && hashAlgorithm === 'sha256';
+        keyed ||= hashAlgorithm !== 'sha256';
+        if (firstBadSeq === null && (downgraded || !(hashAlgorithm in this.hmacs || hashAlgorithm === 'sha256') || this.link(hashAlgorithm, previousHash, content) !== hash)) {
+          firstBadSeq = content.seq;
+        }
         previousHash = hash;
       }
       if (batch.length < VERIFY_BATCH) return { ok: firstBadSeq === null, events, firstBadSeq };
@@ -123,5 +148,6 @@ function toEvent(row: AuditRow): AuditEvent {
     regionCode: row.region_code,
     data: row.data,
     hash: row.hash,
+    hashAlgorithm: row.hash_alg as HashAlgorithm,
   };
 }

@@ -34,6 +34,10 @@ describe('loadConfig', () => {
       webhookSecret: undefined,
       corsOrigins: [],
       rateLimitPerMinute: 3000,
+      cryptoSuite: 'intl',
+      auditHash: 'sha256',
+      dataKeys: undefined,
+      auditKey: undefined,
       seedDemo: true,
       logLevel: 'info',
     });
@@ -59,6 +63,9 @@ describe('loadConfig', () => {
         WEBHOOK_SECRET: 'shh',
         CORS_ORIGINS: 'https://a.example, http://localhost:5173',
         RATE_LIMIT_PER_MINUTE: '120',
+        DATA_KEY: '2:new-data-key-0123456789-0123456789, 1:old-data-key-0123456789-0123456789',
+        AUDIT_KEY: 'audit-key-0123456789-0123456789-abc',
+        CRYPTO_SUITE: 'GM',
         SEED_DEMO: 'true',
         LOG_LEVEL: 'WARN',
       },
@@ -82,13 +89,20 @@ describe('loadConfig', () => {
       webhookSecret: 'shh',
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
       rateLimitPerMinute: 120,
+      cryptoSuite: 'gm',
+      auditHash: 'sm3',
+      dataKeys: [
+        { version: 2, secret: 'new-data-key-0123456789-0123456789' },
+        { version: 1, secret: 'old-data-key-0123456789-0123456789' },
+      ],
+      auditKey: 'audit-key-0123456789-0123456789-abc',
       seedDemo: true,
       logLevel: 'warn',
     });
   });
 
   it('defaults SEED_DEMO to false with DATABASE_URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET, DATA_KEY: SECRET, AUDIT_KEY: SECRET }).seedDemo).toBe(false);
   });
 
   it.each([
@@ -115,6 +129,16 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://db/x', JWT_SECRET: SECRET }, 'DATABASE_URL', expect.stringContaining('DATABASE_URL: protocol "mysql:"')],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', expect.stringContaining('DATABASE_URL: is not a URL')],
     [
+      { DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET },
+      'DATA_KEY',
+      'Invalid environment variable DATA_KEY: is required when DATABASE_URL is set (at least 32 characters)',
+    ],
+    [
+      { DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET, DATA_KEY: SECRET },
+      'AUDIT_KEY',
+      'Invalid environment variable AUDIT_KEY: is required when DATABASE_URL is set (at least 32 characters)',
+    ],
+    [
       { DATABASE_URL: 'postgres://db/x' },
       'JWT_SECRET',
       'Invalid environment variable JWT_SECRET: is required when DATABASE_URL is set (at least 32 bytes)',
@@ -123,6 +147,11 @@ describe('loadConfig', () => {
     [{ WEBHOOK_URL: 'ftp://x' }, 'WEBHOOK_URL', expect.stringContaining('WEBHOOK_URL')],
     [{ WEBHOOK_URL: 'https://hooks.example.cn' }, 'WEBHOOK_SECRET', 'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE', expect.stringContaining('requests per minute')],
+    [{ DATA_KEY: 'short' }, 'DATA_KEY', 'Invalid environment variable DATA_KEY: must be at least 32 characters long'],
+    [{ DATA_KEY: '1:data-key-0123456789-0123456789-abc,1:data-key-0123456789-0123456789-abd' }, 'DATA_KEY', expect.stringContaining('twice')],
+    [{ AUDIT_KEY: 'short' }, 'AUDIT_KEY', 'Invalid environment variable AUDIT_KEY: must be at least 32 characters long'],
+    [{ CRYPTO_SUITE: 'des' }, 'CRYPTO_SUITE', expect.stringContaining('intl, gm')],
+    [{ AUDIT_HASH: 'md5' }, 'AUDIT_HASH', expect.stringContaining('sha256, sm3')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
   ])('rejects %j naming %s', (env, variable, message) => {

@@ -26,12 +26,31 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Requests per client (token, else IP) and minute; 0 = no limit. */
   rateLimitPerMinute: number;
+  /** `intl` (SHA-256, AES-256-GCM) or `gm` (国密: SM3, SM4-CBC + HMAC-SM3). */
+  cryptoSuite: CryptoSuiteName;
+  /** The audit chain's algorithm for new events (HMAC keyed by AUDIT_KEY). */
+  auditHash: AuditHashName;
+  /** DATA_KEY: keys for personal data, newest first; unset only on the embedded database (generated into `dataDir`). */
+  dataKeys: DataKey[] | undefined;
+  /** AUDIT_KEY: the audit chain's HMAC key; unset only on the embedded database (generated into `dataDir`). */
+  auditKey: string | undefined;
   seedDemo: boolean;
   logLevel: LogLevel;
 }
 
-/** The config the app runs with: the JWT secret is always known by then (given, or generated into DATA_DIR). */
-export type RuntimeConfig = AppConfig & { jwtSecret: string };
+/** The config the app runs with: the secrets are always known by then (given, or generated into DATA_DIR). */
+export type RuntimeConfig = AppConfig & { jwtSecret: string; dataKeys: DataKey[]; auditKey: string };
+
+export const CRYPTO_SUITES = ['intl', 'gm'] as const;
+export type CryptoSuiteName = (typeof CRYPTO_SUITES)[number];
+export const AUDIT_HASHES = ['sha256', 'sm3'] as const;
+export type AuditHashName = (typeof AUDIT_HASHES)[number];
+
+/** A data-encryption key and its version (stored with every value it encrypts, so keys can rotate). */
+export interface DataKey {
+  version: number;
+  secret: string;
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -62,6 +81,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl && !jwtSecret) {
     throw new ConfigError('JWT_SECRET', 'is required when DATABASE_URL is set (at least 32 bytes)');
   }
+  const dataKeys = optional(read, 'DATA_KEY', parseDataKeys);
+  if (databaseUrl && !dataKeys) throw new ConfigError('DATA_KEY', 'is required when DATABASE_URL is set (at least 32 characters)');
+  const auditKey = optional(read, 'AUDIT_KEY', parseKey);
+  if (databaseUrl && !auditKey) throw new ConfigError('AUDIT_KEY', 'is required when DATABASE_URL is set (at least 32 characters)');
+  const cryptoSuite = withDefault(read, 'CRYPTO_SUITE', 'intl', (v) => parseOneOf(v, CRYPTO_SUITES));
   const webhookUrl = optional(read, 'WEBHOOK_URL', parseHttpUrl);
   const webhookSecret = read('WEBHOOK_SECRET');
   if (webhookUrl && !webhookSecret) {
@@ -94,6 +118,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimitPerMinute: withDefault(read, 'RATE_LIMIT_PER_MINUTE', 3000, (v) =>
       parseInteger(v, 0, 1_000_000, 'a whole number of requests per minute (0 = no limit)'),
     ),
+    cryptoSuite,
+    auditHash: withDefault(read, 'AUDIT_HASH', cryptoSuite === 'gm' ? 'sm3' : 'sha256', (v) => parseOneOf(v, AUDIT_HASHES)),
+    dataKeys,
+    auditKey,
     seedDemo: withDefault(read, 'SEED_DEMO', databaseUrl === undefined, parseBoolean),
     logLevel: withDefault(read, 'LOG_LEVEL', 'info', parseLogLevel),
   };
@@ -150,6 +178,28 @@ function parseDatabaseUrl(value: string): string {
   }
   if (!url.hostname) throw new Error('has no host (expected postgres://user:password@host:5432/database)');
   return value;
+}
+
+function parseOneOf<T extends string>(value: string, allowed: readonly T[]): T {
+  const v = value.toLowerCase();
+  if (!(allowed as readonly string[]).includes(v)) throw new Error(`${show(value)} is not one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function parseKey(value: string): string {
+  if (value.length < 32) throw new Error('must be at least 32 characters long');
+  return value;
+}
+
+/** `secret` (version 1), or `3:newest,2:older,…` while keys rotate: the first encrypts, all decrypt. */
+function parseDataKeys(value: string): DataKey[] {
+  const keys = value.split(',').map((part, i) => {
+    const m = /^(\d{1,6}):(.+)$/.exec(part.trim());
+    if (!m && i > 0) throw new Error('lists several keys as version:secret, newest first');
+    return { version: m ? Number(m[1]) : 1, secret: parseKey(m ? m[2] : part.trim()) };
+  });
+  if (new Set(keys.map((k) => k.version)).size !== keys.length) throw new Error('names one key version twice');
+  return keys;
 }
 
 function parseJwtSecret(value: string): string {

@@ -40,10 +40,14 @@ export async function freeLowPort(used: Set<number> = new Set()): Promise<number
   }
 }
 
+/** The keys a DATABASE_URL deployment must be given (a spec that tests their absence sets them to ''). */
+const DEPLOYMENT_KEYS = { DATA_KEY: 'paicha-test-data-key-0123456789-abcdefghij', AUDIT_KEY: 'paicha-test-audit-key-0123456789-abcdefghij' };
+
 /** Runs the built service (`node dist/src/main.js`) as `npm start` does. */
 export function startService(env: Record<string, string>): ServiceProcess {
+  const keys = env.DATABASE_URL ? DEPLOYMENT_KEYS : {};
   const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...keys, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -3,17 +3,20 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
-import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { loadConfig, type RuntimeConfig } from '../../src/config/config.js';
+import { withSecrets } from '../../src/config/secrets.js';
 import { ResponseContract } from './response-contract.js';
 import { createTestDatabase } from './test-database.js';
 
 export const TEST_JWT_SECRET = 'paicha-test-secret-0123456789-abcdefghij';
+export const TEST_DATA_KEY = 'paicha-test-data-key-0123456789-abcdefghij';
+export const TEST_AUDIT_KEY = 'paicha-test-audit-key-0123456789-abcdefghij';
 
 export interface TestApp {
   app: INestApplication;
   baseUrl?: string;
   http: Server;
-  config: AppConfig & { jwtSecret: string };
+  config: RuntimeConfig;
   databaseUrl: string;
   /** The responses checked against the OpenAPI description so far (violations fail close()). */
   contract: ResponseContract;
@@ -42,12 +45,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     JWT_SECRET: TEST_JWT_SECRET,
+    DATA_KEY: TEST_DATA_KEY,
+    AUDIT_KEY: TEST_AUDIT_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: 'false',
     ...options.env,
   });
+  const runtime = await withSecrets(config);
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ config: { ...config, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET }, databaseUrl })],
+    imports: [AppModule.forRoot({ config: runtime, databaseUrl })],
     controllers: options.controllers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
@@ -67,7 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     baseUrl,
     app,
     http: app.getHttpServer() as Server,
-    config: { ...config, jwtSecret: config.jwtSecret ?? TEST_JWT_SECRET },
+    config: runtime,
     databaseUrl,
     contract,
     async close() {

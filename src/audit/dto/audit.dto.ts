@@ -1,3 +1,4 @@
+import { HASH_ALGORITHMS } from '../audit-chain.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
@@ -38,8 +39,9 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String, description: 'Region the object belongs to (decides which bureaus see it)' })
   regionCode!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
-  @ApiProperty({ description: 'SHA-256 (hex) over the previous hash and the canonical JSON of this event (all fields but hash)' })
+  @ApiProperty({ description: 'Hex HMAC under AUDIT_KEY (or SHA-256 for events from before the key) over the previous hash and the canonical JSON of this event' })
   hash!: string;
+  @ApiProperty({ enum: HASH_ALGORITHMS, description: 'How hash was made' }) hashAlgorithm!: string;
 }
 
 export class AuditPageDto extends PageDto {
