@@ -31,8 +31,8 @@ describe('booting on the embedded database', () => {
     const firstMs = await waitForHealth(port, first, 30_000);
     expect(firstMs).toBeLessThan(30_000);
     expect((await postgresPidsFor(dataDir)).length).toBe(1);
-    // the generated JWT secret is kept, readable only by its owner
-    expect((await stat(join(dataDir, 'jwt-secret'))).mode & 0o777).toBe(0o600);
+    // the generated secrets are kept, readable only by their owner
+    for (const secret of ['jwt-secret', 'data-key', 'audit-key']) expect((await stat(join(dataDir, secret))).mode & 0o777).toBe(0o600);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -75,5 +75,17 @@ describe('booting on the embedded database', () => {
     running.push(service);
     expect(await service.exited).toBe(1);
     expect(service.output()).toBe('Invalid environment variable JWT_SECRET: is required when DATABASE_URL is set (at least 32 bytes)\n');
+  });
+
+  it('refuses a DATABASE_URL deployment without DATA_KEY or AUDIT_KEY', async () => {
+    const jwt = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', JWT_SECRET: 'boot-test-secret-0123456789-0123456789' };
+    const noDataKey = startService({ ...jwt, DATA_KEY: '' });
+    running.push(noDataKey);
+    expect(await noDataKey.exited).toBe(1);
+    expect(noDataKey.output()).toBe('Invalid environment variable DATA_KEY: is required when DATABASE_URL is set (at least 32 characters)\n');
+    const noAuditKey = startService({ ...jwt, AUDIT_KEY: '' });
+    running.push(noAuditKey);
+    expect(await noAuditKey.exited).toBe(1);
+    expect(noAuditKey.output()).toBe('Invalid environment variable AUDIT_KEY: is required when DATABASE_URL is set (at least 32 characters)\n');
   });
 });
