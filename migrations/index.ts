@@ -8,5 +8,6 @@ import { CredentialsNotify1796026000000 } from './1796026000000-CredentialsNotif
 import { IdempotencyKeys1796381747715 } from './1796381747715-IdempotencyKeys.js';
 import { AnswerSavedAt1796382386727 } from './1796382386727-AnswerSavedAt.js';
 import { AuditKeyed1796392639089 } from './1796392639089-AuditKeyed.js';
+import { PhoneEncrypted1796393049454 } from './1796393049454-PhoneEncrypted.js';
 
-export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727, AuditKeyed1796392639089];
+export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727, AuditKeyed1796392639089, PhoneEncrypted1796393049454];

@@ -4,6 +4,7 @@ import { creditCodeCheckChar } from '../src/institutions/credit-code.js';
 import { Factories, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { bearer } from './helpers/api.js';
+import { PhoneSealer } from '../src/institutions/phone-sealer.js';
 
 const HEADER = 'name,type,regionCode,address,beds,creditCode,headName,phone';
 
@@ -32,6 +33,47 @@ describe('institutions', () => {
     await t.close();
   });
 
+  describe('personal data (个人信息保护法)', () => {
+    it('stores the phone encrypted, shows it masked, and in full only to a bureau in scope, audited', async () => {
+      const created = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.bureauCj.token))
+        .send({ name: '隐私测试养老院', type: 'elderly_care', regionCode: '522633', phone: '13812341234' })
+        .expect(201);
+      const id = created.body.id as string;
+      expect(created.body.phone).toBe('138****1234');
+      const { rows } = await f.db.query<{ phone: string }>('SELECT phone FROM institutions WHERE id = $1', [id]);
+      expect(rows[0].phone).toMatch(/^enc1\.intl\.1\.[A-Za-z0-9_-]+$/);
+      expect(rows[0].phone).not.toContain('1234');
+      const list = await request(t.http).get('/api/v1/institutions?q=隐私测试').set(auth(w.inspectorCj.token)).expect(200);
+      expect(list.body.items.map((i: { phone: string }) => i.phone)).toEqual(['138****1234']);
+      // the audit keeps what the API showed, not the number
+      const events = await f.db.query(`SELECT data::text AS data FROM audit_events WHERE entity_id = $1`, [id]);
+      expect(events.rows.every((e: { data: string }) => !e.data.includes('13812341234'))).toBe(true);
+
+      const revealed = await request(t.http).get(`/api/v1/institutions/${id}?reveal=phone`).set(auth(w.bureauCj.token)).expect(200);
+      expect(revealed.body.phone).toBe('13812341234');
+      const reveals = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'institution.reveal' AND entity_id = $1`, [id]);
+      expect(reveals.rows).toEqual([{ actor_id: w.bureauCj.id, data: { fields: ['phone'] } }]);
+      // an inspector and the admin may not; a bureau elsewhere does not see the institution at all
+      expect((await request(t.http).get(`/api/v1/institutions/${id}?reveal=phone`).set(auth(w.inspectorCj.token))).status).toBe(403);
+      expect((await request(t.http).get(`/api/v1/institutions/${id}?reveal=phone`).set(auth(w.admin.token))).status).toBe(403);
+      expect((await request(t.http).get(`/api/v1/institutions/${id}?reveal=phone`).set(auth(w.bureauGz.token))).status).toBe(404);
+      expect((await request(t.http).get(`/api/v1/institutions/${id}?reveal=address`).set(auth(w.bureauCj.token))).status).toBe(400);
+    });
+
+    it('encrypts at boot a phone stored in clear before, and still shows it masked', async () => {
+      const created = await request(t.http).post('/api/v1/institutions').set(auth(w.bureauCj.token)).send({ name: '旧数据养老院', type: 'elderly_care', regionCode: '522633' }).expect(201);
+      await f.db.query(`UPDATE institutions SET phone = '0855-7654321' WHERE id = $1`, [created.body.id]);
+      expect((await request(t.http).get(`/api/v1/institutions/${created.body.id}`).set(auth(w.bureauCj.token))).body.phone).toBe('085****4321');
+      expect(await t.app.get(PhoneSealer).sealAll()).toBeGreaterThanOrEqual(1);
+      const { rows } = await f.db.query<{ phone: string }>('SELECT phone FROM institutions WHERE id = $1', [created.body.id]);
+      expect(rows[0].phone).toMatch(/^enc1\./);
+      const revealed = await request(t.http).get(`/api/v1/institutions/${created.body.id}?reveal=phone`).set(auth(w.bureauCj.token)).expect(200);
+      expect(revealed.body.phone).toBe('0855-7654321');
+    });
+  });
+
   describe('create, read, update', () => {
     it('creates an institution with every field and audits it', async () => {
       const code = creditCode(1);
@@ -49,7 +91,7 @@ describe('institutions', () => {
         beds: 120,
         creditCode: code,
         headName: '吴院长',
-        phone: '0855-1234567',
+        phone: '085****4567',
         active: true,
       });
       const events = await f.db.query(`SELECT action, region_code FROM audit_events WHERE entity = 'institution' AND entity_id = $1`, [res.body.id]);

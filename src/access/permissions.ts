@@ -31,6 +31,8 @@ export enum Permission {
   ReadReports = 'reports.read',
   UploadAttachments = 'attachments.upload',
   ReadAttachments = 'attachments.read',
+  /** See personal data (a phone number) in full: each time audited. */
+  RevealPersonalData = 'personal-data.reveal',
 }
 
 const EVERYONE = [
@@ -47,8 +49,8 @@ const EVERYONE = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  // admin: everything but filling checklists, which needs someone in the building
-  [Role.Admin]: new Set(Object.values(Permission).filter((p) => p !== Permission.FillInspections)),
+  // admin: everything but filling checklists, which needs someone in the building, and reading personal data in full
+  [Role.Admin]: new Set(Object.values(Permission).filter((p) => p !== Permission.FillInspections && p !== Permission.RevealPersonalData)),
   [Role.Bureau]: new Set([
     ...EVERYONE,
     Permission.ReadUsers,
@@ -63,6 +65,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.VerifyFindings,
     Permission.ExtendFindings,
     Permission.ReadReports,
+    Permission.RevealPersonalData,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
   [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings]),

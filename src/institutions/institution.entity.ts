@@ -49,7 +49,8 @@ export class InstitutionEntity {
   @Column({ type: 'varchar', length: 100, nullable: true })
   headName!: string | null;
 
-  @Column({ type: 'varchar', length: 40, nullable: true })
+  /** Encrypted (CryptoService token `enc1.<suite>.<key version>.…`); the API shows it masked. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
   phone!: string | null;
 
   @Column({ type: 'boolean', default: true })

@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse,
 import type { Request } from 'express';
 import type { Actor } from '../access/actor.js';
 import { Allow, CurrentActor } from '../access/decorators.js';
-import { Permission } from '../access/permissions.js';
+import { hasPermission, Permission } from '../access/permissions.js';
+import { DomainException } from '../common/problem/domain.exception.js';
+import { InstitutionError } from './institutions.errors.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { receiveFile } from '../common/multipart.js';
@@ -14,6 +16,7 @@ import {
   ImportUploadDto,
   InstitutionDto,
   InstitutionPageDto,
+  InstitutionQueryDto,
   InstitutionsQueryDto,
   UpdateInstitutionDto,
 } from './dto/institution.dto.js';
@@ -61,10 +64,14 @@ export class InstitutionsController {
 
   @Get(':id')
   @Allow(Permission.ReadInstitutions)
-  @ApiOperation({ summary: 'An institution in your scope (404 outside it)' })
+  @ApiOperation({ summary: 'An institution in your scope (404 outside it); ?reveal=phone shows the phone in full (bureau; audited)' })
   @ApiOkResponse({ type: InstitutionDto })
-  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
-    return this.institutions.get(actor, id);
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() query: InstitutionQueryDto) {
+    if (!query.reveal) return this.institutions.get(actor, id);
+    if (!hasPermission(actor.role, Permission.RevealPersonalData)) {
+      throw new DomainException(InstitutionError.RevealNotAllowed, 'Only a bureau may see personal data in full');
+    }
+    return this.institutions.reveal(actor, id);
   }
 
   @Patch(':id')

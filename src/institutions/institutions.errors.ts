@@ -6,6 +6,7 @@ export enum InstitutionError {
   UnknownRegion = 'institution_unknown_region',
   RegionOutOfScope = 'institution_region_out_of_scope',
   InvalidCsv = 'institution_invalid_csv',
+  RevealNotAllowed = 'institution_reveal_not_allowed',
 }
 
 /** The HTTP status of each code (a code without one does not compile). */
@@ -15,6 +16,7 @@ errorStatuses<InstitutionError>({
   [InstitutionError.UnknownRegion]: 400,
   [InstitutionError.RegionOutOfScope]: 403,
   [InstitutionError.InvalidCsv]: 400,
+  [InstitutionError.RevealNotAllowed]: 403,
 });
 
 declare module '../common/problem/error-codes.js' {

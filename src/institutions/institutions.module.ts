@@ -4,11 +4,12 @@ import { RegionsModule } from '../regions/regions.module.js';
 import { InstitutionsController } from './institutions.controller.js';
 import { InstitutionsRepository } from './institutions.repository.js';
 import { InstitutionsService } from './institutions.service.js';
+import { PhoneSealer } from './phone-sealer.js';
 
 @Module({
   imports: [AuditModule, RegionsModule],
   controllers: [InstitutionsController],
-  providers: [InstitutionsRepository, InstitutionsService],
+  providers: [InstitutionsRepository, InstitutionsService, PhoneSealer],
   exports: [InstitutionsService],
 })
 export class InstitutionsModule {}

@@ -9,6 +9,8 @@ import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js'
 import { DomainException } from '../common/problem/domain.exception.js';
 import { pathInActorSubtree } from '../access/scope.js';
 import { Transactions } from '../common/transactions.js';
+import { maskPhone } from '../common/mask.js';
+import { CryptoService } from '../crypto/crypto.service.js';
 import { UploadTooLargeError } from '../common/multipart.js';
 import { RegionsService } from '../regions/regions.service.js';
 import type { CreateInstitutionDto, UpdateInstitutionDto } from './dto/institution.dto.js';
@@ -44,23 +46,56 @@ export class InstitutionsService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly regions: RegionsService,
+    private readonly crypto: CryptoService,
   ) {}
+
+  /** Phone numbers are stored encrypted (CryptoService) and shown masked unless revealed. */
+  private seal<T extends string | null | undefined>(phone: T): T | string {
+    return phone ? this.crypto.encrypt(phone) : phone;
+  }
+
+  private open(stored: string | null): string | null {
+    // a value written before phones were encrypted reads as it is, until the boot seals it
+    return stored === null || !CryptoService.isEncrypted(stored) ? stored : this.crypto.decrypt(stored);
+  }
+
+  private view(row: InstitutionRow, reveal = false): Institution {
+    const phone = this.open(row.phone);
+    return toInstitution(row, reveal ? phone : maskPhone(phone));
+  }
 
   /** The institution if the actor may see it: for other features' checks. */
   async findInScope(actor: Actor, id: string, em?: EntityManager): Promise<Institution | undefined> {
     const row = await this.repository.findInScope(actor, id, em);
-    return row && toInstitution(row);
+    return row && this.view(row);
   }
 
   /** The institutions among `ids` the actor may see, in one query. */
   async findManyInScope(actor: Actor, ids: string[]): Promise<Institution[]> {
-    return (await this.repository.findManyInScope(actor, [...new Set(ids)])).map(toInstitution);
+    return (await this.repository.findManyInScope(actor, [...new Set(ids)])).map((row) => this.view(row));
   }
 
   async get(actor: Actor, id: string): Promise<Institution> {
     const found = await this.findInScope(actor, id);
     if (!found) throw notFound(id);
     return found;
+  }
+
+  /** The institution with its phone in full, for a bureau in scope; each reveal is audited (who saw whose number). */
+  async reveal(actor: Actor, id: string): Promise<Institution> {
+    return this.transactions.run(async (em) => {
+      const row = await this.repository.findInScope(actor, id, em);
+      if (!row) throw notFound(id);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'institution.reveal',
+        entity: 'institution',
+        entityId: id,
+        regionCode: row.region_code,
+        data: { fields: ['phone'] },
+      });
+      return this.view(row, true);
+    });
   }
 
   async list(actor: Actor, filter: { regionCode?: string; type?: string; q?: string; active?: boolean }, page: PageQueryDto): Promise<Page<Institution>> {
@@ -71,7 +106,7 @@ export class InstitutionsService {
       regionPath = region.path;
     }
     const { rows, total } = await this.repository.list(actor, { ...filter, regionPath }, page.pageSize, offsetOf(page));
-    return { items: rows.map(toInstitution), total, page: page.page, pageSize: page.pageSize };
+    return { items: rows.map((row) => this.view(row)), total, page: page.page, pageSize: page.pageSize };
   }
 
   async create(actor: Actor, input: CreateInstitutionDto): Promise<Institution> {
@@ -85,7 +120,7 @@ export class InstitutionsService {
         beds: input.beds ?? null,
         creditCode: input.creditCode ?? null,
         headName: input.headName || null,
-        phone: input.phone || null,
+        phone: this.seal(input.phone || null),
       });
       if (!row) throw duplicateCreditCode(input.creditCode);
       await this.audit.append(em, {
@@ -94,9 +129,9 @@ export class InstitutionsService {
         entity: 'institution',
         entityId: row.id,
         regionCode: row.region_code,
-        data: { ...toInstitution(row) },
+        data: { ...this.view(row) },
       });
-      return toInstitution(row);
+      return this.view(row);
     });
   }
 
@@ -107,7 +142,7 @@ export class InstitutionsService {
       if (!existing) throw notFound(id);
       let row: InstitutionRow;
       try {
-        row = await this.repository.update(em, id, patch);
+        row = await this.repository.update(em, id, { ...patch, phone: this.seal(patch.phone) });
       } catch (error) {
         // the failed statement aborts the transaction, which rolls back as this propagates
         if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') throw duplicateCreditCode(patch.creditCode);
@@ -119,9 +154,9 @@ export class InstitutionsService {
         entity: 'institution',
         entityId: id,
         regionCode: row.region_code,
-        data: { changes: { ...patch }, previousRegionCode: existing.region_code !== row.region_code ? existing.region_code : undefined },
+        data: { changes: { ...patch, phone: patch.phone === undefined ? undefined : maskPhone(patch.phone || null) }, previousRegionCode: existing.region_code !== row.region_code ? existing.region_code : undefined },
       });
-      return toInstitution(row);
+      return this.view(row);
     });
   }
 
@@ -195,7 +230,7 @@ export class InstitutionsService {
       const path = regionPaths.get(row.fields.regionCode) ?? null;
       if (path === null) result.failed.push({ line: row.line, message: `行政区划代码不存在：${row.fields.regionCode}` });
       else if (!pathInActorSubtree(actor, path)) result.failed.push({ line: row.line, message: `行政区划不在您的管辖范围内：${row.fields.regionCode}` });
-      else good.push(row);
+      else good.push({ line: row.line, fields: { ...row.fields, phone: this.seal(row.fields.phone) } });
     }
     const withCode = good.filter((r) => r.fields.creditCode !== null);
     const withoutCode = good.filter((r) => r.fields.creditCode === null);
@@ -237,7 +272,7 @@ function duplicateCreditCode(code: string | undefined): DomainException {
   return new DomainException(InstitutionError.DuplicateCreditCode, `Credit code ${code ?? ''} is used by another institution`);
 }
 
-export function toInstitution(row: InstitutionRow): Institution {
+function toInstitution(row: InstitutionRow, phone: string | null): Institution {
   return {
     id: row.id,
     name: row.name,
@@ -247,7 +282,7 @@ export function toInstitution(row: InstitutionRow): Institution {
     beds: row.beds,
     creditCode: row.credit_code,
     headName: row.head_name,
-    phone: row.phone,
+    phone,
     active: row.active,
   };
 }

@@ -17,7 +17,7 @@ export class InstitutionDto {
   @ApiProperty({ nullable: true, type: Number }) beds!: number | null;
   @ApiProperty({ nullable: true, type: String, description: '统一社会信用代码 (GB 32100-2015)' }) creditCode!: string | null;
   @ApiProperty({ nullable: true, type: String }) headName!: string | null;
-  @ApiProperty({ nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Masked (138****1234) unless revealed' }) phone!: string | null;
   @ApiProperty() active!: boolean;
 }
 
@@ -77,6 +77,13 @@ export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto) {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+}
+
+export class InstitutionQueryDto {
+  @ApiPropertyOptional({ enum: ['phone'], description: 'phone: show the phone number in full (bureau in scope; audited)' })
+  @IsOptional()
+  @IsIn(['phone'])
+  reveal?: 'phone';
 }
 
 export class InstitutionsQueryDto extends PageQueryDto {
