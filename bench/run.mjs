@@ -246,12 +246,12 @@ try {
     const offlineDir = await tempDir('paicha-bench-offline');
     const demo = await serviceProcess({ DATA_DIR: offlineDir, SEED_DEMO: 'true' });
     try {
-      const token = await login(demo.base, 'demo-inspector', 'paicha-demo');
+      const token = await login(demo.base, 'demo-inspector', 'Paicha-2026');
       const pack = await (await fetch(`${demo.base}/api/v1/me/offline-pack`, { headers: { authorization: `Bearer ${token}` } })).json();
       const items = (x) => x.template.sections.reduce((n, section) => n + section.items.length, 0);
       const inspection = pack.inspections.sort((a, b) => items(b) - items(a))[0]; // the longest checklist
       const out = await new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['bench/lib/offline.mjs', demo.base, 'demo-inspector', 'paicha-demo', inspection.id, quick ? '2' : '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['bench/lib/offline.mjs', demo.base, 'demo-inspector', 'Paicha-2026', inspection.id, quick ? '2' : '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
         let text = '';
         child.stdout.on('data', (c) => (text += c));
         child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text.trim().split('\n').pop())) : reject(new Error(`offline bench exited ${code}`))));

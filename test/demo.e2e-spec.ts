@@ -7,7 +7,7 @@ describe('SEED_DEMO', () => {
   let t: TestApp;
   let f: Factories;
   const login = async (username: string) => {
-    const res = await request(t.http).post('/api/v1/auth/login').send({ username, password: 'paicha-demo' });
+    const res = await request(t.http).post('/api/v1/auth/login').send({ username, password: 'Paicha-2026' });
     expect(res.status).toBe(200);
     return { Authorization: `Bearer ${res.body.accessToken}` };
   };

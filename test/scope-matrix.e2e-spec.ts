@@ -94,7 +94,7 @@ const ROUTES: RouteCase[] = [
     name: 'POST /users',
     method: 'post',
     path: () => '/api/v1/users',
-    body: (_w, f) => ({ username: f.unique('new-insp'), password: 'long-enough-pw', displayName: '新检查员', role: 'inspector', regionCode: '522633' }),
+    body: (_w, f) => ({ username: f.unique('new-insp'), password: 'Long-enough-pw1', displayName: '新检查员', role: 'inspector', regionCode: '522633' }),
     expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
   },
   {

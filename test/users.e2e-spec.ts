@@ -8,7 +8,7 @@ describe('users: who may create whom', () => {
   let f: Factories;
   let w: TwoRegionWorld;
   const create = (token: string, body: object) => request(t.http).post('/api/v1/users').set('Authorization', `Bearer ${token}`).send(body);
-  const base = () => ({ username: f.unique('u'), password: 'long-enough-pw', displayName: '用户' });
+  const base = () => ({ username: f.unique('u'), password: 'Long-enough-pw1', displayName: '用户' });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -25,7 +25,7 @@ describe('users: who may create whom', () => {
     const res = await create(w.admin.token, { ...base(), role: 'admin' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ id: expect.any(String), username: expect.any(String), displayName: '用户', role: 'admin', regionCode: null, institutionId: null, active: true });
-    expect(JSON.stringify(res.body)).not.toContain('long-enough-pw');
+    expect(JSON.stringify(res.body)).not.toContain('Long-enough-pw1');
     const { rows } = await f.db.query('SELECT password_hash FROM users WHERE id = $1', [res.body.id]);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
     expect((await create(w.admin.token, { ...base(), role: 'bureau', regionCode: '513300' })).status).toBe(201);
@@ -50,7 +50,7 @@ describe('users: who may create whom', () => {
     expect((await create(w.admin.token, { ...base(), role: 'inspector', regionCode: '999999' })).status).toBe(400);
     const short = await create(w.admin.token, { ...base(), role: 'inspector', regionCode: '522633', password: '123456789' });
     expect(short.status).toBe(400);
-    expect(short.body.errors).toContainEqual({ field: 'password', message: 'password must be longer than or equal to 10 characters' });
+    expect(short.body.errors).toContainEqual({ field: 'password', message: '密码至少 8 位，且包含小写字母、大写字母、数字、符号中的至少三类' });
     expect((await create(w.admin.token, { ...base(), role: 'superuser', regionCode: '522633' })).status).toBe(400);
   });
 

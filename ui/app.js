@@ -15,6 +15,7 @@ import { findingsScreen } from './screens/findings.js';
 import { homeScreen } from './screens/home.js';
 import { inspectionScreen } from './screens/inspection.js';
 import { loginScreen, reloginDialog } from './screens/login.js';
+import { passwordScreen } from './screens/password.js';
 import { reportsScreen } from './screens/reports.js';
 import { syncScreen } from './screens/sync.js';
 
@@ -74,6 +75,7 @@ const routes = [
   [/^\/logout$/, () => logoutScreen()],
   [/^\/$/, () => homeScreen()],
   [/^\/sync$/, () => syncScreen()],
+  [/^\/password$/, () => passwordScreen()],
   [/^\/inspection\/([0-9a-f-]{36})$/, (m) => inspectionScreen(m[1])],
   [/^\/inspection-report\/([0-9a-f-]{36})$/, async (m) => location.assign(URL.createObjectURL(await api('GET', `/inspections/${m[1]}/report.pdf`)))],
   [/^\/findings$/, (_m, q) => findingsScreen(q)],

@@ -12,4 +12,6 @@ export interface Actor {
   /** `/520000/522600/` — the region's materialized path; subtree = paths with this prefix. */
   regionPath: string | null;
   institutionId: string | null;
+  /** The token was given for a password change only (set by someone else, or expired): every other route refuses it. */
+  passwordChangeOnly?: true;
 }

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { UserDto } from '../users/dto/user.dto.js';
 import type { Actor } from '../access/actor.js';
-import { Allow, CurrentActor, Public } from '../access/decorators.js';
+import { Allow, AllowPasswordChangeToken, CurrentActor, Public } from '../access/decorators.js';
 import { AuthService } from './auth.service.js';
-import { LoginDto, LoginResultDto } from './dto/auth.dto.js';
+import { ChangePasswordDto, LoginDto, LoginResultDto } from './dto/auth.dto.js';
 import { LOGIN_LIMIT, LoginRateLimiter } from './login-rate-limiter.js';
 import { Permission } from '../access/permissions.js';
 
@@ -26,6 +26,17 @@ export class AuthController {
   login(@Body() body: LoginDto, @Ip() ip: string) {
     this.limiter.hit(ip, body.username);
     return this.auth.login(body.username, body.password, ip);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @Allow(Permission.ReadSelf)
+  @AllowPasswordChangeToken()
+  @ApiOperation({ summary: 'Change your own password; answers a new token (every other session of yours ends)' })
+  @ApiOkResponse({ type: LoginResultDto })
+  changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto, @Ip() ip: string) {
+    return this.auth.changePassword(actor, body.currentPassword, body.newPassword, ip);
   }
 
   @Get('me')

@@ -5,6 +5,8 @@ export enum AuthError {
   InvalidToken = 'invalid_token',
   MissingPermission = 'missing_permission',
   UndeclaredRoute = 'undeclared_route',
+  PasswordChangeRequired = 'password_change_required',
+  WrongCurrentPassword = 'wrong_current_password',
 }
 
 /** The HTTP status of each code (a code without one does not compile). */
@@ -13,6 +15,9 @@ errorStatuses<AuthError>({
   [AuthError.InvalidToken]: 401,
   [AuthError.MissingPermission]: 403,
   [AuthError.UndeclaredRoute]: 403,
+  [AuthError.PasswordChangeRequired]: 403,
+  // 400, not 401: the session is fine, the field is wrong (a 401 would ask the app to log in again)
+  [AuthError.WrongCurrentPassword]: 400,
 });
 
 declare module '../common/problem/error-codes.js' {

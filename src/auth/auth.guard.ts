@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainException } from '../common/problem/domain.exception.js';
 import type { Actor } from '../access/actor.js';
-import { PERMISSIONS_KEY, PUBLIC_KEY } from '../access/decorators.js';
+import { PASSWORD_CHANGE_KEY, PERMISSIONS_KEY, PUBLIC_KEY } from '../access/decorators.js';
 import { AuthError } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
 import { hasPermission, type Permission } from '../access/permissions.js';
@@ -32,6 +32,9 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new DomainException(AuthError.InvalidToken, 'Missing, invalid or expired access token');
     const actor = await this.auth.authenticate(match[1]);
     req.actor = actor;
+    if (actor.passwordChangeOnly && !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_KEY, targets)) {
+      throw new DomainException(AuthError.PasswordChangeRequired, 'Change your password first (POST /api/v1/auth/password)');
+    }
 
     const permissions = this.reflector.getAllAndOverride<Permission[] | undefined>(PERMISSIONS_KEY, targets);
     if (!permissions || permissions.length === 0) {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { validate as isValidCron } from 'node-cron';
+import { PASSWORD_RULES, passwordProblems } from '../common/password-rules.js';
 
 /**
  * The service's whole configuration, read once from the environment at boot.
@@ -34,6 +35,11 @@ export interface AppConfig {
   dataKeys: DataKey[] | undefined;
   /** AUDIT_KEY: the audit chain's HMAC key; unset only on the embedded database (generated into `dataDir`). */
   auditKey: string | undefined;
+  /** A password older than this must be changed at login; 0 = never. */
+  passwordMaxAgeDays: number;
+  /** Consecutive failed logins that lock an account, and for how long. */
+  lockoutThreshold: number;
+  lockoutMinutes: number;
   seedDemo: boolean;
   logLevel: LogLevel;
 }
@@ -92,14 +98,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('WEBHOOK_SECRET', 'is required when WEBHOOK_URL is set');
   }
 
+  const adminUsername = withDefault(read, 'ADMIN_USERNAME', 'admin', parseUsername);
+  const adminPassword = optional(read, 'ADMIN_PASSWORD', parsePassword);
+  if (adminPassword && passwordProblems(adminPassword, adminUsername).length > 0) throw new ConfigError('ADMIN_PASSWORD', 'must not contain ADMIN_USERNAME');
+
   return {
     port: withDefault(read, 'PORT', 3000, (v) => parseInteger(v, 1, 65535, 'a port number (1–65535)')),
     databaseUrl,
     dataDir,
     timeZone: withDefault(read, 'TZ', 'Asia/Shanghai', parseTimeZone),
     jwtSecret,
-    adminUsername: withDefault(read, 'ADMIN_USERNAME', 'admin', parseUsername),
-    adminPassword: optional(read, 'ADMIN_PASSWORD', parsePassword),
+    adminUsername,
+    adminPassword,
     uploadMaxBytes: withDefault(read, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, (v) =>
       parseInteger(v, 1, 1024 * 1024 * 1024, 'a size in bytes between 1 and 1073741824'),
     ),
@@ -122,6 +132,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     auditHash: withDefault(read, 'AUDIT_HASH', cryptoSuite === 'gm' ? 'sm3' : 'sha256', (v) => parseOneOf(v, AUDIT_HASHES)),
     dataKeys,
     auditKey,
+    passwordMaxAgeDays: withDefault(read, 'PASSWORD_MAX_AGE_DAYS', 90, (v) => parseInteger(v, 0, 3650, 'a whole number of days (0–3650, 0 = never)')),
+    lockoutThreshold: withDefault(read, 'LOCKOUT_THRESHOLD', 5, (v) => parseInteger(v, 1, 100, 'a whole number of failed logins (1–100)')),
+    lockoutMinutes: withDefault(read, 'LOCKOUT_MINUTES', 30, (v) => parseInteger(v, 1, 1440, 'a whole number of minutes (1–1440)')),
     seedDemo: withDefault(read, 'SEED_DEMO', databaseUrl === undefined, parseBoolean),
     logLevel: withDefault(read, 'LOG_LEVEL', 'info', parseLogLevel),
   };
@@ -234,7 +247,8 @@ function parseUsername(value: string): string {
 }
 
 function parsePassword(value: string): string {
-  if ([...value].length < 10) throw new Error('must be at least 10 characters long');
+  const problems = passwordProblems(value, '');
+  if (problems.length > 0) throw new Error(`does not meet the password rules: at least ${PASSWORD_RULES.minLength} characters with three of lower case, upper case, digits and symbols`);
   return value;
 }
 

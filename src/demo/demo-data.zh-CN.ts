@@ -1,6 +1,6 @@
 /** The demo world of `SEED_DEMO`: places from our own story, in Chinese as users see them. */
 
-export const DEMO_PASSWORD = 'paicha-demo';
+export const DEMO_PASSWORD = 'Paicha-2026';
 
 export const DEMO_PROVINCES = ['520000', '510000', '440000'];
 

@@ -17,6 +17,9 @@ import { UsersService } from '../users/users.service.js';
 import { DemoRepository } from './demo.repository.js';
 import { DEMO_ACCOUNTS, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_PROVINCES, DEMO_ROUNDS } from './demo-data.zh-CN.js';
 
+/** The demo accounts log in with the documented password as it is (a demo, not a deployment). */
+const DEMO_LOGIN = { passwordChangeRequired: false };
+
 /** A 2×2 PNG standing in for a phone photo in the demo. */
 const DEMO_PHOTO = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
@@ -67,9 +70,9 @@ export class DemoSeeder implements OnApplicationBootstrap {
       const created = await this.institutions.create(admin, { ...inst, phone: '0855-0000000' });
       ids[inst.key] = created.id;
     }
-    const bureauUser = await this.users.create(admin, { ...DEMO_ACCOUNTS.bureau, password: DEMO_PASSWORD, role: Role.Bureau });
-    const inspectorUser = await this.users.create(admin, { ...DEMO_ACCOUNTS.inspector, password: DEMO_PASSWORD, role: Role.Inspector });
-    await this.users.create(admin, { ...DEMO_ACCOUNTS.head, password: DEMO_PASSWORD, role: Role.InstitutionHead, institutionId: ids.cjHome });
+    const bureauUser = await this.users.create(admin, { ...DEMO_ACCOUNTS.bureau, password: DEMO_PASSWORD, role: Role.Bureau }, DEMO_LOGIN);
+    const inspectorUser = await this.users.create(admin, { ...DEMO_ACCOUNTS.inspector, password: DEMO_PASSWORD, role: Role.Inspector }, DEMO_LOGIN);
+    await this.users.create(admin, { ...DEMO_ACCOUNTS.head, password: DEMO_PASSWORD, role: Role.InstitutionHead, institutionId: ids.cjHome }, DEMO_LOGIN);
     const bureau = await this.actor(bureauUser.id);
     const inspector = await this.actor(inspectorUser.id);
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { passwordProblems } from '../common/password-rules.js';
 import { hashPassword } from './password.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Transactions } from '../common/transactions.js';
@@ -25,10 +26,13 @@ export class AdminBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const generated = this.config.adminPassword === undefined;
-    const password = this.config.adminPassword ?? randomBytes(12).toString('base64url');
+    let password = this.config.adminPassword ?? '';
+    // a generated one meets the password rules like any other
+    while (generated && passwordProblems(password, this.config.adminUsername).length > 0) password = randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password);
     const created = await this.transactions.run(async (em) => {
-      const row = await this.repository.insertAdminIfNone(em, this.config.adminUsername, passwordHash);
+      // a generated password was shown in a log: its first login changes it
+      const row = await this.repository.insertAdminIfNone(em, this.config.adminUsername, passwordHash, generated);
       if (row) {
         await this.audit.append(em, {
           actorId: null,

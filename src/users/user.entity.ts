@@ -61,6 +61,28 @@ export class UserEntity {
   @Column({ type: 'integer', default: 1 })
   tokenVersion!: number;
 
+  /** When the password was last set (PASSWORD_MAX_AGE_DAYS counts from here). */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  passwordChangedAt!: Date;
+
+  /** Set by someone else (or expired): the next login may only change it. */
+  @Column({ type: 'boolean', default: false })
+  passwordChangeRequired!: boolean;
+
+  /** The argon2 hashes of the last passwords, newest first (a new one may not repeat them). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  passwordHistory!: string[];
+
+  /** Consecutive failed logins; LOCKOUT_THRESHOLD of them lock the account until `lockedUntil`. */
+  @Column({ type: 'integer', default: 0 })
+  failedLogins!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastLoginAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

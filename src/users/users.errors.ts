@@ -7,6 +7,7 @@ export enum UserError {
   ForbiddenRole = 'user_forbidden_role',
   OutOfScope = 'user_out_of_scope',
   SelfDeactivation = 'user_self_deactivation',
+  WeakPassword = 'user_weak_password',
 }
 
 /** The HTTP status of each code (a code without one does not compile). */
@@ -17,6 +18,7 @@ errorStatuses<UserError>({
   [UserError.ForbiddenRole]: 403,
   [UserError.OutOfScope]: 403,
   [UserError.SelfDeactivation]: 409,
+  [UserError.WeakPassword]: 400,
 });
 
 declare module '../common/problem/error-codes.js' {

@@ -6,6 +6,7 @@ import { Role } from '../access/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
 import { regionInSubtree, SqlParams } from '../access/scope.js';
 import { preparedQuery } from '../common/prepared.js';
+import { PASSWORD_RULES } from '../common/password-rules.js';
 
 export interface UserRow {
   id: string;
@@ -20,6 +21,10 @@ export interface UserRow {
 export interface CredentialRow extends UserRow {
   password_hash: string;
   token_version: number;
+  password_changed_at: Date;
+  password_change_required: boolean;
+  password_history: string[];
+  locked_until: Date | null;
   region_path: string | null;
   /** Region of the user's institution (heads), for audit scoping. */
   institution_region_code: string | null;
@@ -37,7 +42,8 @@ export class UsersRepository {
     // every authenticated request reads its user: a prepared statement
     const rows = await preparedQuery<CredentialRow>(
       this.dataSource,
-      `SELECT ${USER_COLUMNS}, u.password_hash, u.token_version, r.path AS region_path, i.region_code AS institution_region_code
+      `SELECT ${USER_COLUMNS}, u.password_hash, u.token_version, u.password_changed_at, u.password_change_required, u.password_history,
+              u.locked_until, r.path AS region_path, i.region_code AS institution_region_code
        FROM users u
        LEFT JOIN regions r ON r.code = u.region_code
        LEFT JOIN institutions i ON i.id = u.institution_id
@@ -71,14 +77,23 @@ export class UsersRepository {
   /** Inserts a user; undefined when the username is taken (in any letter case). */
   async insert(
     em: EntityManager,
-    user: { username: string; passwordHash: string; displayName: string; role: Role; regionCode: string | null; institutionId: string | null },
+    user: {
+      username: string;
+      passwordHash: string;
+      displayName: string;
+      role: Role;
+      regionCode: string | null;
+      institutionId: string | null;
+      /** Set by someone else: the user changes it at first login. */
+      passwordChangeRequired: boolean;
+    },
   ): Promise<UserRow | undefined> {
     const rows = (await em.query(
-      `INSERT INTO users AS u (username, password_hash, display_name, role, region_code, institution_id)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO users AS u (username, password_hash, display_name, role, region_code, institution_id, password_change_required)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (lower(username)) DO NOTHING
        RETURNING ${USER_COLUMNS}`,
-      [user.username, user.passwordHash, user.displayName, user.role, user.regionCode, user.institutionId],
+      [user.username, user.passwordHash, user.displayName, user.role, user.regionCode, user.institutionId, user.passwordChangeRequired],
     )) as UserRow[];
     return rows[0];
   }
@@ -88,7 +103,11 @@ export class UsersRepository {
     const params = new SqlParams();
     const sets = ['updated_at = now()'];
     if (patch.displayName !== undefined) sets.push(`display_name = ${params.add(patch.displayName)}`);
-    if (patch.passwordHash !== undefined) sets.push(`password_hash = ${params.add(patch.passwordHash)}`);
+    if (patch.passwordHash !== undefined) {
+      // set by someone else: the old one joins the history, and the user must change it at next login
+      sets.push(`password_history = (ARRAY[u.password_hash] || u.password_history)[1:${PASSWORD_RULES.history}]`);
+      sets.push(`password_hash = ${params.add(patch.passwordHash)}`, 'password_changed_at = now()', 'password_change_required = true');
+    }
     if (patch.active !== undefined) sets.push(`active = ${params.add(patch.active)}`);
     if (patch.passwordHash !== undefined || patch.active === false) sets.push('token_version = token_version + 1');
     const rows = (await em.query(
@@ -98,12 +117,42 @@ export class UsersRepository {
     return rows[0][0];
   }
 
+  /** A user's own new password: the old one joins the history, the change requirement ends, other sessions end. */
+  async setOwnPassword(em: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await em.query(
+      `UPDATE users AS u SET password_history = (ARRAY[u.password_hash] || u.password_history)[1:${PASSWORD_RULES.history}],
+         password_hash = $2, password_changed_at = now(), password_change_required = false, token_version = token_version + 1, updated_at = now()
+       WHERE u.id = $1`,
+      [id, passwordHash],
+    );
+  }
+
+  /**
+   * Counts a failed login in the database (so every instance sees the same
+   * count); the LOCKOUT_THRESHOLD-th locks the account for LOCKOUT_MINUTES.
+   * Returns whether this failure locked it.
+   */
+  async recordFailedLogin(em: EntityManager, id: string, threshold: number, lockMinutes: number): Promise<boolean> {
+    const rows = (await em.query(
+      `UPDATE users AS u SET
+         failed_logins = CASE WHEN u.failed_logins + 1 >= $2 THEN 0 ELSE u.failed_logins + 1 END,
+         locked_until = CASE WHEN u.failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE u.locked_until END
+       WHERE u.id = $1 RETURNING u.failed_logins = 0 AS locked`,
+      [id, threshold, lockMinutes],
+    )) as [{ locked: boolean }[], number];
+    return rows[0][0]?.locked === true;
+  }
+
+  async recordLogin(em: EntityManager, id: string): Promise<void> {
+    await em.query(`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1`, [id]);
+  }
+
   /** Admin bootstrap: serialized by a transaction-level advisory lock so concurrent boots create one admin. */
-  async insertAdminIfNone(em: EntityManager, username: string, passwordHash: string): Promise<UserRow | undefined> {
+  async insertAdminIfNone(em: EntityManager, username: string, passwordHash: string, passwordChangeRequired: boolean): Promise<UserRow | undefined> {
     await em.query('SELECT pg_advisory_xact_lock(726434003)');
     const existing = (await em.query(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`)) as unknown[];
     if (existing.length > 0) return undefined;
-    return this.insert(em, { username, passwordHash, displayName: '系统管理员', role: Role.Admin, regionCode: null, institutionId: null });
+    return this.insert(em, { username, passwordHash, displayName: '系统管理员', role: Role.Admin, regionCode: null, institutionId: null, passwordChangeRequired });
   }
 
   /**

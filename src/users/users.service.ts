@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../access/actor.js';
-import { hashPassword } from './password.js';
+import { hashPassword, isRecentPassword, verifyPassword } from './password.js';
+import { passwordProblems } from '../common/password-rules.js';
+import type { EntityManager } from 'typeorm';
 import { Role } from '../access/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
@@ -50,8 +52,9 @@ export class UsersService {
     return toUser(row);
   }
 
-  async create(actor: Actor, input: CreateUserDto): Promise<User> {
+  async create(actor: Actor, input: CreateUserDto, options: { passwordChangeRequired?: boolean } = {}): Promise<User> {
     const { regionCode, institutionId, auditRegion } = await this.checkPlacement(actor, input);
+    assertPasswordRules(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
     return this.transactions.run(async (em) => {
       const row = await this.repository.insert(em, {
@@ -61,6 +64,8 @@ export class UsersService {
         role: input.role,
         regionCode,
         institutionId,
+        // a password set by someone else is changed at first login
+        passwordChangeRequired: options.passwordChangeRequired ?? true,
       });
       if (!row) throw new DomainException(UserError.DuplicateUsername, `Username ${input.username} is taken`);
       await this.audit.append(em, {
@@ -92,10 +97,11 @@ export class UsersService {
     if (patch.active === false && id === actor.id) {
       throw new DomainException(UserError.SelfDeactivation, 'You cannot deactivate your own account');
     }
-    const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     const updated = await this.transactions.run(async (em) => {
       const existing = await this.repository.findInScope(actor, id, em);
       if (!existing) throw notFound(id);
+      if (patch.password !== undefined) assertPasswordRules(patch.password, existing.username);
+      const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
       const row = await this.repository.update(em, id, { displayName: patch.displayName, passwordHash, active: patch.active });
       const credentials = await this.auditRegionOf(row);
       await this.audit.append(em, {
@@ -115,6 +121,42 @@ export class UsersService {
     // this instance forgets at once; the others when the database's notification arrives
     this.credentials.forget(id);
     return updated;
+  }
+
+  /**
+   * A user changes their own password: the current one must be right, the new
+   * one must meet the rules and not repeat the last five. Other sessions end.
+   */
+  async changeOwnPassword(id: string, currentPassword: string, newPassword: string): Promise<'wrong_password' | 'changed'> {
+    const credentials = await this.repository.findCredentials({ id });
+    if (!credentials || !(await verifyPassword(credentials.password_hash, currentPassword))) return 'wrong_password';
+    assertPasswordRules(newPassword, credentials.username, 'newPassword');
+    if (newPassword === currentPassword || (await isRecentPassword(newPassword, credentials.password_history))) {
+      throw weakPassword(['新密码不能与最近 5 次使用过的密码相同'], 'newPassword');
+    }
+    const passwordHash = await hashPassword(newPassword);
+    await this.transactions.run(async (em) => {
+      await this.repository.setOwnPassword(em, id, passwordHash);
+      await this.audit.append(em, {
+        actorId: id,
+        action: 'user.password_change',
+        entity: 'user',
+        entityId: id,
+        regionCode: await this.auditRegionOf(credentials),
+        data: {},
+      });
+    });
+    this.credentials.forget(id);
+    return 'changed';
+  }
+
+  /** Login bookkeeping in the caller's transaction (AuthService): failures count in the database; a success clears them. */
+  recordFailedLogin(em: EntityManager, id: string, threshold: number, lockMinutes: number): Promise<boolean> {
+    return this.repository.recordFailedLogin(em, id, threshold, lockMinutes);
+  }
+
+  recordLogin(em: EntityManager, id: string): Promise<void> {
+    return this.repository.recordLogin(em, id);
   }
 
   /**
@@ -188,4 +230,13 @@ export function toUser(row: UserRow): User {
     institutionId: row.institution_id,
     active: row.active,
   };
+}
+
+function weakPassword(problems: string[], field = 'password'): DomainException {
+  return new DomainException(UserError.WeakPassword, problems.join('；'), { errors: problems.map((message) => ({ field, message })) });
+}
+
+function assertPasswordRules(password: string, username: string, field = 'password'): void {
+  const problems = passwordProblems(password, username);
+  if (problems.length > 0) throw weakPassword(problems, field);
 }

@@ -11,6 +11,7 @@ export async function homeScreen() {
   const parts = [el('h1', {}, '我的任务')];
   if (user.role === 'inspector' || user.role === 'institution_head') parts.push(...(await fieldHome(user)));
   if (user.role === 'bureau' || user.role === 'admin') parts.push(...(await bureauHome(user)));
+  parts.push(el('p', { class: 'muted account' }, el('a', { href: '#/password' }, '修改密码')));
   render(...parts);
 }
 

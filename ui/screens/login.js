@@ -1,5 +1,8 @@
 import { api, ApiError, errorText, session } from '../lib/api.js';
 import { el, render } from '../lib/dom.js';
+import { passwordForm } from './password.js';
+
+const CHANGE_REASON = '您的密码由管理员设置或已过期，请先修改密码再继续使用。';
 
 /** Signs in; `onSignedIn` runs once the token is kept. */
 export function loginScreen(onSignedIn) {
@@ -15,6 +18,11 @@ export function loginScreen(onSignedIn) {
         try {
           const res = await api('POST', '/auth/login', { username: data.get('username'), password: data.get('password') });
           session.save(res.accessToken, res.user);
+          if (res.passwordChangeRequired) {
+            // the token opens nothing else: change the password, then go on signed in
+            render(el('h1', {}, '修改密码'), passwordForm({ currentPassword: data.get('password'), reason: CHANGE_REASON, onChanged: (changed) => onSignedIn(changed.user) }));
+            return;
+          }
           await onSignedIn(res.user);
         } catch (error) {
           message.textContent = error instanceof ApiError && error.status === 401 ? '用户名或密码错误' : errorText(error);
@@ -44,8 +52,14 @@ export function reloginDialog(onDone) {
       event.preventDefault();
       message.textContent = '';
       try {
-        const res = await api('POST', '/auth/login', { username: user.username, password: dialog.querySelector('#relogin-password').value });
+        const password = dialog.querySelector('#relogin-password').value;
+        const res = await api('POST', '/auth/login', { username: user.username, password });
         session.save(res.accessToken, res.user);
+        if (res.passwordChangeRequired) {
+          // expired meanwhile: the new password first, then the queue goes on
+          dialog.querySelector('form').replaceWith(passwordForm({ currentPassword: password, reason: CHANGE_REASON, onChanged: () => (dialog.close(), onDone()) }));
+          return;
+        }
         dialog.close();
         onDone();
       } catch (error) {

@@ -9,7 +9,7 @@ export class LoginDto {
   @MaxLength(64)
   username!: string;
 
-  @ApiProperty({ example: 'paicha-demo' })
+  @ApiProperty({ example: 'Paicha-2026' })
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
@@ -26,6 +26,23 @@ export class LoginResultDto {
   @ApiProperty({ description: 'Seconds until the token expires', example: 43200 })
   expiresIn!: number;
 
+  @ApiProperty({ description: 'true: the token is good only for POST /auth/password (a password set by someone else, or expired)' })
+  passwordChangeRequired!: boolean;
+
   @ApiProperty({ type: UserDto })
   user!: UserDto;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ maxLength: 1024 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 256, description: 'At least 8 characters with three of lower case, upper case, digits, symbols; not the username; not one of the last 5' })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  newPassword!: string;
 }
