@@ -11,6 +11,7 @@ import { Factories, findingIn } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
 import { countRequests, hasChromium, itemCodes, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced, startBrowserSuite, stopBrowserSuite } from './helpers/browser.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { api } from './helpers/api.js';
 import { FIXTURE_PASSWORD } from './factories/world.js';
 
 /**
@@ -112,6 +113,31 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     expect((await status()).status).toBe('closed');
     await inspectorPhone.close();
   }, 120_000);
+
+  it('asks a user whose password the bureau set for their own before anything else, then opens the tasks', async () => {
+    const w = await fieldInspection(t, f);
+    const username = f.unique('given');
+    await api(t).as(w.bureau).post('/users', { username, password: 'Given-by-bureau-1', displayName: '新检查员', role: 'inspector', regionCode: w.institution.regionCode }).expect(201);
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/#/login`);
+    await page.fill('#username', username);
+    await page.fill('#password', 'Given-by-bureau-1');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#password-form');
+    await page.fill('#new-password', 'weakpassword');
+    await page.fill('#confirm-password', 'weakpassword');
+    await page.click('#password-form button[type=submit]');
+    await page.waitForSelector('#password-form .error:has-text("至少三类")');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'password-change');
+    await page.fill('#new-password', 'My-own-Passw0rd');
+    await page.fill('#confirm-password', 'My-own-Passw0rd');
+    await page.click('#password-form button[type=submit]');
+    await page.waitForSelector('h1:has-text("我的任务")');
+    await api(t).anonymous.post('/auth/login', { username, password: 'My-own-Passw0rd' }).expect(200);
+    await context.close();
+  }, 60_000);
 
   it('tells the user loudly when the browser wiped the phone’s data, and downloads the tasks again', async () => {
     const w = await fieldInspection(t, f);

@@ -20,6 +20,7 @@ export function loginScreen(onSignedIn) {
           session.save(res.accessToken, res.user);
           if (res.passwordChangeRequired) {
             // the token opens nothing else: change the password, then go on signed in
+            document.getElementById('tabs').hidden = true;
             render(el('h1', {}, '修改密码'), passwordForm({ currentPassword: data.get('password'), reason: CHANGE_REASON, onChanged: (changed) => onSignedIn(changed.user) }));
             return;
           }
