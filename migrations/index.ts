@@ -9,6 +9,7 @@ import { IdempotencyKeys1796381747715 } from './1796381747715-IdempotencyKeys.js
 import { AnswerSavedAt1796382386727 } from './1796382386727-AnswerSavedAt.js';
 import { AuditKeyed1796392639089 } from './1796392639089-AuditKeyed.js';
 import { PhoneEncrypted1796393049454 } from './1796393049454-PhoneEncrypted.js';
+import { SeparatedDuties1796394900000 } from './1796394900000-SeparatedDuties.js';
 import { PasswordPolicy1796393348712 } from './1796393348712-PasswordPolicy.js';
 
-export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727, AuditKeyed1796392639089, PhoneEncrypted1796393049454, PasswordPolicy1796393348712];
+export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727, AuditKeyed1796392639089, PhoneEncrypted1796393049454, PasswordPolicy1796393348712, SeparatedDuties1796394900000];

@@ -105,6 +105,21 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
   },
   {
+    name: 'POST /users/:id/unlock',
+    method: 'post',
+    path: (w) => `/api/v1/users/${w.inspectorCj.id}/unlock`,
+    // the security admin's alone (test/separated-duties.e2e-spec.ts)
+    expect: { anonymous: 401, admin: 403, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /auth/password',
+    method: 'post',
+    path: () => '/api/v1/auth/password',
+    // everyone may change their own; a wrong current password is a 400 that changes nothing
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'Whatever-it-is-1' }),
+    expect: { anonymous: 401, admin: 400, bureauIn: 400, bureauOut: 400, inspectorIn: 400, inspectorOut: 400, headOwn: 400, headOther: 400 },
+  },
+  {
     name: 'GET /regions',
     method: 'get',
     path: () => '/api/v1/regions?parentCode=522600',

@@ -33,6 +33,8 @@ export enum Permission {
   ReadAttachments = 'attachments.read',
   /** See personal data (a phone number) in full: each time audited. */
   RevealPersonalData = 'personal-data.reveal',
+  /** Grant and revoke the privileged roles, unlock accounts (the security admin's alone). */
+  ManageSecurity = 'security.manage',
 }
 
 const EVERYONE = [
@@ -49,8 +51,12 @@ const EVERYONE = [
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  // admin: everything but filling checklists, which needs someone in the building, and reading personal data in full
-  [Role.Admin]: new Set(Object.values(Permission).filter((p) => p !== Permission.FillInspections && p !== Permission.RevealPersonalData)),
+  // admin: everything but filling checklists (someone in the building), personal data in full, and security (三权分立)
+  [Role.Admin]: new Set(
+    Object.values(Permission).filter((p) => p !== Permission.FillInspections && p !== Permission.RevealPersonalData && p !== Permission.ManageSecurity),
+  ),
+  [Role.SecurityAdmin]: new Set([Permission.ReadSelf, Permission.ReadUsers, Permission.ManageUsers, Permission.ManageSecurity]),
+  [Role.Auditor]: new Set([Permission.ReadSelf, Permission.ReadUsers, Permission.ReadAudit, Permission.VerifyAudit]),
   [Role.Bureau]: new Set([
     ...EVERYONE,
     Permission.ReadUsers,

@@ -116,7 +116,8 @@ export class AuditRepository {
 
   /** Admin: everything; bureau: events of objects in its region subtree. */
   private scope(actor: Actor, params: SqlParams): string {
-    if (actor.role === Role.Admin) return 'TRUE';
+    // the auditor reads everything, the admin too (the contract's GET /audit)
+    if (actor.role === Role.Admin || actor.role === Role.Auditor) return 'TRUE';
     if (actor.role === Role.Bureau && actor.regionPath) return regionInSubtree(actor.regionPath, 'region_code', params);
     return 'FALSE';
   }

@@ -32,7 +32,14 @@ export function parseInstitutionType(value: string): InstitutionType | undefined
   return byLabel?.[0];
 }
 
-export const ROLE_LABELS = { admin: '管理员', bureau: '民政局', inspector: '检查员', institution_head: '机构负责人' } as const;
+export const ROLE_LABELS = {
+  admin: '系统管理员',
+  security_admin: '安全管理员',
+  auditor: '安全审计员',
+  bureau: '民政局',
+  inspector: '检查员',
+  institution_head: '机构负责人',
+} as const;
 
 export const INSPECTION_STATUS_LABELS = { pending: '待检查', in_progress: '填写中', submitted: '已提交', missed: '逾期未检查' } as const;
 

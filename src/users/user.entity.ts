@@ -14,10 +14,10 @@ import { InstitutionEntity } from '../institutions/institution.entity.js';
 import { RegionEntity } from '../regions/region.entity.js';
 
 @Entity('users')
-@Check('users_role_check', `"role" IN ('admin', 'bureau', 'inspector', 'institution_head')`)
+@Check('users_role_check', `"role" IN ('admin', 'security_admin', 'auditor', 'bureau', 'inspector', 'institution_head')`)
 @Check(
   'users_role_scope_check',
-  `("role" = 'admin' AND "region_code" IS NULL AND "institution_id" IS NULL)
+  `("role" IN ('admin', 'security_admin', 'auditor') AND "region_code" IS NULL AND "institution_id" IS NULL)
    OR ("role" IN ('bureau', 'inspector') AND "region_code" IS NOT NULL AND "institution_id" IS NULL)
    OR ("role" = 'institution_head' AND "institution_id" IS NOT NULL AND "region_code" IS NULL)`,
 )

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../access/actor.js';
 import { Allow, CurrentActor } from '../access/decorators.js';
@@ -47,5 +47,14 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() body: UpdateUserDto) {
     return this.users.update(actor, id, body);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(200)
+  @Allow(Permission.ManageSecurity)
+  @ApiOperation({ summary: 'End a lockout now (security admin; audited)' })
+  @ApiOkResponse({ type: UserDto })
+  unlock(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.users.unlock(actor, id);
   }
 }

@@ -143,6 +143,16 @@ export class UsersRepository {
     return rows[0][0]?.locked === true;
   }
 
+  /** Whether a security admin exists, under a lock held to the end of the transaction (see UsersService.assertMayGrant). */
+  async securityAdminExists(em: EntityManager): Promise<boolean> {
+    await em.query('SELECT pg_advisory_xact_lock(726434004)');
+    return ((await em.query(`SELECT 1 FROM users WHERE role = 'security_admin' AND active LIMIT 1`)) as unknown[]).length > 0;
+  }
+
+  async recordUnlock(em: EntityManager, id: string): Promise<void> {
+    await em.query(`UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, [id]);
+  }
+
   async recordLogin(em: EntityManager, id: string): Promise<void> {
     await em.query(`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1`, [id]);
   }
@@ -160,7 +170,7 @@ export class UsersRepository {
    * its subtree, the heads of institutions in it and the bureaus strictly below it.
    */
   private scope(actor: Actor, params: SqlParams): string {
-    if (actor.role === Role.Admin) return 'TRUE';
+    if (actor.role === Role.Admin || actor.role === Role.SecurityAdmin || actor.role === Role.Auditor) return 'TRUE';
     if (actor.role !== Role.Bureau || !actor.regionPath || !actor.regionCode) return 'FALSE';
     const inSubtree = regionInSubtree(actor.regionPath, 'u.region_code', params);
     const own = params.add(actor.regionCode);

@@ -3,7 +3,10 @@ import type { Actor } from '../access/actor.js';
 import { hashPassword, isRecentPassword, verifyPassword } from './password.js';
 import { passwordProblems } from '../common/password-rules.js';
 import type { EntityManager } from 'typeorm';
-import { Role } from '../access/roles.js';
+import { PRIVILEGED_ROLES, Role } from '../access/roles.js';
+
+/** Who may grant a privileged role at all (the admin only while no security admin exists: see assertMayGrant). */
+const PRIVILEGED_GRANTORS: readonly Role[] = [Role.SecurityAdmin, Role.Admin];
 import { AuditService } from '../audit/audit.service.js';
 import { offsetOf, type Page, type PageQueryDto } from '../common/pagination.js';
 import { DomainException } from '../common/problem/domain.exception.js';
@@ -57,6 +60,7 @@ export class UsersService {
     assertPasswordRules(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
     return this.transactions.run(async (em) => {
+      await this.assertMayGrant(em, actor, input.role);
       const row = await this.repository.insert(em, {
         username: input.username,
         passwordHash,
@@ -100,6 +104,7 @@ export class UsersService {
     const updated = await this.transactions.run(async (em) => {
       const existing = await this.repository.findInScope(actor, id, em);
       if (!existing) throw notFound(id);
+      await this.assertMayGrant(em, actor, existing.role);
       if (patch.password !== undefined) assertPasswordRules(patch.password, existing.username);
       const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
       const row = await this.repository.update(em, id, { displayName: patch.displayName, passwordHash, active: patch.active });
@@ -121,6 +126,34 @@ export class UsersService {
     // this instance forgets at once; the others when the database's notification arrives
     this.credentials.forget(id);
     return updated;
+  }
+
+  /**
+   * 三权分立: the privileged roles (admin, security_admin, auditor) are granted,
+   * changed and revoked by a security admin only, who manages no other account.
+   * The one way in (bootstrap): while no security admin exists, the admin may
+   * create one (and manage admins and auditors). Serialized by a lock, so two
+   * admins cannot both create "the first" security admin.
+   */
+  private async assertMayGrant(em: EntityManager, actor: Actor, role: Role): Promise<void> {
+    if (!PRIVILEGED_ROLES.includes(role)) {
+      if (actor.role === Role.SecurityAdmin) throw new DomainException(UserError.ForbiddenRole, 'A security admin manages only the privileged roles');
+      return;
+    }
+    if (actor.role === Role.SecurityAdmin) return;
+    if (actor.role === Role.Admin && !(await this.repository.securityAdminExists(em))) return;
+    throw new DomainException(UserError.ForbiddenRole, 'Only a security admin grants, changes or revokes admin, security_admin and auditor');
+  }
+
+  /** A security admin ends a lockout before LOCKOUT_MINUTES are over; audited. */
+  async unlock(actor: Actor, id: string): Promise<User> {
+    return this.transactions.run(async (em) => {
+      const existing = await this.repository.findInScope(actor, id, em);
+      if (!existing) throw notFound(id);
+      await this.repository.recordUnlock(em, id);
+      await this.audit.append(em, { actorId: actor.id, action: 'user.unlock', entity: 'user', entityId: id, regionCode: await this.auditRegionOf(existing), data: {} });
+      return toUser(existing);
+    });
   }
 
   /**
@@ -168,12 +201,14 @@ export class UsersService {
     actor: Actor,
     input: CreateUserDto,
   ): Promise<{ regionCode: string | null; institutionId: string | null; auditRegion: string | null }> {
-    if (actor.role !== Role.Admin && input.role === Role.Admin) {
-      throw new DomainException(UserError.ForbiddenRole, 'Only an admin can create an admin');
+    if (PRIVILEGED_ROLES.includes(input.role) ? !PRIVILEGED_GRANTORS.includes(actor.role) : actor.role === Role.SecurityAdmin) {
+      throw new DomainException(UserError.ForbiddenRole, `A ${actor.role} cannot create a ${input.role}`);
     }
     switch (input.role) {
       case Role.Admin:
-        if (input.regionCode || input.institutionId) throw invalid('An admin has neither regionCode nor institutionId');
+      case Role.SecurityAdmin:
+      case Role.Auditor:
+        if (input.regionCode || input.institutionId) throw invalid(`A ${input.role} has neither regionCode nor institutionId`);
         return { regionCode: null, institutionId: null, auditRegion: null };
       case Role.Bureau:
       case Role.Inspector: {

@@ -13,7 +13,7 @@ const fixtureHash = () => (passwordHash ??= hash(FIXTURE_PASSWORD));
 export interface FixtureUser {
   id: string;
   username: string;
-  role: 'admin' | 'bureau' | 'inspector' | 'institution_head';
+  role: 'admin' | 'security_admin' | 'auditor' | 'bureau' | 'inspector' | 'institution_head';
   regionCode: string | null;
   institutionId: string | null;
   token: string;
