@@ -7,6 +7,8 @@ import { APP_CONFIG } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FindingsModule } from './findings/findings.module.js';
@@ -76,6 +78,8 @@ export class AppModule {
         AttachmentsModule,
         InspectionsModule,
         FindingsModule,
+        CalendarModule,
+        DocumentsModule,
         NotificationsModule,
         DeadlinesModule,
         ReportsModule,

@@ -31,6 +31,12 @@ export enum Permission {
   ReadReports = 'reports.read',
   UploadAttachments = 'attachments.upload',
   ReadAttachments = 'attachments.read',
+  ReadCalendar = 'calendar.read',
+  ReadDocuments = 'documents.read',
+  IssueDocuments = 'documents.issue',
+  IssueSupervision = 'documents.supervision',
+  RevokeDocuments = 'documents.revoke',
+  ManageDocumentSettings = 'documents.settings',
 }
 
 const EVERYONE = [
@@ -44,6 +50,8 @@ const EVERYONE = [
   Permission.UploadAttachments,
   Permission.ReadAttachments,
   Permission.ReadNotifications,
+  Permission.ReadCalendar,
+  Permission.ReadDocuments,
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -63,9 +71,13 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.VerifyFindings,
     Permission.ExtendFindings,
     Permission.ReadReports,
+    Permission.IssueDocuments,
+    Permission.IssueSupervision,
+    Permission.RevokeDocuments,
+    Permission.ManageDocumentSettings,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
-  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings]),
+  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings, Permission.IssueDocuments]),
   [Role.InstitutionHead]: new Set([...EVERYONE, Permission.FillInspections, Permission.RectifyFindings]),
 };
 

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       deadlineDaysMajor: 30,
       webhookUrl: undefined,
       webhookSecret: undefined,
+      publicBaseUrl: undefined,
       corsOrigins: [],
       seedDemo: true,
       logLevel: 'info',
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
         DEADLINE_DAYS_MAJOR: '60',
         WEBHOOK_URL: 'https://hooks.example.cn/paicha',
         WEBHOOK_SECRET: 'shh',
+        PUBLIC_BASE_URL: 'https://paicha.example.cn/app/',
         CORS_ORIGINS: 'https://a.example, http://localhost:5173',
         SEED_DEMO: 'true',
         LOG_LEVEL: 'WARN',
@@ -78,6 +80,7 @@ describe('loadConfig', () => {
       deadlineDaysMajor: 60,
       webhookUrl: 'https://hooks.example.cn/paicha',
       webhookSecret: 'shh',
+      publicBaseUrl: 'https://paicha.example.cn/app',
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
       seedDemo: true,
       logLevel: 'warn',
@@ -121,6 +124,8 @@ describe('loadConfig', () => {
     [{ WEBHOOK_URL: 'https://hooks.example.cn' }, 'WEBHOOK_SECRET', 'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set'],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
+    [{ PUBLIC_BASE_URL: 'paicha.example.cn' }, 'PUBLIC_BASE_URL', 'Invalid environment variable PUBLIC_BASE_URL: "paicha.example.cn" is not a URL'],
+    [{ PUBLIC_BASE_URL: 'https://x.cn/?a=1' }, 'PUBLIC_BASE_URL', expect.stringContaining('without query, fragment or credentials')],
   ])('rejects %j naming %s', (env, variable, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);

@@ -23,6 +23,8 @@ export interface AppConfig {
   deadlineDaysMajor: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** Where the public reaches this service (https://…, no trailing slash): QR codes on documents point to `${publicBaseUrl}/verify/<code>`. */
+  publicBaseUrl: string | undefined;
   corsOrigins: string[];
   seedDemo: boolean;
   logLevel: LogLevel;
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ),
     webhookUrl,
     webhookSecret,
+    publicBaseUrl: optional(read, 'PUBLIC_BASE_URL', parseBaseUrl),
     corsOrigins: withDefault(read, 'CORS_ORIGINS', [], parseOrigins),
     seedDemo: withDefault(read, 'SEED_DEMO', databaseUrl === undefined, parseBoolean),
     logLevel: withDefault(read, 'LOG_LEVEL', 'info', parseLogLevel),
@@ -161,6 +164,13 @@ function parseHttpUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${show(value)} is not an http(s) URL`);
   return value;
+}
+
+function parseBaseUrl(value: string): string {
+  parseHttpUrl(value);
+  const url = new URL(value);
+  if (url.search || url.hash || url.username || url.password) throw new Error(`${show(value)} must be a plain http(s) base URL, without query, fragment or credentials`);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function parseTimeZone(value: string): string {

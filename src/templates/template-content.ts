@@ -33,6 +33,10 @@ export function uniquenessErrors(sections: TemplateSection[]): FieldError[] {
     section.items.forEach((item, i) => {
       if (itemCodes.has(item.code)) errors.push({ field: `sections[${s}].items[${i}].code`, message: `item code ${item.code} is used twice` });
       itemCodes.add(item.code);
+      if (item.deadlineDays !== undefined && item.deadlineWorkdays !== undefined) {
+        const message = 'deadlineDays and deadlineWorkdays exclude each other: give one of them';
+        errors.push({ field: `sections[${s}].items[${i}].deadlineDays`, message }, { field: `sections[${s}].items[${i}].deadlineWorkdays`, message });
+      }
     });
   });
   return errors;
@@ -57,6 +61,7 @@ export function normalizeContent(input: TemplateContent): TemplateContent {
           responseType: i.responseType,
           requiresPhotoOnFail: i.requiresPhotoOnFail,
           deadlineDays: i.deadlineDays,
+          deadlineWorkdays: i.deadlineWorkdays,
         })),
       })),
     }),
