@@ -17,7 +17,8 @@ export type AuditEntity =
   | 'finding'
   | 'attachment'
   | 'notification'
-  | 'job';
+  | 'job'
+  | 'document';
 
 export interface AuditEventInput {
   actorId: string | null;
