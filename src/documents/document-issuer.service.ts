@@ -51,6 +51,14 @@ interface Issue {
  */
 @Injectable()
 export class DocumentIssuer {
+  /**
+   * Issues of one process run one after another: they would queue on the
+   * counter row anyway (its lock is held while the files render), and waiting
+   * here holds no pooled connection, so a burst of issues cannot starve the
+   * pool (50 at once across two instances otherwise timed out waiting for one).
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly repository: DocumentsRepository,
@@ -63,7 +71,7 @@ export class DocumentIssuer {
 
   /** 责令限期整改通知书 for a submitted inspection's open findings; one per inspection. */
   async notice(actor: Actor, inspectionId: string): Promise<string> {
-    return this.transactions.run(async (em) => {
+    return this.serially(() => this.transactions.run(async (em) => {
       const inspection = await this.repository.lockInspection(actor, inspectionId, em);
       if (!inspection) throw new DomainException(DocumentError.NotFound, `Inspection ${inspectionId} not found`);
       if (inspection.status !== 'submitted') {
@@ -85,12 +93,12 @@ export class DocumentIssuer {
         layout: (input) => rectificationNoticeLayout({ ...input, inspectedOn, roundName: inspection.round_name, findings: findings.map(printed) }),
         content: { inspectedOn, roundName: inspection.round_name, findings: findings.map((f) => ({ id: f.id, ...printed(f) })) },
       });
-    });
+    }));
   }
 
   /** 整改复查意见书 answering a notice, once each of its findings is closed or overdue. */
   async recheck(actor: Actor, noticeId: string): Promise<string> {
-    return this.transactions.run(async (em) => {
+    return this.serially(() => this.transactions.run(async (em) => {
       const notice = await this.repository.findInScope(actor, noticeId, em, true);
       if (!notice) throw new DomainException(DocumentError.NotFound, `Document ${noticeId} not found`);
       if (notice.kind !== 'rectification_notice') throw new DomainException(DocumentError.WrongState, `A recheck answers a rectification notice, not a ${notice.kind}`);
@@ -120,12 +128,12 @@ export class DocumentIssuer {
         layout: (input) => recheckOpinionLayout({ ...input, noticeNumber: notice.number, noticeIssuedOn: notice.issued_on, findings: outcomes }),
         content: { noticeNumber: notice.number, noticeIssuedOn: notice.issued_on, findings: findings.map((f, i) => ({ id: f.id, ...outcomes[i] })) },
       });
-    });
+    }));
   }
 
   /** 重大事故隐患挂牌督办通知书 for one major finding. */
   async supervision(actor: Actor, findingId: string): Promise<string> {
-    return this.transactions.run(async (em) => {
+    return this.serially(() => this.transactions.run(async (em) => {
       const finding = await this.repository.lockFindingInScope(actor, findingId, em);
       if (!finding) throw new DomainException(DocumentError.NotFound, `Finding ${findingId} not found`);
       if (finding.severity !== 'major') throw new DomainException(DocumentError.NotMajor, 'Only a major finding (重大事故隐患) is put under listed supervision');
@@ -144,7 +152,13 @@ export class DocumentIssuer {
         layout: (input) => supervisionNoticeLayout({ ...input, finding: printed(finding), foundOn: finding.found_on, planDueOn }),
         content: { planDueOn, foundOn: finding.found_on, findings: [{ id: finding.id, ...printed(finding) }] },
       });
-    });
+    }));
+  }
+
+  private async serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async issue(em: EntityManager, actor: Actor, issue: Issue): Promise<string> {
