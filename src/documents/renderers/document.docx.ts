@@ -46,7 +46,7 @@ export async function renderDocumentDocx(layout: DocumentLayout): Promise<Buffer
       }),
     );
   }
-  body.push(para(verifyLine(layout.verify), { size: 18 }), para('本通知书一式两份，一份送达被检查单位，一份存档。', { size: 18 }));
+  body.push(para(verifyLine(layout.verify), { size: 18 }), para('本文书一式两份，一份送达受送达单位，一份存档。', { size: 18 }));
 
   const cell = (text: string, width: number) =>
     new d.TableCell({

@@ -60,7 +60,7 @@ export async function renderDocumentPdf(layout: DocumentLayout): Promise<Buffer>
   doc.fontSize(8.5).fillColor('#444');
   text(verifyLine(layout.verify));
   doc.fillColor('#000');
-  text('本通知书一式两份，一份送达被检查单位，一份存档。');
+  text('本文书一式两份，一份送达受送达单位，一份存档。');
 
   doc.addPage();
   doc.font(FONT_BOLD).fontSize(18);
