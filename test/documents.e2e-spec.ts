@@ -113,7 +113,9 @@ describe('official documents', () => {
     expect(html).toContain('文书核验通过');
     expect(html).toContain(doc.number);
     for (const personal of ['从江县社会福利院', inspection.findings[0].title, w.inspectorCj.username]) expect(html).not.toContain(personal);
-    expect((await fetch(`${base}/verify/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
+    const unknown = await fetch(`${base}/verify/AAAAAAAAAAAAAAAAAAAAAA`, { headers: { Accept: 'text/html' } });
+    expect([unknown.status, await unknown.text()]).toEqual([404, expect.stringContaining('未找到该文书')]);
+    expect((await fetch(`${base}/verify/AAAAAAAAAAAAAAAAAAAAAA`)).headers.get('content-type')).toContain('application/problem+json');
     expect((await fetch(`${base}/verify/short`, { headers: { Accept: 'application/json' } })).status).toBe(404);
 
     // a second notice for the inspection names the first

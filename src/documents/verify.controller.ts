@@ -22,11 +22,13 @@ export class VerifyController {
   @ApiOkResponse({ type: VerificationDto })
   async verify(@Param('code') code: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const json = req.accepts(['html', 'json']) === 'json';
+    // an unknown code: a page for a browser (it asks for text/html), problem+json for anything else
+    const browser = /text\/html/.test(req.headers.accept ?? '');
     let found: Verification | undefined;
     try {
       found = await this.documents.verify(code);
     } catch (error) {
-      if (json || !(error instanceof DomainException)) throw error;
+      if (json || !browser || !(error instanceof DomainException)) throw error;
     }
     res.setHeader('Cache-Control', 'no-store');
     if (json) return void res.status(200).json(found);
