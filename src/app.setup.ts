@@ -55,7 +55,7 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
   app.use(nulGuardMiddleware);
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', { path: 'verify/:code', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', { path: 'verify', method: RequestMethod.GET }, { path: 'verify/:code', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
 

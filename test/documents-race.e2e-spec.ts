@@ -23,17 +23,28 @@ describe('document numbers across two instances', () => {
     const url = await createTestDatabase();
     dir = await tempDataDir('paicha-docs-race');
     for (const port of [await freeLowPort(), await freeLowPort()]) {
-      const process = startService({ DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), DATA_DIR: dir, STORAGE_DIR: `${dir}/storage`, SEED_DEMO: 'false' });
+      const process = startService({
+        DATABASE_URL: url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        PORT: String(port),
+        DATA_DIR: dir,
+        STORAGE_DIR: `${dir}/storage`,
+        SEED_DEMO: 'false',
+      });
       services.push({ process, base: `http://127.0.0.1:${port}` });
     }
     await Promise.all(services.map((s) => waitForHealth(Number(new URL(s.base).port), s.process, 60_000)));
 
     f = Factories.forDatabase(url, TEST_JWT_SECRET);
-    await f.regions([['520000', '贵州省', null], ['522633', '从江县', '520000']]);
+    await f.regions([
+      ['520000', '贵州省', null],
+      ['522633', '从江县', '520000'],
+    ]);
     bureau = await f.user({ role: 'bureau', regionCode: '522633' });
     const round = await f.db.query<{ id: string }>(
       `INSERT INTO rounds (name, kind, region_code, starts_on, ends_on, institution_types, templates, status)
-       VALUES ('并发督查', 'supervisory', '522633', '2026-06-01', '2026-12-31', '{elderly_care}', '{"elderly_care":"elderly-care-safety"}', 'open') RETURNING id`,
+       VALUES ('并发督查', 'supervisory', '522633', '2026-06-01', '2026-12-31', '{elderly_care}',
+         '{"elderly_care":"elderly-care-safety"}', 'open') RETURNING id`,
     );
     for (let i = 0; i < NOTICES; i++) {
       const institution = await f.institution({ regionCode: '522633', name: `并发养老院${i + 1}` });
@@ -59,16 +70,19 @@ describe('document numbers across two instances', () => {
     const started = Date.now();
     const answers = await Promise.all(
       inspections.map((id, i) =>
-        fetch(`${services[i % 2].base}/api/v1/inspections/${id}/notices`, { method: 'POST', headers: { authorization: `Bearer ${bureau.token}` } }).then(
-          async (r) => ({ status: r.status, body: (await r.json()) as { number: string } }),
-        ),
+        fetch(`${services[i % 2].base}/api/v1/inspections/${id}/notices`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bureau.token}` },
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { number: string } })),
       ),
     );
     const elapsed = Date.now() - started;
     expect(answers.map((a) => a.status)).toEqual(inspections.map(() => 201));
     const serials = answers.map((a) => Number(/^从民安整〔\d{4}〕(\d+)号$/.exec(a.body.number)?.[1])).sort((a, b) => a - b);
     expect(serials).toEqual(Array.from({ length: NOTICES }, (_, i) => i + 1));
-    const counter = await f.db.query<{ n: number }>(`SELECT n FROM document_counters WHERE region_code = '522633' AND kind = 'rectification_notice'`);
+    const counter = await f.db.query<{ n: number }>(
+      `SELECT n FROM document_counters WHERE region_code = '522633' AND kind = 'rectification_notice'`,
+    );
     expect(counter.rows).toEqual([{ n: NOTICES }]);
     // the figure for docs/documents.md (not asserted: speed belongs to bench/)
     process.stdout.write(`[documents race] ${NOTICES} notices from 2 instances in ${elapsed} ms\n`);

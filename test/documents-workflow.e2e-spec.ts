@@ -20,13 +20,16 @@ describe('document workflow', () => {
   const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
   const post = (u: FixtureUser, path: string, body: object = {}) => request(t.http).post(`/api/v1${path}`).set(auth(u)).send(body);
   const pdfOf = async (u: FixtureUser, id: string) =>
-    pdfText((await request(t.http).get(`/api/v1/documents/${id}/file`).set(auth(u)).buffer(true).parse(binary).expect(200)).body as Buffer).text.replace(/\s+/g, '');
+    pdfText(
+      (await request(t.http).get(`/api/v1/documents/${id}/file`).set(auth(u)).buffer(true).parse(binary).expect(200)).body as Buffer,
+    ).text.replace(/\s+/g, '');
 
   /** A submitted inspection of 从江县社会福利院 with findings written in the given states. */
   async function inspectionWith(findings: Parameters<typeof findingIn>[1][]): Promise<{ id: string; findingIds: string[] }> {
     const { rows } = await f.db.query<{ id: string }>(
       `INSERT INTO rounds (name, kind, region_code, starts_on, ends_on, institution_types, templates, status)
-       VALUES ('督查', 'supervisory', '522633', '2026-06-01', '2026-12-31', '{elderly_care}', '{"elderly_care":"elderly-care-safety"}', 'open') RETURNING id`,
+       VALUES ('督查', 'supervisory', '522633', '2026-06-01', '2026-12-31', '{elderly_care}',
+         '{"elderly_care":"elderly-care-safety"}', 'open') RETURNING id`,
     );
     const inspection = await f.db.query<{ id: string }>(
       `INSERT INTO inspections (round_id, institution_id, region_code, template_id, template_version, kind, status, submitted_at)
@@ -63,11 +66,15 @@ describe('document workflow', () => {
       issuerName: '从江县民政局',
       prefixes: { rectification_notice: '从民安整', recheck_opinion: '从民安复', supervision_notice: '从民安督' },
     });
-    const good = { issuerName: '黎平县民政局', prefixes: { rectification_notice: '黎民整', recheck_opinion: '黎民复', supervision_notice: '黎民督' } };
-    const put = (u: FixtureUser, body: object, code = '522631') => request(t.http).put(`/api/v1/regions/${code}/document-settings`).set(auth(u)).send(body);
+    const good = {
+      issuerName: '黎平县民政局',
+      prefixes: { rectification_notice: '黎民整', recheck_opinion: '黎民复', supervision_notice: '黎民督' },
+    };
+    const put = (u: FixtureUser, body: object, code = '522631') =>
+      request(t.http).put(`/api/v1/regions/${code}/document-settings`).set(auth(u)).send(body);
     const before = await f.auditHead();
     const bad: [object, string][] = [
-      [{ issuerName: '' , prefixes: good.prefixes }, 'issuerName'],
+      [{ issuerName: '', prefixes: good.prefixes }, 'issuerName'],
       [{ issuerName: '黎平县民政局' }, 'prefixes'],
       [{ ...good, prefixes: { ...good.prefixes, recheck_opinion: '黎〔民〕复' } }, 'prefixes.recheck_opinion'],
       [{ ...good, prefixes: { ...good.prefixes, supervision_notice: undefined } }, 'prefixes.supervision_notice'],
@@ -82,7 +89,10 @@ describe('document workflow', () => {
     expect((await put(w.bureauQdn, good, '12345')).status).toBe(400);
     expect(await f.auditHead()).toEqual(before);
     expect((await put(w.bureauQdn, good)).body).toEqual({ regionCode: '522631', ...good });
-    expect((await request(t.http).get('/api/v1/regions/522631/document-settings').set(auth(w.bureauQdn)).expect(200)).body).toEqual({ regionCode: '522631', ...good });
+    expect((await request(t.http).get('/api/v1/regions/522631/document-settings').set(auth(w.bureauQdn)).expect(200)).body).toEqual({
+      regionCode: '522631',
+      ...good,
+    });
   });
 
   it('issues a recheck opinion only once every finding is closed or overdue, and never by who rectified', async () => {
@@ -104,9 +114,15 @@ describe('document workflow', () => {
     expect((await post(w.headCj, `/documents/${notice.body.id}/recheck`)).status).toBe(403);
     expect((await post(w.inspectorXc, `/documents/${notice.body.id}/recheck`)).status).toBe(404);
     const recheck = await post(w.inspectorCj, `/documents/${notice.body.id}/recheck`).expect(201);
-    expect(recheck.body).toMatchObject({ kind: 'recheck_opinion', number: `从民安复〔${year}〕1号`, refersTo: notice.body.id, inspectionId: id });
+    expect(recheck.body).toMatchObject({
+      kind: 'recheck_opinion',
+      number: `从民安复〔${year}〕1号`,
+      refersTo: notice.body.id,
+      inspectionId: id,
+    });
     const text = await pdfOf(w.bureauCj, recheck.body.id);
-    for (const fact of ['整改复查意见书', notice.body.number, '已整改销号', '未按期整改', '从江县民政局', '本系统未配置公开访问地址']) expect(text).toContain(fact);
+    for (const fact of ['整改复查意见书', notice.body.number, '已整改销号', '未按期整改', '从江县民政局', '本系统未配置公开访问地址'])
+      expect(text).toContain(fact);
     const again = await post(w.inspectorCj, `/documents/${notice.body.id}/recheck`);
     expect([again.status, again.body.detail]).toEqual([409, expect.stringContaining(recheck.body.number)]);
     expect((await post(w.inspectorCj, `/documents/${recheck.body.id}/recheck`)).status).toBe(409);
@@ -119,10 +135,23 @@ describe('document workflow', () => {
     expect((await post(w.inspectorCj, `/findings/${major}/supervision`)).status).toBe(403);
     expect((await post(w.bureauGz, `/findings/${major}/supervision`)).status).toBe(404);
     const res = await post(w.bureauCj, `/findings/${major}/supervision`).expect(201);
-    expect(res.body).toMatchObject({ kind: 'supervision_notice', number: `从民安督〔${year}〕1号`, findingIds: [major], inspectionId: null });
+    expect(res.body).toMatchObject({
+      kind: 'supervision_notice',
+      number: `从民安督〔${year}〕1号`,
+      findingIds: [major],
+      inspectionId: null,
+    });
     const text = await pdfOf(w.headCj, res.body.id);
     const [y, m, d] = addDays(today, 30).split('-').map(Number);
-    for (const fact of ['重大事故隐患挂牌督办通知书', res.body.number, `于${y}年${m}月${d}日前将该事故隐患治理完毕`, '治理方案', '销号', '送达回执']) expect(text).toContain(fact);
+    for (const fact of [
+      '重大事故隐患挂牌督办通知书',
+      res.body.number,
+      `于${y}年${m}月${d}日前将该事故隐患治理完毕`,
+      '治理方案',
+      '销号',
+      '送达回执',
+    ])
+      expect(text).toContain(fact);
     expect((await post(w.bureauCj, `/findings/${major}/supervision`)).status).toBe(409);
   });
 
@@ -145,10 +174,16 @@ describe('document workflow', () => {
     expect((await post(w.bureauCj, `/documents/${doc.id}/revoke`, {})).status).toBe(400);
     expect((await post(w.inspectorCj, `/documents/${doc.id}/revoke`, { reason: '文号错误' })).status).toBe(403);
     expect(await f.auditHead()).toEqual(before);
-    const served = await post(w.inspectorCj, `/documents/${doc.id}/serve`, { receivedBy: '王院长', receivedOn: today, method: 'in_person' }).expect(200);
+    const served = await post(w.inspectorCj, `/documents/${doc.id}/serve`, {
+      receivedBy: '王院长',
+      receivedOn: today,
+      method: 'in_person',
+    }).expect(200);
     expect(served.body).toMatchObject({ status: 'served', receivedBy: '王院长', receivedOn: today, serveMethod: 'in_person' });
     expect(served.body.servedAt).not.toBeNull();
-    expect((await post(w.inspectorCj, `/documents/${doc.id}/serve`, { receivedBy: '王院长', receivedOn: today, method: 'in_person' })).status).toBe(409);
+    expect(
+      (await post(w.inspectorCj, `/documents/${doc.id}/serve`, { receivedBy: '王院长', receivedOn: today, method: 'in_person' })).status,
+    ).toBe(409);
     const revoked = await post(w.bureauCj, `/documents/${doc.id}/revoke`, { reason: '文号错误，重新签发' }).expect(200);
     expect(revoked.body).toMatchObject({ status: 'revoked', revokedReason: '文号错误，重新签发' });
     expect((await post(w.bureauCj, `/documents/${doc.id}/revoke`, { reason: '再次' })).status).toBe(409);

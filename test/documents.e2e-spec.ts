@@ -25,9 +25,15 @@ describe('official documents', () => {
     request(t.http).get(`/api/v1/documents/${id}/file?format=${format}`).set(auth(u)).buffer(true).parse(binary);
 
   /** A submitted 从江 inspection on the mini checklist: A01 (major) and A02, B02 failed; B01 passed. */
-  async function submitted(name: string, fail = true): Promise<{ id: string; findings: { id: string; title: string; deadline: string; severity: string }[] }> {
+  async function submitted(
+    name: string,
+    fail = true,
+  ): Promise<{ id: string; findings: { id: string; title: string; deadline: string; severity: string }[] }> {
     const { id } = await cjMiniInspection(t, w, name, { endsOn: '2026-12-31' });
-    const photo = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', Buffer.concat([PNG_1PX, Buffer.from(name)]), 'p.png');
+    const photo = await request(t.http)
+      .post('/api/v1/attachments')
+      .set(auth(w.inspectorCj))
+      .attach('file', Buffer.concat([PNG_1PX, Buffer.from(name)]), 'p.png');
     const answers = [
       { itemCode: 'A01', result: fail ? 'fail' : 'pass', note: '三楼东侧通道堆放杂物', attachmentIds: [photo.body.id] },
       { itemCode: 'A02', result: fail ? 'fail' : 'pass' },
@@ -79,11 +85,26 @@ describe('official documents', () => {
 
     const pdf = await file(w.inspectorCj, doc.id, 'pdf');
     expect([pdf.status, pdf.headers['content-type']]).toEqual([200, 'application/pdf']);
-    expect(createHash('sha256').update(pdf.body as Buffer).digest('hex')).toBe(doc.sha256);
+    expect(
+      createHash('sha256')
+        .update(pdf.body as Buffer)
+        .digest('hex'),
+    ).toBe(doc.sha256);
     const { text, pages } = pdfText(pdf.body as Buffer);
     const flat = text.replace(/\s+/g, '');
     expect(pages).toBe(2);
-    const facts = ['责令限期整改通知书', doc.number, '从江县民政局', '从江县社会福利院', '行政复议', '行政诉讼', '盖章', '送达回执', '执法证号', '被检查单位负责人'];
+    const facts = [
+      '责令限期整改通知书',
+      doc.number,
+      '从江县民政局',
+      '从江县社会福利院',
+      '行政复议',
+      '行政诉讼',
+      '盖章',
+      '送达回执',
+      '执法证号',
+      '被检查单位负责人',
+    ];
     for (const fact of facts) expect(flat).toContain(fact.replace(/\s+/g, ''));
     for (const finding of inspection.findings) {
       expect(flat).toContain(finding.title);
@@ -92,7 +113,10 @@ describe('official documents', () => {
     expect(flat).toContain('依据：《养老机构重大事故隐患判定标准》');
 
     const word = await file(w.inspectorCj, doc.id, 'docx');
-    expect([word.status, word.headers['content-type']]).toEqual([200, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+    expect([word.status, word.headers['content-type']]).toEqual([
+      200,
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ]);
     const docx = await docxText(word.body as Buffer);
     for (const fact of facts) expect(docx.text).toContain(fact);
     for (const finding of inspection.findings) {
@@ -108,7 +132,14 @@ describe('official documents', () => {
     expect(pdfQrCodes(pdf.body as Buffer)).toEqual([doc.verifyUrl]);
     const verified = await fetch(doc.verifyUrl, { headers: { Accept: 'application/json' } });
     expect(verified.status).toBe(200);
-    expect(await verified.json()).toEqual({ kind: 'rectification_notice', number: doc.number, issuerName: '从江县民政局', issuedAt: doc.issuedAt, status: 'issued', sha256: doc.sha256 });
+    expect(await verified.json()).toEqual({
+      kind: 'rectification_notice',
+      number: doc.number,
+      issuerName: '从江县民政局',
+      issuedAt: doc.issuedAt,
+      status: 'issued',
+      sha256: doc.sha256,
+    });
     const html = await (await fetch(doc.verifyUrl)).text();
     expect(html).toContain('文书核验通过');
     expect(html).toContain(doc.number);
@@ -149,7 +180,10 @@ describe('official documents', () => {
   it('gives a number back when the issuing transaction rolls back: no gap', async () => {
     const failing = await submitted('文书检查-回滚');
     await f.db.query(`CREATE FUNCTION fail_document() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$`);
-    await f.db.query(`CREATE TRIGGER fail_document BEFORE INSERT ON documents FOR EACH ROW WHEN (NEW.inspection_id = '${failing.id}') EXECUTE FUNCTION fail_document()`);
+    await f.db.query(
+      `CREATE TRIGGER fail_document BEFORE INSERT ON documents FOR EACH ROW
+       WHEN (NEW.inspection_id = '${failing.id}') EXECUTE FUNCTION fail_document()`,
+    );
     expect((await post(w.bureauCj, `/inspections/${failing.id}/notices`)).status).toBe(500);
     await f.db.query('DROP TRIGGER fail_document ON documents; DROP FUNCTION fail_document()');
     const next = await submitted('文书检查-回滚后');

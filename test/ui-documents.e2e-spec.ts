@@ -37,8 +37,12 @@ import type { TestApp } from './helpers/test-app.js';
     // every item answered, one general item without a photo requirement failed, submitted through the API
     const as = { Authorization: `Bearer ${inspector.token}` };
     const inspection = (await request(t.http).get(`/api/v1/inspections/${inspectionId}`).set(as).expect(200)).body;
-    const items = inspection.template.sections.flatMap((s: { items: { code: string; responseType: string; severity: string; requiresPhotoOnFail: boolean }[] }) => s.items);
-    const failed = items.find((i: { severity: string; requiresPhotoOnFail: boolean }) => i.severity === 'general' && !i.requiresPhotoOnFail).code;
+    const items = inspection.template.sections.flatMap(
+      (s: { items: { code: string; responseType: string; severity: string; requiresPhotoOnFail: boolean }[] }) => s.items,
+    );
+    const failed = items.find(
+      (i: { severity: string; requiresPhotoOnFail: boolean }) => i.severity === 'general' && !i.requiresPhotoOnFail,
+    ).code;
     const answers = items.map((i: { code: string; responseType: string }) => ({
       itemCode: i.code,
       result: i.code === failed ? 'fail' : 'pass',

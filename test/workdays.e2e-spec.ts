@@ -28,9 +28,24 @@ describe('working days', () => {
 
   it('answers GET /calendar/workdays with the official calendar, and says when it falls back', async () => {
     const get = (query: string) => request(t.http).get(`/api/v1/calendar/workdays?${query}`).set(auth(w.headCj));
-    expect((await get('from=2026-09-30&days=3').expect(200)).body).toEqual({ from: '2026-09-30', days: 3, date: '2026-10-10', calendar: 'official' });
-    expect((await get('from=2026-02-13&days=2').expect(200)).body).toEqual({ from: '2026-02-13', days: 2, date: '2026-02-24', calendar: 'official' });
-    expect((await get('from=2027-10-01&days=1').expect(200)).body).toEqual({ from: '2027-10-01', days: 1, date: '2027-10-04', calendar: 'weekdays_only' });
+    expect((await get('from=2026-09-30&days=3').expect(200)).body).toEqual({
+      from: '2026-09-30',
+      days: 3,
+      date: '2026-10-10',
+      calendar: 'official',
+    });
+    expect((await get('from=2026-02-13&days=2').expect(200)).body).toEqual({
+      from: '2026-02-13',
+      days: 2,
+      date: '2026-02-24',
+      calendar: 'official',
+    });
+    expect((await get('from=2027-10-01&days=1').expect(200)).body).toEqual({
+      from: '2027-10-01',
+      days: 1,
+      date: '2027-10-04',
+      calendar: 'weekdays_only',
+    });
     for (const [query, field] of [
       ['from=2026-09-30&days=0', 'days'],
       ['from=2026-09-30&days=-3', 'days'],
@@ -46,7 +61,7 @@ describe('working days', () => {
     expect((await request(t.http).get('/api/v1/calendar/workdays?from=2026-09-30&days=3')).status).toBe(401);
   });
 
-  it('rejects an item with both deadlineDays and deadlineWorkdays, naming both; a deadlineWorkdays item gives a working-day deadline', async () => {
+  it('rejects deadlineDays with deadlineWorkdays naming both; a deadlineWorkdays item gives a working-day deadline', async () => {
     const template = structuredClone(MINI_TEMPLATE) as typeof MINI_TEMPLATE & { sections: { items: Record<string, unknown>[] }[] };
     template.sections[0].items[0] = { ...template.sections[0].items[0], deadlineWorkdays: 3 };
     const both = await request(t.http).post('/api/v1/templates').set(auth(w.admin)).send(template);
@@ -65,7 +80,10 @@ describe('working days', () => {
     expect(created.body.sections[0].items[0].deadlineDays).toBeUndefined();
 
     const { id } = await cjMiniInspection(t, w, '工作日期限');
-    const photo = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', Buffer.concat([PNG_1PX, Buffer.from('workdays')]), 'p.png');
+    const photo = await request(t.http)
+      .post('/api/v1/attachments')
+      .set(auth(w.inspectorCj))
+      .attach('file', Buffer.concat([PNG_1PX, Buffer.from('workdays')]), 'p.png');
     const answers = [
       { itemCode: 'A01', result: 'fail', attachmentIds: [photo.body.id] },
       { itemCode: 'A02', result: 'pass' },
@@ -76,7 +94,9 @@ describe('working days', () => {
     await request(t.http).post(`/api/v1/inspections/${id}/submit`).set(auth(w.inspectorCj)).send({}).expect(200);
     const findings = await request(t.http).get(`/api/v1/findings?inspectionId=${id}`).set(auth(w.bureauCj)).expect(200);
     const today = todayIn('Asia/Shanghai');
-    expect(findings.body.items.map((x: { itemCode: string; deadline: string }) => [x.itemCode, x.deadline])).toEqual([['A01', addWorkdays(today, 3).date]]);
+    expect(findings.body.items.map((x: { itemCode: string; deadline: string }) => [x.itemCode, x.deadline])).toEqual([
+      ['A01', addWorkdays(today, 3).date],
+    ]);
   });
 
   it('extends a deadline by working days, refusing workdays ≤ 0 and both or neither of deadline and workdays', async () => {
@@ -95,11 +115,16 @@ describe('working days', () => {
       const res = await extend(body);
       expect([res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, expect.arrayContaining(fields)]);
     }
-    expect((await request(t.http).post(`/api/v1/findings/${id}/extend`).set(auth(w.inspectorCj)).send({ workdays: 2, reason: 'x' })).status).toBe(403);
+    expect(
+      (await request(t.http).post(`/api/v1/findings/${id}/extend`).set(auth(w.inspectorCj)).send({ workdays: 2, reason: 'x' })).status,
+    ).toBe(403);
     expect(await f.auditHead()).toEqual(before);
     // 2026-09-30 + 3 working days: 10-01…07 off, then 8, 9 and the 调休 Saturday 10
     const res = await extend({ workdays: 3, reason: '国庆假期顺延' }).expect(200);
     expect(res.body.deadline).toBe('2026-10-10');
-    expect(res.body.history.at(-1)).toMatchObject({ action: 'extended', data: { from: '2026-09-30', to: '2026-10-10', workdays: 3, reason: '国庆假期顺延' } });
+    expect(res.body.history.at(-1)).toMatchObject({
+      action: 'extended',
+      data: { from: '2026-09-30', to: '2026-10-10', workdays: 3, reason: '国庆假期顺延' },
+    });
   });
 });

@@ -77,7 +77,13 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.ManageDocumentSettings,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
-  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings, Permission.IssueDocuments]),
+  [Role.Inspector]: new Set([
+    ...EVERYONE,
+    Permission.FillInspections,
+    Permission.CreateFindings,
+    Permission.VerifyFindings,
+    Permission.IssueDocuments,
+  ]),
   [Role.InstitutionHead]: new Set([...EVERYONE, Permission.FillInspections, Permission.RectifyFindings]),
 };
 

@@ -24,7 +24,10 @@ export class WorkdaysDto {
   @ApiProperty({ format: 'date' }) from!: string;
   @ApiProperty() days!: number;
   @ApiProperty({ format: 'date', description: 'The days-th working day after from' }) date!: string;
-  @ApiProperty({ enum: ['official', 'weekdays_only'], description: 'weekdays_only: a year the holiday data does not cover, counted Monday–Friday' })
+  @ApiProperty({
+    enum: ['official', 'weekdays_only'],
+    description: 'weekdays_only: a year the holiday data does not cover, counted Monday–Friday',
+  })
   calendar!: string;
 }
 

@@ -23,7 +23,7 @@ export interface AppConfig {
   deadlineDaysMajor: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
-  /** Where the public reaches this service (https://…, no trailing slash): QR codes on documents point to `${publicBaseUrl}/verify/<code>`. */
+  /** Where the public reaches this service (no trailing slash): documents' QR codes open `${publicBaseUrl}/verify/<code>`. */
   publicBaseUrl: string | undefined;
   corsOrigins: string[];
   seedDemo: boolean;
@@ -169,7 +169,9 @@ function parseHttpUrl(value: string): string {
 function parseBaseUrl(value: string): string {
   parseHttpUrl(value);
   const url = new URL(value);
-  if (url.search || url.hash || url.username || url.password) throw new Error(`${show(value)} must be a plain http(s) base URL, without query, fragment or credentials`);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error(`${show(value)} must be a plain http(s) base URL, without query, fragment or credentials`);
+  }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 

@@ -53,11 +53,15 @@ export class DocumentSettingsService {
 
   private async visibleRegion(actor: Actor, code: string): Promise<{ code: string; name: string; path: string }> {
     const region = await this.repository.region(code);
-    if (!region || !pathInActorSubtree(actor, region.path)) throw new DomainException(DocumentError.RegionNotFound, `Region ${code} not found`);
+    if (!region || !pathInActorSubtree(actor, region.path))
+      throw new DomainException(DocumentError.RegionNotFound, `Region ${code} not found`);
     return region;
   }
 
-  private merge(region: { code: string; name: string }, stored: { issuer_name: string; prefixes: Record<string, string> } | undefined): DocumentSettings {
+  private merge(
+    region: { code: string; name: string },
+    stored: { issuer_name: string; prefixes: Record<string, string> } | undefined,
+  ): DocumentSettings {
     const defaults = defaultSettings(region);
     if (!stored) return defaults;
     return { regionCode: region.code, issuerName: stored.issuer_name, prefixes: { ...defaults.prefixes, ...stored.prefixes } };

@@ -19,7 +19,10 @@ export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 // one live notice per inspection, one live recheck per notice, one live supervision notice per finding
 @Index('documents_one_notice_key', ['inspectionId'], { unique: true, where: `"kind" = 'rectification_notice' AND "status" <> 'revoked'` })
 @Index('documents_one_recheck_key', ['refersTo'], { unique: true, where: `"kind" = 'recheck_opinion' AND "status" <> 'revoked'` })
-@Index('documents_one_supervision_key', ['supervisedFindingId'], { unique: true, where: `"kind" = 'supervision_notice' AND "status" <> 'revoked'` })
+@Index('documents_one_supervision_key', ['supervisedFindingId'], {
+  unique: true,
+  where: `"kind" = 'supervision_notice' AND "status" <> 'revoked'`,
+})
 @Index('documents_institution_idx', ['institutionId'])
 export class DocumentEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -43,7 +43,10 @@ export class DocumentsController {
 
   @Post('documents/:id/recheck')
   @Allow(Permission.IssueDocuments)
-  @ApiOperation({ summary: '整改复查意见书 for a notice whose findings are all closed or overdue (else 409)', operationId: 'issueRecheckOpinion' })
+  @ApiOperation({
+    summary: '整改复查意见书 for a notice whose findings are all closed or overdue (else 409)',
+    operationId: 'issueRecheckOpinion',
+  })
   @ApiCreatedResponse({ type: DocumentDto })
   async recheck(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.documents.get(actor, await this.issuer.recheck(actor, id));
@@ -120,7 +123,10 @@ export class DocumentsController {
   @Put('regions/:code/document-settings')
   @Allow(Permission.ManageDocumentSettings)
   @ApiTags('regions')
-  @ApiOperation({ summary: "Set a region's issuer name and number prefixes (bureau of that region or above, admin)", operationId: 'putDocumentSettings' })
+  @ApiOperation({
+    summary: "Set a region's issuer name and number prefixes (bureau of that region or above, admin)",
+    operationId: 'putDocumentSettings',
+  })
   @ApiOkResponse({ type: DocumentSettingsDto })
   putSettings(@CurrentActor() actor: Actor, @Param('code', RegionCodePipe) code: string, @Body() body: DocumentSettingsInputDto) {
     return this.settings.put(actor, code, body);

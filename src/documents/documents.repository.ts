@@ -123,12 +123,18 @@ export class DocumentsRepository {
 
   /** Findings by id in the given order, locked. */
   async lockFindings(ids: string[], em: EntityManager): Promise<ListedFinding[]> {
-    const rows = (await em.query(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.id = ANY($1::uuid[]) ORDER BY f.id FOR UPDATE OF f`, [ids])) as ListedFinding[];
+    const rows = (await em.query(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.id = ANY($1::uuid[]) ORDER BY f.id FOR UPDATE OF f`, [
+      ids,
+    ])) as ListedFinding[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is ListedFinding => r !== undefined);
   }
 
-  async lockFindingInScope(actor: Actor, id: string, em: EntityManager): Promise<(ListedFinding & { institution_name: string; institution_region_code: string }) | undefined> {
+  async lockFindingInScope(
+    actor: Actor,
+    id: string,
+    em: EntityManager,
+  ): Promise<(ListedFinding & { institution_name: string; institution_region_code: string }) | undefined> {
     const params = new SqlParams();
     const scope = institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params);
     const rows = (await em.query(
@@ -143,7 +149,10 @@ export class DocumentsRepository {
   /** The live (not revoked) document of a kind for an inspection, a notice or a finding. */
   async live(kind: DocumentKind, key: string, em: EntityManager): Promise<{ id: string; number: string } | undefined> {
     const column = kind === 'rectification_notice' ? 'inspection_id' : kind === 'recheck_opinion' ? 'refers_to' : 'supervised_finding_id';
-    const rows = (await em.query(`SELECT id, number FROM documents WHERE kind = $1 AND ${column} = $2 AND status <> 'revoked'`, [kind, key])) as {
+    const rows = (await em.query(`SELECT id, number FROM documents WHERE kind = $1 AND ${column} = $2 AND status <> 'revoked'`, [
+      kind,
+      key,
+    ])) as {
       id: string;
       number: string;
     }[];
@@ -166,12 +175,30 @@ export class DocumentsRepository {
 
   async insert(em: EntityManager, d: NewDocument): Promise<void> {
     await em.query(
-      `INSERT INTO documents (id, kind, number, region_code, year, serial, issuer_name, institution_id, institution_region_code, inspection_id,
+      `INSERT INTO documents (id, kind, number, region_code, year, serial, issuer_name, institution_id, institution_region_code,
+         inspection_id,
          finding_ids, refers_to, supervised_finding_id, issued_by, issued_at, issued_on, verify_code, sha256, docx_sha256, content)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [
-        d.id, d.kind, d.number, d.regionCode, d.year, d.serial, d.issuerName, d.institutionId, d.institutionRegionCode, d.inspectionId,
-        d.findingIds, d.refersTo, d.supervisedFindingId, d.issuedBy, d.issuedAt, d.issuedOn, d.verifyCode, d.sha256, d.docxSha256,
+        d.id,
+        d.kind,
+        d.number,
+        d.regionCode,
+        d.year,
+        d.serial,
+        d.issuerName,
+        d.institutionId,
+        d.institutionRegionCode,
+        d.inspectionId,
+        d.findingIds,
+        d.refersTo,
+        d.supervisedFindingId,
+        d.issuedBy,
+        d.issuedAt,
+        d.issuedOn,
+        d.verifyCode,
+        d.sha256,
+        d.docxSha256,
         JSON.stringify(d.content),
       ],
     );
@@ -201,7 +228,13 @@ export class DocumentsRepository {
     if (filter.kind) where.push(`d.kind = ${params.add(filter.kind)}`);
     return pagedSelect<DocumentRow>(
       this.dataSource,
-      { columns: COLUMNS, from: 'documents d JOIN institutions i ON i.id = d.institution_id', countFrom: 'documents d', where: where.join(' AND '), orderBy: 'd.issued_at DESC, d.id' },
+      {
+        columns: COLUMNS,
+        from: 'documents d JOIN institutions i ON i.id = d.institution_id',
+        countFrom: 'documents d',
+        where: where.join(' AND '),
+        orderBy: 'd.issued_at DESC, d.id',
+      },
       params,
       limit,
       offset,
@@ -217,21 +250,32 @@ export class DocumentsRepository {
   }
 
   async markServed(em: EntityManager, id: string, s: { receivedBy: string; receivedOn: string; method: string }): Promise<void> {
-    await em.query(`UPDATE documents SET status = 'served', served_at = now(), received_by = $2, received_on = $3, serve_method = $4 WHERE id = $1`, [
-      id, s.receivedBy, s.receivedOn, s.method,
-    ]);
+    await em.query(
+      `UPDATE documents SET status = 'served', served_at = now(), received_by = $2, received_on = $3, serve_method = $4 WHERE id = $1`,
+      [id, s.receivedBy, s.receivedOn, s.method],
+    );
   }
 
   async markRevoked(em: EntityManager, id: string, reason: string): Promise<void> {
     await em.query(`UPDATE documents SET status = 'revoked', revoked_at = now(), revoked_reason = $2 WHERE id = $1`, [id, reason]);
   }
 
-  async region(code: string, em: EntityManager = this.dataSource.manager): Promise<{ code: string; name: string; path: string } | undefined> {
-    const rows = (await em.query('SELECT code, name, path FROM regions WHERE code = $1', [code])) as { code: string; name: string; path: string }[];
+  async region(
+    code: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<{ code: string; name: string; path: string } | undefined> {
+    const rows = (await em.query('SELECT code, name, path FROM regions WHERE code = $1', [code])) as {
+      code: string;
+      name: string;
+      path: string;
+    }[];
     return rows[0];
   }
 
-  async settings(regionCode: string, em: EntityManager = this.dataSource.manager): Promise<{ issuer_name: string; prefixes: Record<string, string> } | undefined> {
+  async settings(
+    regionCode: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<{ issuer_name: string; prefixes: Record<string, string> } | undefined> {
     const rows = (await em.query('SELECT issuer_name, prefixes FROM region_document_settings WHERE region_code = $1', [regionCode])) as {
       issuer_name: string;
       prefixes: Record<string, string>;
@@ -239,7 +283,13 @@ export class DocumentsRepository {
     return rows[0];
   }
 
-  async saveSettings(em: EntityManager, regionCode: string, issuerName: string, prefixes: Record<string, string>, by: string): Promise<void> {
+  async saveSettings(
+    em: EntityManager,
+    regionCode: string,
+    issuerName: string,
+    prefixes: Record<string, string>,
+    by: string,
+  ): Promise<void> {
     await em.query(
       `INSERT INTO region_document_settings (region_code, issuer_name, prefixes, updated_by, updated_at) VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (region_code) DO UPDATE SET issuer_name = EXCLUDED.issuer_name, prefixes = EXCLUDED.prefixes,

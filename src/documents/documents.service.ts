@@ -69,7 +69,11 @@ export class DocumentsService {
     return this.toDocument(await this.find(actor, id));
   }
 
-  async list(actor: Actor, filter: { institutionId?: string; inspectionId?: string; kind?: string }, page: PageQueryDto): Promise<Page<Document>> {
+  async list(
+    actor: Actor,
+    filter: { institutionId?: string; inspectionId?: string; kind?: string },
+    page: PageQueryDto,
+  ): Promise<Page<Document>> {
     const { rows, total } = await this.repository.list(actor, filter, page.pageSize, offsetOf(page));
     return { items: rows.map((r) => this.toDocument(r)), total, page: page.page, pageSize: page.pageSize };
   }
@@ -88,7 +92,9 @@ export class DocumentsService {
     await this.transactions.run(async (em) => {
       const row = await this.find(actor, id, em);
       if (row.status !== 'issued') {
-        throw new DomainException(DocumentError.WrongState, `The document is ${row.status}; only an issued document is served`, { currentStatus: row.status });
+        throw new DomainException(DocumentError.WrongState, `The document is ${row.status}; only an issued document is served`, {
+          currentStatus: row.status,
+        });
       }
       const today = todayIn(this.config.timeZone);
       if (input.receivedOn < row.issued_on || input.receivedOn > today) {
@@ -111,7 +117,8 @@ export class DocumentsService {
   async revoke(actor: Actor, id: string, reason: string): Promise<Document> {
     await this.transactions.run(async (em) => {
       const row = await this.find(actor, id, em);
-      if (row.status === 'revoked') throw new DomainException(DocumentError.WrongState, 'The document is already revoked', { currentStatus: row.status });
+      if (row.status === 'revoked')
+        throw new DomainException(DocumentError.WrongState, 'The document is already revoked', { currentStatus: row.status });
       await this.repository.markRevoked(em, id, reason);
       await this.audit.append(em, {
         actorId: actor.id,
@@ -128,7 +135,14 @@ export class DocumentsService {
   async verify(code: string): Promise<Verification> {
     const row = VERIFY_CODE.test(code) ? await this.repository.findByCode(code) : undefined;
     if (!row) throw new DomainException(DocumentError.NotFound, 'No document has this verification code');
-    return { kind: row.kind, number: row.number, issuerName: row.issuer_name, issuedAt: new Date(row.issued_at).toISOString(), status: row.status, sha256: row.sha256 };
+    return {
+      kind: row.kind,
+      number: row.number,
+      issuerName: row.issuer_name,
+      issuedAt: new Date(row.issued_at).toISOString(),
+      status: row.status,
+      sha256: row.sha256,
+    };
   }
 
   private async find(actor: Actor, id: string, em?: Parameters<DocumentsRepository['findInScope']>[2]): Promise<DocumentRow> {

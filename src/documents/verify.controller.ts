@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators.js';
 import { DomainException } from '../common/problem/domain.exception.js';
@@ -15,9 +15,21 @@ const STATUS_TEXT = { issued: '有效（已签发）', served: '有效（已送�
 export class VerifyController {
   constructor(private readonly documents: DocumentsService) {}
 
+  /** `/verify/` without a code: the same 404 as an unknown code (not the framework's bare page). */
+  @Get()
+  @Public()
+  @ApiExcludeEndpoint()
+  async none(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.verify('', req, res);
+  }
+
   @Get(':code')
   @Public()
-  @ApiOperation({ summary: 'Verify a document by the code of its QR (no authentication; nothing personal)', operationId: 'verifyDocument', security: [] })
+  @ApiOperation({
+    summary: 'Verify a document by the code of its QR (no authentication; nothing personal)',
+    operationId: 'verifyDocument',
+    security: [],
+  })
   @ApiProduces('text/html', 'application/json')
   @ApiOkResponse({ type: VerificationDto })
   async verify(@Param('code') code: string, @Req() req: Request, @Res() res: Response): Promise<void> {
@@ -32,7 +44,10 @@ export class VerifyController {
     }
     res.setHeader('Cache-Control', 'no-store');
     if (json) return void res.status(200).json(found);
-    res.status(found ? 200 : 404).type('html').send(page(found));
+    res
+      .status(found ? 200 : 404)
+      .type('html')
+      .send(page(found));
   }
 }
 
@@ -58,6 +73,7 @@ function page(v: Verification | undefined): string {
     : '<h1>未找到该文书</h1><p>核验码无效，或文书不存在。请核对二维码或联系签发机关。</p>';
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>文书核验</title><style>body{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
-th{text-align:left;padding:.4rem 1rem .4rem 0;white-space:nowrap;vertical-align:top}td{word-break:break-all}h1{font-size:1.4rem}</style></head>
+th{text-align:left;padding:.4rem 1rem .4rem 0;white-space:nowrap;vertical-align:top}
+td{word-break:break-all}h1{font-size:1.4rem}</style></head>
 <body>${body}</body></html>`;
 }

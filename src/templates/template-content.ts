@@ -35,7 +35,8 @@ export function uniquenessErrors(sections: TemplateSection[]): FieldError[] {
       itemCodes.add(item.code);
       if (item.deadlineDays !== undefined && item.deadlineWorkdays !== undefined) {
         const message = 'deadlineDays and deadlineWorkdays exclude each other: give one of them';
-        errors.push({ field: `sections[${s}].items[${i}].deadlineDays`, message }, { field: `sections[${s}].items[${i}].deadlineWorkdays`, message });
+        const at = `sections[${s}].items[${i}]`;
+        errors.push({ field: `${at}.deadlineDays`, message }, { field: `${at}.deadlineWorkdays`, message });
       }
     });
   });

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 export async function docxText(bytes: Buffer): Promise<{ xml: string; text: string; media: Buffer[] }> {
   const zip = await JSZip.loadAsync(bytes);
   const xml = await zip.file('word/document.xml')!.async('string');
-  const text = xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const text = xml
+    .replace(/<\/w:p>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
   const media = await Promise.all(
     Object.keys(zip.files)
       .filter((name) => name.startsWith('word/media/') && name.endsWith('.png'))
@@ -45,10 +50,14 @@ export function libreOfficePdf(docx: Buffer): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'paicha-soffice-'));
   try {
     writeFileSync(join(dir, 'x.docx'), docx);
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'x.docx')], {
-      timeout: 120_000,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'soffice',
+      [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'x.docx')],
+      {
+        timeout: 120_000,
+        stdio: 'pipe',
+      },
+    );
     return readFileSync(join(dir, 'x.pdf'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

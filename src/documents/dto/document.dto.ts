@@ -17,7 +17,8 @@ export class DocumentDto {
   @ApiProperty() institutionName!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) inspectionId!: string | null;
   @ApiProperty({ type: [String], format: 'uuid' }) findingIds!: string[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'A recheck opinion: the notice it answers' }) refersTo!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'A recheck opinion: the notice it answers' }) refersTo!:
+    string | null;
   @ApiProperty({ format: 'uuid' }) issuedBy!: string;
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
   @ApiProperty({ format: 'date', description: 'The issue date in TZ, as printed' }) issuedOn!: string;
@@ -28,7 +29,8 @@ export class DocumentDto {
   @ApiProperty({ enum: SERVE_METHODS, nullable: true, type: String }) serveMethod!: string | null;
   @ApiProperty({ nullable: true, type: String }) revokedReason!: string | null;
   @ApiProperty({ description: 'SHA-256 (hex) of the PDF as issued' }) sha256!: string;
-  @ApiProperty({ description: 'PUBLIC_BASE_URL + /verify/ + a random code (a path alone when PUBLIC_BASE_URL is unset)' }) verifyUrl!: string;
+  @ApiProperty({ description: 'PUBLIC_BASE_URL + /verify/ + a random code (a path alone when PUBLIC_BASE_URL is unset)' })
+  verifyUrl!: string;
 }
 
 export class DocumentPageDto extends PageDto {

@@ -136,7 +136,9 @@ export function recheckOpinionLayout(
   };
 }
 
-export function supervisionNoticeLayout(input: LayoutInput & { finding: PrintedFinding; foundOn: string; planDueOn: string }): DocumentLayout {
+export function supervisionNoticeLayout(
+  input: LayoutInput & { finding: PrintedFinding; foundOn: string; planDueOn: string },
+): DocumentLayout {
   const title = '重大事故隐患挂牌督办通知书';
   const f = input.finding;
   return {

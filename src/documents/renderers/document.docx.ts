@@ -7,10 +7,14 @@ const HEADING_FONT = { ascii: 'SimHei', hAnsi: 'SimHei', eastAsia: '黑体', cs:
 export async function renderDocumentDocx(layout: DocumentLayout): Promise<Buffer> {
   const d = await import('docx');
   const run = (text: string, size = 24, bold = false) => new d.TextRun({ text, size, bold, font: bold ? HEADING_FONT : FONT });
-  const para = (text: string, options: { size?: number; bold?: boolean; align?: 'center' | 'right' | 'left'; indent?: boolean; after?: number } = {}) =>
+  const para = (
+    text: string,
+    options: { size?: number; bold?: boolean; align?: 'center' | 'right' | 'left'; indent?: boolean; after?: number } = {},
+  ) =>
     new d.Paragraph({
       children: [run(text, options.size ?? 24, options.bold ?? false)],
-      alignment: options.align === 'center' ? d.AlignmentType.CENTER : options.align === 'right' ? d.AlignmentType.RIGHT : d.AlignmentType.LEFT,
+      alignment:
+        options.align === 'center' ? d.AlignmentType.CENTER : options.align === 'right' ? d.AlignmentType.RIGHT : d.AlignmentType.LEFT,
       indent: options.indent ? { firstLine: 480 } : undefined,
       spacing: { after: options.after ?? 80, line: 360 },
     });

@@ -53,8 +53,14 @@ export async function renderDocumentPdf(layout: DocumentLayout): Promise<Buffer>
   if (layout.verify.qrPng) doc.image(layout.verify.qrPng, MARGIN, top, { width: QR_SIZE, height: QR_SIZE });
   const right = { width: 220, align: 'center' as const };
   const rightX = MARGIN + width - 220;
-  doc.font(FONT_BOLD).fontSize(12).text(layout.issuerName, rightX, top + 6, right);
-  doc.font(FONT_REGULAR).fontSize(11).text('（盖章）', rightX, doc.y + 6, right);
+  doc
+    .font(FONT_BOLD)
+    .fontSize(12)
+    .text(layout.issuerName, rightX, top + 6, right);
+  doc
+    .font(FONT_REGULAR)
+    .fontSize(11)
+    .text('（盖章）', rightX, doc.y + 6, right);
   doc.text(layout.issuedOnText, rightX, doc.y + 6, right);
   doc.y = Math.max(doc.y, top + (layout.verify.qrPng ? QR_SIZE : 0)) + 8;
   doc.fontSize(8.5).fillColor('#444');
@@ -68,7 +74,15 @@ export async function renderDocumentPdf(layout: DocumentLayout): Promise<Buffer>
   doc.font(FONT_REGULAR).fontSize(11).moveDown(0.3);
   text(layout.number, { align: 'center' });
   doc.moveDown(1);
-  table(doc, [{ header: '项目', width: width * 0.3 }, { header: '内容', width: width * 0.7 }], layout.receipt.rows.map(([k, v]) => [k, v || ' ']), 11);
+  table(
+    doc,
+    [
+      { header: '项目', width: width * 0.3 },
+      { header: '内容', width: width * 0.7 },
+    ],
+    layout.receipt.rows.map(([k, v]) => [k, v || ' ']),
+    11,
+  );
   doc.moveDown(1).fontSize(11);
   text(`${layout.issuerName}（盖章）`, { align: 'right' });
 

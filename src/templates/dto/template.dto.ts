@@ -66,7 +66,11 @@ export class TemplateItemDto {
   @Max(365)
   deadlineDays?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 250, description: 'Rectification in official working days (工作日, with 调休) instead; not with deadlineDays' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 250,
+    description: 'Rectification in official working days (工作日, with 调休) instead; not with deadlineDays',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
