@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import QRCode from 'qrcode';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -200,7 +199,8 @@ export class DocumentIssuer {
     // 128 random bits, URL-safe: the only key of the public verify page
     const verifyCode = randomBytes(16).toString('base64url');
     const url = this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/verify/${verifyCode}` : null;
-    const qrPng = url ? await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 }) : null;
+    const { default: qrcode } = await import('qrcode'); // loaded on first issue, not at boot
+    const qrPng = url ? await qrcode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 }) : null;
     const layout = issue.layout({
       number,
       issuerName: settings.issuerName,
