@@ -13,6 +13,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': 'off',
+      // the ideographic space (U+3000) indents Chinese paragraphs in documents
+      'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true }],
       // control characters are what the input guards look for
       'no-control-regex': 'off',
       // entity and migration lists are lists of classes

@@ -7,9 +7,23 @@ import { AuditChainer1796025000000 } from './1796025000000-AuditChainer.js';
 import { CredentialsNotify1796026000000 } from './1796026000000-CredentialsNotify.js';
 import { IdempotencyKeys1796381747715 } from './1796381747715-IdempotencyKeys.js';
 import { AnswerSavedAt1796382386727 } from './1796382386727-AnswerSavedAt.js';
+import { Documents1796391155089 } from './1796391155089-Documents.js';
 import { AuditKeyed1796392639089 } from './1796392639089-AuditKeyed.js';
 import { PhoneEncrypted1796393049454 } from './1796393049454-PhoneEncrypted.js';
-import { SeparatedDuties1796394900000 } from './1796394900000-SeparatedDuties.js';
 import { PasswordPolicy1796393348712 } from './1796393348712-PasswordPolicy.js';
+import { SeparatedDuties1796394900000 } from './1796394900000-SeparatedDuties.js';
 
-export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727, AuditKeyed1796392639089, PhoneEncrypted1796393049454, PasswordPolicy1796393348712, SeparatedDuties1796394900000];
+export const MIGRATIONS: Function[] = [
+  Identity1796023093778,
+  Inspections1796024031788,
+  Workflow1796024535860,
+  AuditChainer1796025000000,
+  CredentialsNotify1796026000000,
+  IdempotencyKeys1796381747715,
+  AnswerSavedAt1796382386727,
+  Documents1796391155089,
+  AuditKeyed1796392639089,
+  PhoneEncrypted1796393049454,
+  PasswordPolicy1796393348712,
+  SeparatedDuties1796394900000,
+];

@@ -8,6 +8,8 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FindingsModule } from './findings/findings.module.js';
@@ -78,6 +80,8 @@ export class AppModule {
         AttachmentsModule,
         InspectionsModule,
         FindingsModule,
+        CalendarModule,
+        DocumentsModule,
         NotificationsModule,
         DeadlinesModule,
         ReportsModule,

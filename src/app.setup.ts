@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
@@ -57,7 +57,7 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
   app.use(nulGuardMiddleware);
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', { path: 'verify', method: RequestMethod.GET }, { path: 'verify/:code', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
 

@@ -41,6 +41,9 @@ async function loopFixtures(t: TestApp, f: Factories, w: TwoRegionWorld): Promis
   ctx.openFindingId = open.body.id;
   const notes = await f.db.query<{ id: string }>('SELECT id FROM notifications WHERE recipient_id = $1 LIMIT 1', [w.headCj.id]);
   ctx.notificationId = notes.rows[0].id;
+  const supervision = await request(t.http).post(`/api/v1/findings/${ctx.findingId}/supervision`).set(as(w.bureauCj.token));
+  expect(supervision.status).toBe(201);
+  ctx.documentId = supervision.body.id;
 }
 
 type ActorKey = 'anonymous' | 'admin' | 'bureauIn' | 'bureauOut' | 'inspectorIn' | 'inspectorOut' | 'headOwn' | 'headOther';
@@ -56,6 +59,7 @@ const ctx: Record<string, string> & { extensions?: number } = {
   notificationId: '',
   attachmentId: '',
   templateId: '',
+  documentId: '',
 };
 
 interface RouteCase {
@@ -314,6 +318,59 @@ const ROUTES: RouteCase[] = [
     path: () => '/api/v1/audit',
     expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
   },
+  { name: 'GET /calendar/workdays', method: 'get', path: () => '/api/v1/calendar/workdays?from=2026-09-30&days=3', expect: ALL_READ },
+  {
+    // the inspection is answered, not submitted: 409 wherever it may be seen and issued
+    name: 'POST /inspections/:id/notices',
+    method: 'post',
+    path: () => `/api/v1/inspections/${ctx.inspectionId}/notices`,
+    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 403 },
+  },
+  {
+    // a recheck answers a rectification notice, not the supervision notice of the setup
+    name: 'POST /documents/:id/recheck',
+    method: 'post',
+    path: () => `/api/v1/documents/${ctx.documentId}/recheck`,
+    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 403 },
+  },
+  {
+    // the setup put the finding under supervision already
+    name: 'POST /findings/:id/supervision',
+    method: 'post',
+    path: () => `/api/v1/findings/${ctx.findingId}/supervision`,
+    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  { name: 'GET /documents', method: 'get', path: () => '/api/v1/documents', expect: ALL_READ },
+  { name: 'GET /documents/:id', method: 'get', path: () => `/api/v1/documents/${ctx.documentId}`, expect: SCOPED_READ },
+  { name: 'GET /documents/:id/file', method: 'get', path: () => `/api/v1/documents/${ctx.documentId}/file?format=docx`, expect: SCOPED_READ },
+  {
+    // the first who may serve it does (200); it is then served (409)
+    name: 'POST /documents/:id/serve',
+    method: 'post',
+    path: () => `/api/v1/documents/${ctx.documentId}/serve`,
+    body: () => ({ receivedBy: '院长', receivedOn: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()), method: 'in_person' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 409, bureauOut: 404, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /documents/:id/revoke',
+    method: 'post',
+    path: () => `/api/v1/documents/${ctx.documentId}/revoke`,
+    body: () => ({ reason: '矩阵测试' }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'GET /regions/:code/document-settings',
+    method: 'get',
+    path: () => '/api/v1/regions/522633/document-settings',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 200, inspectorOut: 404, headOwn: 404, headOther: 404 },
+  },
+  {
+    name: 'PUT /regions/:code/document-settings',
+    method: 'put',
+    path: () => '/api/v1/regions/522633/document-settings',
+    body: () => ({ issuerName: '从江县民政局', prefixes: { rectification_notice: '从民安整', recheck_opinion: '从民安复', supervision_notice: '从民安督' } }),
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
   {
     name: 'GET /audit/verify',
     method: 'get',
@@ -379,8 +436,8 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
         return `${method} /api/v1${path.split('?')[0].replace(/:(\w+)/g, '{$1}')}`;
       }),
     );
-    // public routes carry no token to cross scope with: the login and the health check
-    const exempt = new Set(['POST /api/v1/auth/login', 'GET /health']);
+    // public routes carry no token to cross scope with: the login, the health check and a document's verify page
+    const exempt = new Set(['POST /api/v1/auth/login', 'GET /health', 'GET /verify/{code}']);
     const missing = operations.filter((op) => !covered.has(op) && !exempt.has(op));
     expect(missing).toEqual([]);
     expect(operations.length).toBeGreaterThanOrEqual(47);

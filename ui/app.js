@@ -10,6 +10,7 @@ import { saveDraft } from './sync/drafts.js';
 import { scheduleSync, startSyncTriggers, syncNow } from './sync/engine.js';
 import { refreshPack } from './sync/pack.js';
 import { onStatus, refreshStatus, setStatus, status, unsent } from './sync/status.js';
+import { documentsScreen } from './screens/documents.js';
 import { findingScreen } from './screens/finding.js';
 import { findingsScreen } from './screens/findings.js';
 import { homeScreen } from './screens/home.js';
@@ -81,6 +82,7 @@ const routes = [
   [/^\/findings$/, (_m, q) => findingsScreen(q)],
   [/^\/finding\/([0-9a-f-]{36})$/, (m) => findingScreen(m[1])],
   [/^\/reports$/, (_m, q) => reportsScreen(q)],
+  [/^\/documents$/, (_m, q) => documentsScreen(q)],
 ];
 
 const router = createRouter(routes, {

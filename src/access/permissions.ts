@@ -35,6 +35,12 @@ export enum Permission {
   RevealPersonalData = 'personal-data.reveal',
   /** Grant and revoke the privileged roles, unlock accounts (the security admin's alone). */
   ManageSecurity = 'security.manage',
+  ReadCalendar = 'calendar.read',
+  ReadDocuments = 'documents.read',
+  IssueDocuments = 'documents.issue',
+  IssueSupervision = 'documents.supervision',
+  RevokeDocuments = 'documents.revoke',
+  ManageDocumentSettings = 'documents.settings',
 }
 
 const EVERYONE = [
@@ -48,6 +54,8 @@ const EVERYONE = [
   Permission.UploadAttachments,
   Permission.ReadAttachments,
   Permission.ReadNotifications,
+  Permission.ReadCalendar,
+  Permission.ReadDocuments,
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
@@ -72,9 +80,19 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.ExtendFindings,
     Permission.ReadReports,
     Permission.RevealPersonalData,
+    Permission.IssueDocuments,
+    Permission.IssueSupervision,
+    Permission.RevokeDocuments,
+    Permission.ManageDocumentSettings,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
-  [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings]),
+  [Role.Inspector]: new Set([
+    ...EVERYONE,
+    Permission.FillInspections,
+    Permission.CreateFindings,
+    Permission.VerifyFindings,
+    Permission.IssueDocuments,
+  ]),
   [Role.InstitutionHead]: new Set([...EVERYONE, Permission.FillInspections, Permission.RectifyFindings]),
 };
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -129,6 +129,29 @@ export class AttachmentsService implements OnModuleInit {
       if (bytes) out.set(row.id, bytes);
     }
     return out;
+  }
+
+  /**
+   * Keeps bytes the service made itself (an issued document's PDF and DOCX) in
+   * the same content-addressed store; the caller records the SHA-256. A file
+   * left by a transaction that then rolls back is harmless (same bytes, same name).
+   */
+  async storeGenerated(bytes: Buffer): Promise<string> {
+    try {
+      const received = await this.store.receive(Readable.from([bytes]));
+      await received.keep();
+      return received.sha256;
+    } catch (error) {
+      if (isStorageError(error)) throw storageUnavailable(error);
+      throw error;
+    }
+  }
+
+  /** Bytes kept by storeGenerated; the caller has authorized the reader. */
+  async readGenerated(sha256: string): Promise<Buffer> {
+    return readFile(this.store.pathOf(sha256)).catch((error: unknown) => {
+      throw isStorageError(error) ? storageUnavailable(error) : error;
+    });
   }
 
   async open(actor: Actor, id: string): Promise<{ attachment: Attachment; stream: ReadStream }> {

@@ -20,7 +20,8 @@ export type AuditEntity =
   | 'finding'
   | 'attachment'
   | 'notification'
-  | 'job';
+  | 'job'
+  | 'document';
 
 export interface AuditEventInput {
   actorId: string | null;

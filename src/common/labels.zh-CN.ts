@@ -51,6 +51,14 @@ export const SEVERITY_LABELS = { general: '一般隐患', major: '重大事故�
 
 export const RESULT_LABELS = { pass: '合格', fail: '不合格', na: '不涉及' } as const;
 
+export const DOCUMENT_KIND_LABELS = {
+  rectification_notice: '责令限期整改通知书',
+  recheck_opinion: '整改复查意见书',
+  supervision_notice: '重大事故隐患挂牌督办通知书',
+} as const;
+
+export const DOCUMENT_STATUS_LABELS = { issued: '已签发', served: '已送达', revoked: '已作废' } as const;
+
 /** Every label map the thin UI shows, served to it as one module (`/labels.js`), so the UI copies none. */
 export const UI_LABELS = {
   institutionTypes: INSTITUTION_TYPE_LABELS,
@@ -60,4 +68,6 @@ export const UI_LABELS = {
   roundKinds: ROUND_KIND_LABELS,
   severities: SEVERITY_LABELS,
   results: RESULT_LABELS,
+  documentKinds: DOCUMENT_KIND_LABELS,
+  documentStatus: DOCUMENT_STATUS_LABELS,
 };

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       deadlineDaysMajor: 30,
       webhookUrl: undefined,
       webhookSecret: undefined,
+      publicBaseUrl: undefined,
       corsOrigins: [],
       rateLimitPerMinute: 3000,
       cryptoSuite: 'intl',
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
         DEADLINE_DAYS_MAJOR: '60',
         WEBHOOK_URL: 'https://hooks.example.cn/paicha',
         WEBHOOK_SECRET: 'shh',
+        PUBLIC_BASE_URL: 'https://paicha.example.cn/app/',
         CORS_ORIGINS: 'https://a.example, http://localhost:5173',
         RATE_LIMIT_PER_MINUTE: '120',
         DATA_KEY: '2:new-data-key-0123456789-0123456789, 1:old-data-key-0123456789-0123456789',
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
       deadlineDaysMajor: 60,
       webhookUrl: 'https://hooks.example.cn/paicha',
       webhookSecret: 'shh',
+      publicBaseUrl: 'https://paicha.example.cn/app',
       corsOrigins: ['https://a.example', 'http://localhost:5173'],
       rateLimitPerMinute: 120,
       cryptoSuite: 'gm',
@@ -165,6 +168,8 @@ describe('loadConfig', () => {
     [{ AUDIT_HASH: 'md5' }, 'AUDIT_HASH', expect.stringContaining('sha256, sm3')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
+    [{ PUBLIC_BASE_URL: 'paicha.example.cn' }, 'PUBLIC_BASE_URL', expect.stringContaining('PUBLIC_BASE_URL: "paicha.example.cn" is not a URL')],
+    [{ PUBLIC_BASE_URL: 'https://x.cn/?a=1' }, 'PUBLIC_BASE_URL', expect.stringContaining('without query, fragment or credentials')],
   ])('rejects %j naming %s', (env, variable, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);

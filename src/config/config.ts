@@ -24,6 +24,8 @@ export interface AppConfig {
   deadlineDaysMajor: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** Where the public reaches this service (no trailing slash): documents' QR codes open `${publicBaseUrl}/verify/<code>`. */
+  publicBaseUrl: string | undefined;
   corsOrigins: string[];
   /** Requests per client (token, else IP) and minute; 0 = no limit. */
   rateLimitPerMinute: number;
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ),
     webhookUrl,
     webhookSecret,
+    publicBaseUrl: optional(read, 'PUBLIC_BASE_URL', parseBaseUrl),
     corsOrigins: withDefault(read, 'CORS_ORIGINS', [], parseOrigins),
     rateLimitPerMinute: withDefault(read, 'RATE_LIMIT_PER_MINUTE', 3000, (v) =>
       parseInteger(v, 0, 1_000_000, 'a whole number of requests per minute (0 = no limit)'),
@@ -229,6 +232,15 @@ function parseHttpUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${show(value)} is not an http(s) URL`);
   return value;
+}
+
+function parseBaseUrl(value: string): string {
+  parseHttpUrl(value);
+  const url = new URL(value);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error(`${show(value)} must be a plain http(s) base URL, without query, fragment or credentials`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function parseTimeZone(value: string): string {

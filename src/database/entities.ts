@@ -1,5 +1,6 @@
 import { AttachmentEntity } from '../attachments/attachment.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { DocumentCounterEntity, DocumentEntity, RegionDocumentSettingsEntity } from '../documents/document.entity.js';
 import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
@@ -22,6 +23,8 @@ export const ENTITIES: Function[] = [
   AnswerEntity,
   AttachmentEntity,
   AuditEventEntity,
+  DocumentCounterEntity,
+  DocumentEntity,
   FindingEntity,
   FindingEventEntity,
   IdempotencyKeyEntity,
@@ -29,6 +32,7 @@ export const ENTITIES: Function[] = [
   InstitutionEntity,
   JobRunEntity,
   NotificationEntity,
+  RegionDocumentSettingsEntity,
   RegionEntity,
   RoundEntity,
   TemplateEntity,

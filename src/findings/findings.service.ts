@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { WorkdaysService } from '../calendar/workdays.service.js';
 import { todayIn } from '../common/dates.js';
 import type { FieldError } from '../common/problem/problem.js';
 import { Transactions } from '../common/transactions.js';
@@ -25,6 +26,7 @@ export interface FailedItem {
   note: string | null;
   severity: 'general' | 'major';
   deadlineDays?: number;
+  deadlineWorkdays?: number;
   attachmentIds: string[];
 }
 
@@ -39,6 +41,7 @@ export class FindingsService {
     private readonly audit: AuditService,
     private readonly institutions: InstitutionsService,
     private readonly attachments: AttachmentsService,
+    private readonly workdays: WorkdaysService,
   ) {}
 
   /** An ad-hoc finding recorded by an inspector or a bureau, outside a checklist. */
@@ -146,21 +149,23 @@ export class FindingsService {
       if (finding.status === 'closed') {
         throw new DomainException(FindingError.WrongState, 'The finding is closed', { currentStatus: finding.status });
       }
-      if (input.deadline <= finding.deadline) {
-        throw invalid([{ field: 'deadline', message: `must be after the current deadline ${finding.deadline}` }]);
+      if ((input.deadline === undefined) === (input.workdays === undefined)) {
+        const message = 'give either deadline or workdays, not both';
+        throw invalid([{ field: 'deadline', message }, { field: 'workdays', message }]);
       }
-      const cleared = input.deadline >= todayIn(this.config.timeZone);
-      await this.repository.update(em, id, { deadline: input.deadline, ...(cleared ? { overdue: false, overdueSince: null } : {}) });
-      await this.repository.insertEvents(em, [
-        { findingId: id, actorId: actor.id, action: 'extended', data: { from: finding.deadline, to: input.deadline, reason: input.reason } },
-      ]);
+      const to = input.deadline ?? this.workdays.add(finding.deadline, input.workdays as number).date;
+      if (to <= finding.deadline) throw invalid([{ field: 'deadline', message: `must be after the current deadline ${finding.deadline}` }]);
+      const cleared = to >= todayIn(this.config.timeZone);
+      await this.repository.update(em, id, { deadline: to, ...(cleared ? { overdue: false, overdueSince: null } : {}) });
+      const data = { from: finding.deadline, to, reason: input.reason, ...(input.workdays ? { workdays: input.workdays } : {}) };
+      await this.repository.insertEvents(em, [{ findingId: id, actorId: actor.id, action: 'extended', data }]);
       await this.audit.append(em, {
         actorId: actor.id,
         action: 'finding.extend',
         entity: 'finding',
         entityId: id,
         regionCode: finding.region_code,
-        data: { from: finding.deadline, to: input.deadline, reason: input.reason },
+        data,
       });
     });
     return this.get(actor, id);
@@ -177,8 +182,9 @@ export class FindingsService {
     if (invisible.length > 0) throw invalid(invisible.map((x) => ({ field, message: `attachment ${x} does not exist or is not yours` })));
   }
 
-  /** The deadline of a finding: found date + the item's days, else the default of its severity (calendar days). */
-  deadlineFor(foundOn: string, severity: 'general' | 'major', deadlineDays?: number): string {
+  /** The deadline of a finding: found date + the item's working days or days, else the default of its severity (calendar days). */
+  deadlineFor(foundOn: string, severity: 'general' | 'major', deadlineDays?: number, deadlineWorkdays?: number): string {
+    if (deadlineWorkdays !== undefined) return this.workdays.add(foundOn, deadlineWorkdays).date;
     return addDays(foundOn, deadlineDays ?? (severity === 'major' ? this.config.deadlineDaysMajor : this.config.deadlineDaysGeneral));
   }
 
@@ -203,7 +209,7 @@ export class FindingsService {
       description: f.note ?? '',
       severity: f.severity,
       foundOn,
-      deadline: this.deadlineFor(foundOn, f.severity, f.deadlineDays),
+      deadline: this.deadlineFor(foundOn, f.severity, f.deadlineDays, f.deadlineWorkdays),
       attachmentIds: f.attachmentIds,
       createdBy: actor.id,
     }));

@@ -241,6 +241,7 @@ export class InspectionsService {
             note: a.note,
             severity: item.severity,
             deadlineDays: item.deadlineDays,
+            deadlineWorkdays: item.deadlineWorkdays,
             attachmentIds: a.attachment_ids ?? [],
           };
         });

@@ -33,6 +33,11 @@ export function uniquenessErrors(sections: TemplateSection[]): FieldError[] {
     section.items.forEach((item, i) => {
       if (itemCodes.has(item.code)) errors.push({ field: `sections[${s}].items[${i}].code`, message: `item code ${item.code} is used twice` });
       itemCodes.add(item.code);
+      if (item.deadlineDays !== undefined && item.deadlineWorkdays !== undefined) {
+        const message = 'deadlineDays and deadlineWorkdays exclude each other: give one of them';
+        const at = `sections[${s}].items[${i}]`;
+        errors.push({ field: `${at}.deadlineDays`, message }, { field: `${at}.deadlineWorkdays`, message });
+      }
     });
   });
   return errors;
@@ -57,6 +62,7 @@ export function normalizeContent(input: TemplateContent): TemplateContent {
           responseType: i.responseType,
           requiresPhotoOnFail: i.requiresPhotoOnFail,
           deadlineDays: i.deadlineDays,
+          deadlineWorkdays: i.deadlineWorkdays,
         })),
       })),
     }),

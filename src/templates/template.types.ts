@@ -15,6 +15,8 @@ export interface TemplateItem {
   responseType: ResponseType;
   requiresPhotoOnFail: boolean;
   deadlineDays?: number;
+  /** Official working days instead of calendar days; never together with deadlineDays. */
+  deadlineWorkdays?: number;
 }
 
 export interface TemplateSection {

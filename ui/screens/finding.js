@@ -5,6 +5,7 @@ import { el, render, shortTime, tag } from '../lib/dom.js';
 import { get, isQuotaError } from '../sync/db.js';
 import { scheduleSync } from '../sync/engine.js';
 import { discardOp, opsOf, queueOp, updateOp } from '../sync/outbox.js';
+import { findingDocuments } from './documents.js';
 import { exportUnsent } from './sync.js';
 import { preparePhoto, StorageFullError } from '../sync/photos.js';
 import { onStatus, refreshStatus } from '../sync/status.js';
@@ -105,6 +106,7 @@ export async function findingScreen(id) {
       el('p', {}, `机构：${f.institutionName ?? ''}`), el('p', {}, `发现日期：${f.foundOn ?? ''}    整改期限：${f.deadline}`),
       f.description ? el('p', {}, `说明：${f.description}`) : null,
       f.rectification ? el('p', {}, `整改情况：${f.rectification.note}`) : null, photos),
+    await findingDocuments(f),
     message, ...actions,
     el('h2', {}, '处理记录'),
     ...(f.history ?? []).map((h) => el('div', { class: 'card muted' }, `${shortTime(h.at)} ${ACTIONS[h.action] ?? h.action}${h.data?.note ? `：${h.data.note}` : ''}${h.data?.reason ? `：${h.data.reason}` : ''}`)),

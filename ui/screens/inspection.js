@@ -8,6 +8,7 @@ import { scheduleSync } from '../sync/engine.js';
 import { opsOf, queueOp, updateOp } from '../sync/outbox.js';
 import { preparePhoto, StorageFullError } from '../sync/photos.js';
 import { onStatus, refreshStatus } from '../sync/status.js';
+import { noticePanel } from './documents.js';
 
 const objectUrls = [];
 addEventListener('hashchange', () => objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u)));
@@ -188,6 +189,7 @@ export async function inspectionScreen(id) {
     el('p', { class: 'muted' }, `${inspection.template.name} · ${L.roundKinds[inspection.kind]} · ${L.inspectionStatus[inspection.status]}`),
     el('div', { class: 'row' }, progress, unsynced, el('a', { href: `#/inspection-report/${id}` }, '打印检查表 PDF')),
     submitState(),
+    await noticePanel(inspection),
     ...inspection.template.sections.map((section, i) =>
       el('details', { class: 'section', open: i === 0 || undefined }, el('summary', {}, `${section.code} ${section.title}（${section.items.length} 项）`), ...section.items.map(itemNode))),
     editable ? el('div', { class: 'sticky-actions' }, message, submit) : null,

@@ -14,6 +14,7 @@ export const AUDIT_ENTITIES = [
   'attachment',
   'notification',
   'job',
+  'document',
 ] as const;
 
 export class AuditQueryDto extends PageQueryDto {

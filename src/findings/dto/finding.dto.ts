@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, Validate } from 'class-validator';
 import { AttachmentIdsField } from '../../common/attachment-ids.decorator.js';
 import { CalendarDateConstraint } from '../../common/calendar-date.validator.js';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
@@ -136,9 +136,17 @@ export class VerifyFindingDto {
 }
 
 export class ExtendFindingDto {
-  @ApiProperty({ format: 'date', description: 'After the current deadline' })
+  @ApiPropertyOptional({ format: 'date', description: 'The new deadline, after the current one; or give workdays' })
+  @IsOptional()
   @Validate(CalendarDateConstraint)
-  deadline!: string;
+  deadline?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 250, description: 'Move the deadline this many official working days later; or give deadline' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(250)
+  workdays?: number;
 
   @ApiProperty({ maxLength: 2000 })
   @IsString()

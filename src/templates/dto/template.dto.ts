@@ -65,6 +65,17 @@ export class TemplateItemDto {
   @Min(1)
   @Max(365)
   deadlineDays?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 250,
+    description: 'Rectification in official working days (工作日, with 调休) instead; not with deadlineDays',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(250)
+  deadlineWorkdays?: number;
 }
 
 export class TemplateSectionDto {
