@@ -1,5 +1,8 @@
 import { AttachmentEntity } from '../attachments/attachment.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { DrawEntity } from '../draws/draw.entity.js';
+import { RecusalEntity } from '../draws/recusal.entity.js';
+import { RoundPublicationEntity } from '../draws/round-publication.entity.js';
 import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
@@ -22,6 +25,7 @@ export const ENTITIES: Function[] = [
   AnswerEntity,
   AttachmentEntity,
   AuditEventEntity,
+  DrawEntity,
   FindingEntity,
   FindingEventEntity,
   IdempotencyKeyEntity,
@@ -29,8 +33,10 @@ export const ENTITIES: Function[] = [
   InstitutionEntity,
   JobRunEntity,
   NotificationEntity,
+  RecusalEntity,
   RegionEntity,
   RoundEntity,
+  RoundPublicationEntity,
   TemplateEntity,
   UserEntity,
   WebhookOutboxEntity,
