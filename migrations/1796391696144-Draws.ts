@@ -16,6 +16,7 @@ export class Draws1796391696144 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "round_publications" ("round_id" uuid NOT NULL, "published_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "published_by" uuid NOT NULL, CONSTRAINT "round_publications_pkey" PRIMARY KEY ("round_id"))`);
     await queryRunner.query(`ALTER TABLE "inspections" ADD "assignee_ids" uuid array NOT NULL DEFAULT '{}'`);
     await queryRunner.query(`UPDATE "inspections" SET "assignee_ids" = ARRAY["assignee_id"] WHERE "assignee_id" IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX "inspections_assignee_ids_idx" ON "inspections" USING gin ("assignee_ids")`);
     await queryRunner.query(`ALTER TABLE "inspections" ADD CONSTRAINT "inspections_assignees_check" CHECK (("assignee_id" IS NULL AND cardinality("assignee_ids") = 0) OR "assignee_ids"[1] = "assignee_id")`);
     await queryRunner.query(`ALTER TABLE "draws" ADD CONSTRAINT "draws_round_id_fkey" FOREIGN KEY ("round_id") REFERENCES "rounds"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "draws" ADD CONSTRAINT "draws_drawn_by_fkey" FOREIGN KEY ("drawn_by") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
@@ -31,6 +32,7 @@ export class Draws1796391696144 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "draws" DROP CONSTRAINT "draws_drawn_by_fkey"`);
     await queryRunner.query(`ALTER TABLE "draws" DROP CONSTRAINT "draws_round_id_fkey"`);
     await queryRunner.query(`ALTER TABLE "inspections" DROP CONSTRAINT "inspections_assignees_check"`);
+    await queryRunner.query(`DROP INDEX "public"."inspections_assignee_ids_idx"`);
     await queryRunner.query(`ALTER TABLE "inspections" DROP COLUMN "assignee_ids"`);
     await queryRunner.query(`DROP TABLE "round_publications"`);
     await queryRunner.query(`DROP INDEX "public"."recusals_institution_idx"`);
