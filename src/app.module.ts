@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
+import { DrawsModule } from './draws/draws.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { OfflineModule } from './offline/offline.module.js';
@@ -73,6 +74,7 @@ export class AppModule {
         AuthModule,
         TemplatesModule,
         RoundsModule,
+        DrawsModule,
         AttachmentsModule,
         InspectionsModule,
         FindingsModule,

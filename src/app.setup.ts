@@ -55,7 +55,8 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
   app.use(nulGuardMiddleware);
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  // /public/… (一公开) is for everyone, outside the API's base path
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'public/rounds/:id'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
 

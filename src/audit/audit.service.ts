@@ -17,7 +17,8 @@ export type AuditEntity =
   | 'finding'
   | 'attachment'
   | 'notification'
-  | 'job';
+  | 'job'
+  | 'draw';
 
 export interface AuditEventInput {
   actorId: string | null;
