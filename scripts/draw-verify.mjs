@@ -24,7 +24,9 @@ try {
 const outcome = verifyExport(json);
 if (outcome.ok) {
   console.log('ok');
-  console.log(`population ${outcome.recomputed.population.count} sha256 ${outcome.recomputed.population.sha256}; ${outcome.recomputed.selected.length} selected`);
+  console.log(
+    `population ${outcome.recomputed.population.count} sha256 ${outcome.recomputed.population.sha256}; ${outcome.recomputed.selected.length} selected`,
+  );
   process.exit(0);
 }
 console.log(`DIFFERENT: ${outcome.difference}`);

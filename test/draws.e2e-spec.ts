@@ -62,11 +62,16 @@ describe('双随机、一公开: draws, recusals, publication', () => {
       ['522633', '从江县', '522600'],
       ['522631', '黎平县', '522600'],
     ]);
-    for (let i = 0; i < 8; i++) inst.push({ ...(await f.institution({ regionCode: '522633', name: `从江县养老院${i}` })), type: 'elderly_care' });
+    for (let i = 0; i < 8; i++)
+      inst.push({ ...(await f.institution({ regionCode: '522633', name: `从江县养老院${i}` })), type: 'elderly_care' });
     for (let i = 0; i < 4; i++) {
-      inst.push({ ...(await f.institution({ regionCode: '522633', name: `从江县日间照料中心${i}`, type: 'community_elderly' })), type: 'community_elderly' });
+      inst.push({
+        ...(await f.institution({ regionCode: '522633', name: `从江县日间照料中心${i}`, type: 'community_elderly' })),
+        type: 'community_elderly',
+      });
     }
-    for (let i = 0; i < 6; i++) inst.push({ ...(await f.institution({ regionCode: '522631', name: `黎平县养老院${i}` })), type: 'elderly_care' });
+    for (let i = 0; i < 6; i++)
+      inst.push({ ...(await f.institution({ regionCode: '522631', name: `黎平县养老院${i}` })), type: 'elderly_care' });
     bureau = await f.user({ role: 'bureau', regionCode: '522600' });
     bureauLp = await f.user({ role: 'bureau', regionCode: '522631' });
     inspectorsCj = [await f.user({ role: 'inspector', regionCode: '522633' }), await f.user({ role: 'inspector', regionCode: '522633' })];
@@ -112,9 +117,16 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     expect(JSON.stringify(again.body.selected)).toBe(JSON.stringify(d.selected));
     // verify: the stored draw recomputes
     const verified = await request(t.http).get(`/api/v1/rounds/${roundId}/draw/verify`).set(auth(bureau)).expect(200);
-    expect(verified.body).toEqual({ ok: true, recomputedSha256: d.population.sha256, currentSha256: d.population.sha256, difference: null });
+    expect(verified.body).toEqual({
+      ok: true,
+      recomputedSha256: d.population.sha256,
+      currentSha256: d.population.sha256,
+      difference: null,
+    });
     // each draw is audited, the second naming the one it replaced
-    const audit = await f.db.query(`SELECT data FROM audit_events WHERE action = 'draw.create' AND data->>'roundId' = $1 ORDER BY id`, [roundId]);
+    const audit = await f.db.query(`SELECT data FROM audit_events WHERE action = 'draw.create' AND data->>'roundId' = $1 ORDER BY id`, [
+      roundId,
+    ]);
     expect(audit.rows).toHaveLength(2);
     expect(audit.rows[1].data.replacedDrawId).toBe(d.id);
     expect(await f.db.query('SELECT 1 FROM draws WHERE round_id = $1', [roundId]).then((r) => r.rowCount)).toBe(1);
@@ -173,11 +185,22 @@ describe('双随机、一公开: draws, recusals, publication', () => {
   it('never draws a recused inspector; too few eligible → 409 listing the institutions', async () => {
     const target = inst.find((i) => i.regionCode === '522631') as (typeof inst)[number];
     for (const u of [inspectorsLp[0], inspectorsLp[1], inspectorZhou]) {
-      const res = await request(t.http).post(`/api/v1/users/${u.id}/recusals`).set(auth(bureau)).send({ institutionId: target.id, reason: '近亲属在该机构任职' });
+      const res = await request(t.http)
+        .post(`/api/v1/users/${u.id}/recusals`)
+        .set(auth(bureau))
+        .send({ institutionId: target.id, reason: '近亲属在该机构任职' });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ userId: u.id, institutionId: target.id, institutionName: target.name, reason: '近亲属在该机构任职' });
+      expect(res.body).toMatchObject({
+        userId: u.id,
+        institutionId: target.id,
+        institutionName: target.name,
+        reason: '近亲属在该机构任职',
+      });
     }
-    const dup = await request(t.http).post(`/api/v1/users/${inspectorZhou.id}/recusals`).set(auth(bureau)).send({ institutionId: target.id, reason: '重复' });
+    const dup = await request(t.http)
+      .post(`/api/v1/users/${inspectorZhou.id}/recusals`)
+      .set(auth(bureau))
+      .send({ institutionId: target.id, reason: '重复' });
     expect(dup.status).toBe(409);
     const list = await request(t.http).get(`/api/v1/users/${inspectorZhou.id}/recusals`).set(auth(bureau)).expect(200);
     expect(list.body).toMatchObject({ total: 1, page: 1, items: [{ institutionId: target.id }] });
@@ -194,7 +217,8 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     await request(t.http).delete(`/api/v1/users/${inspectorsLp[1].id}/recusals/${target.id}`).set(auth(bureau)).expect(204);
     await request(t.http).delete(`/api/v1/users/${inspectorsLp[1].id}/recusals/${target.id}`).set(auth(bureau)).expect(404);
     for (let s = 0; s < 10; s++) {
-      const d = (await draw(roundId, { ratio: 1, stratifyBy: ['county'], inspectorsPerInspection: 2, seed: `r${s}` }).expect(201)).body as Draw;
+      const d = (await draw(roundId, { ratio: 1, stratifyBy: ['county'], inspectorsPerInspection: 2, seed: `r${s}` }).expect(201))
+        .body as Draw;
       const drawn = d.selected.find((x) => x.institutionId === target.id) as Draw['selected'][number];
       expect([...drawn.inspectorIds].sort()).toEqual([inspectorsLp[1].id, inspectorsLp[2].id].sort());
     }
@@ -221,7 +245,8 @@ describe('双随机、一公开: draws, recusals, publication', () => {
       [{ ratio: 0.5, stratifyBy: [], inspectorsPerInspection: 2, seed: '' }, 400],
       [{ ratio: 0.5, stratifyBy: [], inspectorsPerInspection: 2, extra: 1 }, 400],
     ];
-    for (const [body, status] of cases) expect([JSON.stringify(body), (await draw(roundId, body)).status]).toEqual([JSON.stringify(body), status]);
+    for (const [body, status] of cases)
+      expect([JSON.stringify(body), (await draw(roundId, body)).status]).toEqual([JSON.stringify(body), status]);
     const ok = { ratio: 0.5, stratifyBy: [], inspectorsPerInspection: 2 };
     // a bureau below the round's region, an unknown round: 404
     expect((await draw(roundId, ok, bureauLp)).status).toBe(404);
@@ -232,13 +257,43 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     expect((await draw(selfRound, ok)).status).toBe(409);
     expect((await draw(openRound, ok)).status).toBe(409);
     // recusals out of scope → 404; of a non-inspector → 400
-    expect((await request(t.http).post(`/api/v1/users/${inspectorsCj[0].id}/recusals`).set(auth(bureauLp)).send({ institutionId: outside.id, reason: 'x' })).status).toBe(404);
-    expect((await request(t.http).post(`/api/v1/users/${inspectorsLp[0].id}/recusals`).set(auth(bureauLp)).send({ institutionId: outside.id, reason: 'x' })).status).toBe(404);
-    expect((await request(t.http).post(`/api/v1/users/${bureauLp.id}/recusals`).set(auth(bureau)).send({ institutionId: outside.id, reason: 'x' })).status).toBe(400);
-    expect((await request(t.http).post(`/api/v1/users/${inspectorsCj[0].id}/recusals`).set(auth(bureau)).send({ institutionId: outside.id, reason: '' })).status).toBe(400);
+    expect(
+      (
+        await request(t.http)
+          .post(`/api/v1/users/${inspectorsCj[0].id}/recusals`)
+          .set(auth(bureauLp))
+          .send({ institutionId: outside.id, reason: 'x' })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(t.http)
+          .post(`/api/v1/users/${inspectorsLp[0].id}/recusals`)
+          .set(auth(bureauLp))
+          .send({ institutionId: outside.id, reason: 'x' })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(t.http)
+          .post(`/api/v1/users/${bureauLp.id}/recusals`)
+          .set(auth(bureau))
+          .send({ institutionId: outside.id, reason: 'x' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await request(t.http)
+          .post(`/api/v1/users/${inspectorsCj[0].id}/recusals`)
+          .set(auth(bureau))
+          .send({ institutionId: outside.id, reason: '' })
+      ).status,
+    ).toBe(400);
     await f.db.query('UPDATE institutions SET active = false WHERE id = $1', [outside.id]);
     expect(await f.auditHead()).toEqual(head);
-    expect(await f.db.query('SELECT 1 FROM draws WHERE round_id = ANY($1)', [[roundId, selfRound, openRound]]).then((r) => r.rowCount)).toBe(0);
+    expect(
+      await f.db.query('SELECT 1 FROM draws WHERE round_id = ANY($1)', [[roundId, selfRound, openRound]]).then((r) => r.rowCount),
+    ).toBe(0);
     // no draw yet → 404; unpublished public page → 404 (also a malformed id)
     expect((await request(t.http).get(`/api/v1/rounds/${roundId}/draw`).set(auth(bureau))).status).toBe(404);
     expect((await request(t.http).get(`/public/rounds/${roundId}`)).status).toBe(404);
@@ -248,13 +303,15 @@ describe('双随机、一公开: draws, recusals, publication', () => {
 
   it('opening a drawn round creates inspections only for the drawn institutions, filled by any of their inspectors', async () => {
     const roundId = await newRound();
-    const d = (await draw(roundId, { count: 4, stratifyBy: ['type'], inspectorsPerInspection: 2, seed: 'open-me' }).expect(201)).body as Draw;
+    const d = (await draw(roundId, { count: 4, stratifyBy: ['type'], inspectorsPerInspection: 2, seed: 'open-me' }).expect(201))
+      .body as Draw;
     const opened = await request(t.http).post(`/api/v1/rounds/${roundId}/open`).set(auth(bureau)).expect(200);
     expect(opened.body.inspectionsCreated).toBe(4);
     // opening again, with a new institution in scope, creates none
     await f.institution({ regionCode: '522633', name: '从江县后来的养老院' });
     expect((await request(t.http).post(`/api/v1/rounds/${roundId}/open`).set(auth(bureau)).expect(200)).body.inspectionsCreated).toBe(0);
-    const list = (await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&pageSize=50`).set(auth(bureau)).expect(200)).body.items as {
+    const list = (await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&pageSize=50`).set(auth(bureau)).expect(200)).body
+      .items as {
       id: string;
       institutionId: string;
       assigneeId: string;
@@ -269,15 +326,26 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     // the second drawn inspector may fill it, finds it in the assigneeId filter and in the offline pack
     const x = list[0];
     const second = [...inspectorsCj, ...inspectorsLp, inspectorZhou].find((u) => u.id === x.assigneeIds[1]) as FixtureUser;
-    const answered = await request(t.http).put(`/api/v1/inspections/${x.id}/answers`).set(auth(second)).send({ answers: [{ itemCode: 'A02', result: 'pass' }] });
+    const answered = await request(t.http)
+      .put(`/api/v1/inspections/${x.id}/answers`)
+      .set(auth(second))
+      .send({ answers: [{ itemCode: 'A02', result: 'pass' }] });
     expect(answered.status).toBe(200);
-    const byFilter = await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&assigneeId=${second.id}`).set(auth(bureau)).expect(200);
+    const byFilter = await request(t.http)
+      .get(`/api/v1/inspections?roundId=${roundId}&assigneeId=${second.id}`)
+      .set(auth(bureau))
+      .expect(200);
     expect(byFilter.body.items.map((y: { id: string }) => y.id)).toContain(x.id);
     const pack = await request(t.http).get('/api/v1/me/offline-pack').set(auth(second)).expect(200);
     expect(pack.body.inspections.map((y: { id: string }) => y.id)).toContain(x.id);
     // someone not drawn may not
-    const other = [...inspectorsCj, ...inspectorsLp, inspectorZhou].find((u) => !x.assigneeIds.includes(u.id) && (x.assigneeIds.length > 0)) as FixtureUser;
-    const refused = await request(t.http).put(`/api/v1/inspections/${x.id}/answers`).set(auth(other)).send({ answers: [{ itemCode: 'A02', result: 'pass' }] });
+    const other = [...inspectorsCj, ...inspectorsLp, inspectorZhou].find(
+      (u) => !x.assigneeIds.includes(u.id) && x.assigneeIds.length > 0,
+    ) as FixtureUser;
+    const refused = await request(t.http)
+      .put(`/api/v1/inspections/${x.id}/answers`)
+      .set(auth(other))
+      .send({ answers: [{ itemCode: 'A02', result: 'pass' }] });
     expect([403, 404]).toContain(refused.status);
 
     // 一公开: publish, then the public JSON without a token
@@ -298,7 +366,10 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     const html = await request(t.http).get(`/public/rounds/${roundId}`).set('Accept', 'text/html').expect(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.text).toContain('open-me');
-    const events = await f.db.query(`SELECT action FROM audit_events WHERE entity = 'round' AND entity_id = $1 AND action = 'round.publish'`, [roundId]);
+    const events = await f.db.query(
+      `SELECT action FROM audit_events WHERE entity = 'round' AND entity_id = $1 AND action = 'round.publish'`,
+      [roundId],
+    );
     expect(events.rowCount).toBe(1);
   });
 
@@ -307,6 +378,8 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     await draw(roundId, { ratio: 0.25, stratifyBy: ['type'], minPerStratum: 3, inspectorsPerInspection: 2 }).expect(201);
     const exported = (await request(t.http).get(`/api/v1/rounds/${roundId}/draw/export`).set(auth(bureau)).expect(200)).body;
     expect(verifyExport(exported).ok).toBe(true);
-    expect(exported.population.every((m: { regionPath: string; regionCode: string }) => m.regionPath === regionPath[m.regionCode])).toBe(true);
+    expect(exported.population.every((m: { regionPath: string; regionCode: string }) => m.regionPath === regionPath[m.regionCode])).toBe(
+      true,
+    );
   });
 });

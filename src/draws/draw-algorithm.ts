@@ -91,7 +91,9 @@ export function canonicalPopulation(population: PopulationMember[]): PopulationM
 
 /** Step 2: SHA-256 (hex) of the UTF-8 canonical JSON of the canonical population. */
 export function populationSha256(population: PopulationMember[]): string {
-  return createHash('sha256').update(canonicalJson(canonicalPopulation(population)), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(canonicalPopulation(population)), 'utf8')
+    .digest('hex');
 }
 
 /** The keyed hash of every ranking: HMAC-SHA256, key = the seed's UTF-8 bytes, message = UTF-8 text; lower-case hex. */
@@ -148,7 +150,10 @@ export function covers(inspector: PoolMember, institution: PopulationMember): bo
   return institution.regionPath.includes(`/${inspector.regionCode}/`);
 }
 
-/** The load cap of step 7: ⌈selected × k ÷ |inspectors eligible for at least one selected institution|⌉. */
+/**
+ * The load bound of step 7: ⌈selected × k ÷ pool⌉. Least-loaded-first keeps every load within it whenever each
+ * inspector of the pool covers every selected institution; with regional limits it is the aim, not a guarantee.
+ */
 export function loadCap(selected: number, k: number, eligiblePool: number): number {
   return eligiblePool === 0 ? 0 : Math.ceil((selected * k) / eligiblePool);
 }
@@ -183,27 +188,28 @@ export function runDraw(input: DrawInput): DrawResult {
   const k = parameters.inspectorsPerInspection;
   const eligible = new Map<string, PoolMember[]>();
   const understaffed: { institutionId: string; eligible: number }[] = [];
-  const anyEligible = new Set<string>();
   for (const { member } of chosen) {
     const list = pool.filter((p) => covers(p, member) && !recused.has(`${p.id}|${member.id}`));
     eligible.set(member.id, list);
-    for (const p of list) anyEligible.add(p.id);
     if (list.length < k) understaffed.push({ institutionId: member.id, eligible: list.length });
   }
   understaffed.sort((a, b) => compareCodeUnits(a.institutionId, b.institutionId));
 
-  // step 7: inspectors, most constrained institution first, preferring those under the load cap
+  // step 7: inspectors, most constrained institution first, each time the k least loaded eligible (ties by keyed hash)
   const assigned = new Map<string, string[]>();
   if (understaffed.length === 0) {
-    const cap = loadCap(chosen.length, k, anyEligible.size);
     const load = new Map<string, number>();
     const order = chosen
-      .map(({ member }) => ({ id: member.id, n: (eligible.get(member.id) as PoolMember[]).length, h: keyedHash(seed, `assign|${member.id}`) }))
+      .map(({ member }) => ({
+        id: member.id,
+        n: (eligible.get(member.id) as PoolMember[]).length,
+        h: keyedHash(seed, `assign|${member.id}`),
+      }))
       .sort((a, b) => a.n - b.n || compareCodeUnits(a.h, b.h) || compareCodeUnits(a.id, b.id));
     for (const { id } of order) {
       const picks = (eligible.get(id) as PoolMember[])
-        .map((p) => ({ id: p.id, full: (load.get(p.id) ?? 0) >= cap ? 1 : 0, h: keyedHash(seed, `${id}|${p.id}`) }))
-        .sort((a, b) => a.full - b.full || compareCodeUnits(a.h, b.h) || compareCodeUnits(a.id, b.id))
+        .map((p) => ({ id: p.id, load: load.get(p.id) ?? 0, h: keyedHash(seed, `${id}|${p.id}`) }))
+        .sort((a, b) => a.load - b.load || compareCodeUnits(a.h, b.h) || compareCodeUnits(a.id, b.id))
         .slice(0, k)
         .map((p) => p.id);
       for (const p of picks) load.set(p, (load.get(p) ?? 0) + 1);

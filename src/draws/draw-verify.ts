@@ -29,16 +29,19 @@ export function shapeError(json: unknown): string | null {
   }
   for (const list of ['population', 'pool', 'recusals'] as const) if (!Array.isArray(json[list])) return `${list}: missing`;
   for (const [i, m] of (json.population as unknown[]).entries()) {
-    if (!isObject(m) || ['id', 'type', 'regionCode', 'regionPath'].some((k) => typeof m[k] !== 'string')) return `population[${i}]: needs id, type, regionCode, regionPath`;
+    if (!isObject(m) || ['id', 'type', 'regionCode', 'regionPath'].some((k) => typeof m[k] !== 'string'))
+      return `population[${i}]: needs id, type, regionCode, regionPath`;
   }
   for (const [i, m] of (json.pool as unknown[]).entries()) {
     if (!isObject(m) || typeof m.id !== 'string' || typeof m.regionCode !== 'string') return `pool[${i}]: needs id, regionCode`;
   }
   for (const [i, m] of (json.recusals as unknown[]).entries()) {
-    if (!isObject(m) || typeof m.inspectorId !== 'string' || typeof m.institutionId !== 'string') return `recusals[${i}]: needs inspectorId, institutionId`;
+    if (!isObject(m) || typeof m.inspectorId !== 'string' || typeof m.institutionId !== 'string')
+      return `recusals[${i}]: needs inspectorId, institutionId`;
   }
   const r = json.result;
-  if (!isObject(r) || !isObject(r.population) || !Array.isArray(r.strata) || !Array.isArray(r.selected)) return 'result: needs population, strata, selected';
+  if (!isObject(r) || !isObject(r.population) || !Array.isArray(r.strata) || !Array.isArray(r.selected))
+    return 'result: needs population, strata, selected';
   return null;
 }
 

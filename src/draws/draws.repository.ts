@@ -54,7 +54,13 @@ export class DrawsRepository {
    * The round if the actor may see it (`read`: as the rounds list does; `manage`: a round of
    * the actor's own subtree), optionally locked for a workflow step.
    */
-  async round(actor: Actor, id: string, mode: 'read' | 'manage', em: EntityManager = this.dataSource.manager, lock = false): Promise<DrawRoundRow | undefined> {
+  async round(
+    actor: Actor,
+    id: string,
+    mode: 'read' | 'manage',
+    em: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<DrawRoundRow | undefined> {
     const params = new SqlParams();
     const scope = this.roundScope(actor, mode, params);
     const rows = (await em.query(
@@ -139,17 +145,36 @@ export class DrawsRepository {
   }
 
   /** An inspector or other user the actor manages (bureau: of its subtree; admin: any). */
-  async userInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<{ id: string; role: string } | undefined> {
+  async userInScope(
+    actor: Actor,
+    id: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<{ id: string; role: string } | undefined> {
     const params = new SqlParams();
-    const scope = actor.role === Role.Admin ? 'TRUE' : actor.role === Role.Bureau && actor.regionPath ? regionInSubtree(actor.regionPath, 'u.region_code', params) : 'FALSE';
-    const rows = (await em.query(`SELECT u.id, u.role FROM users u WHERE u.id = ${params.add(id)} AND ${scope}`, params.values)) as { id: string; role: string }[];
+    const scope =
+      actor.role === Role.Admin
+        ? 'TRUE'
+        : actor.role === Role.Bureau && actor.regionPath
+          ? regionInSubtree(actor.regionPath, 'u.region_code', params)
+          : 'FALSE';
+    const rows = (await em.query(`SELECT u.id, u.role FROM users u WHERE u.id = ${params.add(id)} AND ${scope}`, params.values)) as {
+      id: string;
+      role: string;
+    }[];
     return rows[0];
   }
 
-  async institutionInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<{ id: string; name: string; region_code: string } | undefined> {
+  async institutionInScope(
+    actor: Actor,
+    id: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<{ id: string; name: string; region_code: string } | undefined> {
     const params = new SqlParams();
     const scope = institutionScope(actor, { regionCode: 'i.region_code', institutionId: 'i.id' }, params);
-    const rows = (await em.query(`SELECT i.id, i.name, i.region_code FROM institutions i WHERE i.id = ${params.add(id)} AND ${scope}`, params.values)) as {
+    const rows = (await em.query(
+      `SELECT i.id, i.name, i.region_code FROM institutions i WHERE i.id = ${params.add(id)} AND ${scope}`,
+      params.values,
+    )) as {
       id: string;
       name: string;
       region_code: string;
@@ -158,7 +183,10 @@ export class DrawsRepository {
   }
 
   /** Inserts the recusal and gives its time; null when it exists already. */
-  async insertRecusal(em: EntityManager, r: { userId: string; institutionId: string; reason: string; createdBy: string }): Promise<Date | null> {
+  async insertRecusal(
+    em: EntityManager,
+    r: { userId: string; institutionId: string; reason: string; createdBy: string },
+  ): Promise<Date | null> {
     const rows = (await em.query(
       `INSERT INTO recusals (user_id, institution_id, reason, created_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (user_id, institution_id) DO NOTHING RETURNING created_at`,
@@ -168,7 +196,10 @@ export class DrawsRepository {
   }
 
   async deleteRecusal(em: EntityManager, userId: string, institutionId: string): Promise<boolean> {
-    return deletedRows(await em.query(`DELETE FROM recusals WHERE user_id = $1 AND institution_id = $2 RETURNING 1`, [userId, institutionId])).length === 1;
+    return (
+      deletedRows(await em.query(`DELETE FROM recusals WHERE user_id = $1 AND institution_id = $2 RETURNING 1`, [userId, institutionId]))
+        .length === 1
+    );
   }
 
   async recusalsOf(userId: string, limit: number, offset: number) {

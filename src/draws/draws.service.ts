@@ -55,15 +55,29 @@ export class DrawsService {
     return this.transactions.run(async (em) => {
       const round = await this.repository.round(actor, roundId, 'manage', em, true);
       if (!round) throw roundNotFound(roundId);
-      if (round.kind !== 'supervisory') throw new DomainException(DrawError.WrongRound, 'Only a supervisory round is drawn; this is a self-check round');
+      if (round.kind !== 'supervisory')
+        throw new DomainException(DrawError.WrongRound, 'Only a supervisory round is drawn; this is a self-check round');
       if (round.status !== 'draft') {
-        throw new DomainException(DrawError.WrongRound, `Only a draft round is drawn; this one is ${round.status}`, { currentStatus: round.status });
+        throw new DomainException(DrawError.WrongRound, `Only a draft round is drawn; this one is ${round.status}`, {
+          currentStatus: round.status,
+        });
       }
-      const [population, pool, recusals] = [await this.repository.population(round, em), await this.repository.pool(round, em), await this.repository.recusalsFor(round, em)];
+      const [population, pool, recusals] = [
+        await this.repository.population(round, em),
+        await this.repository.pool(round, em),
+        await this.repository.recusalsFor(round, em),
+      ];
       const result = runDraw({ algorithm: DRAW_ALGORITHM, seed, parameters, population, pool, recusals });
       if (result.understaffed.length > 0) {
-        const names = await this.repository.institutionNames(result.understaffed.map((u) => u.institutionId), em);
-        const institutions = result.understaffed.map((u) => ({ institutionId: u.institutionId, institutionName: names.get(u.institutionId) ?? '', eligible: u.eligible }));
+        const names = await this.repository.institutionNames(
+          result.understaffed.map((u) => u.institutionId),
+          em,
+        );
+        const institutions = result.understaffed.map((u) => ({
+          institutionId: u.institutionId,
+          institutionName: names.get(u.institutionId) ?? '',
+          eligible: u.eligible,
+        }));
         throw new DomainException(
           DrawError.NotEnoughInspectors,
           `${institutions.length} drawn institution(s) have fewer than ${parameters.inspectorsPerInspection} eligible inspectors: ` +
@@ -115,7 +129,10 @@ export class DrawsService {
     return exportOf(await this.drawOf(actor, roundId));
   }
 
-  async verify(actor: Actor, roundId: string): Promise<{ ok: boolean; recomputedSha256: string; currentSha256: string; difference: string | null }> {
+  async verify(
+    actor: Actor,
+    roundId: string,
+  ): Promise<{ ok: boolean; recomputedSha256: string; currentSha256: string; difference: string | null }> {
     const row = await this.drawOf(actor, roundId);
     const round = (await this.repository.round(actor, roundId, 'read')) as DrawRoundRow;
     const outcome = verifyExport(exportOf(row));
@@ -131,7 +148,9 @@ export class DrawsService {
       const round = await this.repository.round(actor, roundId, 'manage', em, true);
       if (!round) throw roundNotFound(roundId);
       if (round.status === 'draft') {
-        throw new DomainException(DrawError.WrongRound, 'A draft round has no results to publish: open it first', { currentStatus: round.status });
+        throw new DomainException(DrawError.WrongRound, 'A draft round has no results to publish: open it first', {
+          currentStatus: round.status,
+        });
       }
       const { publishedAt, created } = await this.repository.publish(em, round.id, actor.id);
       if (created) {
@@ -157,7 +176,10 @@ export class DrawsService {
 
   private async present(row: DrawRow, em?: Parameters<DrawsRepository['institutionNames']>[1]): Promise<Draw> {
     const byId = new Map(row.population.map((m) => [m.id, m]));
-    const names = await this.repository.institutionNames(row.selected.map((s) => s.institutionId), em);
+    const names = await this.repository.institutionNames(
+      row.selected.map((s) => s.institutionId),
+      em,
+    );
     const inspectorIds = [...new Set(row.selected.flatMap((s) => s.inspectorIds))];
     return {
       id: row.id,

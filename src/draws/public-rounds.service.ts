@@ -22,7 +22,9 @@ export class PublicRoundsService {
       regionCode: round.region_code,
       startsOn: round.starts_on,
       endsOn: round.ends_on,
-      draw: draw ? { algorithm: draw.algorithm, seed: draw.seed, population: { count: draw.population_count, sha256: draw.population_sha256 } } : null,
+      draw: draw
+        ? { algorithm: draw.algorithm, seed: draw.seed, population: { count: draw.population_count, sha256: draw.population_sha256 } }
+        : null,
       institutions: results.map((r) => ({ name: r.name, type: r.type, regionName: r.region_name, result: PUBLIC_RESULT_LABELS[r.result] })),
     };
   }

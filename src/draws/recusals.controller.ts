@@ -39,7 +39,11 @@ export class RecusalsController {
   @Allow(Permission.ManageUsers)
   @ApiOperation({ summary: 'Lift a recusal', operationId: 'deleteRecusal' })
   @ApiNoContentResponse({ description: 'Lifted' })
-  async remove(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Param('institutionId', UuidPipe) institutionId: string): Promise<void> {
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidPipe) id: string,
+    @Param('institutionId', UuidPipe) institutionId: string,
+  ): Promise<void> {
     await this.recusals.remove(actor, id, institutionId);
   }
 }

@@ -33,7 +33,9 @@ export class RecusalsService {
       if (!institution) throw new DomainException(DrawError.InstitutionNotFound, `Institution ${input.institutionId} not found`);
       const reason = input.reason.trim();
       if (reason.length === 0) {
-        throw new DomainException(DrawError.InvalidRequest, 'reason must not be blank', { errors: [{ field: 'reason', message: 'reason must not be blank' }] });
+        throw new DomainException(DrawError.InvalidRequest, 'reason must not be blank', {
+          errors: [{ field: 'reason', message: 'reason must not be blank' }],
+        });
       }
       const createdAt = await this.repository.insertRecusal(em, { userId, institutionId: institution.id, reason, createdBy: actor.id });
       if (!createdAt) {
@@ -87,7 +89,9 @@ export class RecusalsService {
     const user = await this.repository.userInScope(actor, userId, em);
     if (!user) throw new DomainException(DrawError.UserNotFound, `User ${userId} not found`);
     if (user.role !== 'inspector') {
-      throw new DomainException(DrawError.InvalidRequest, 'Only an inspector can be recused', { errors: [{ field: 'id', message: 'the user is not an inspector' }] });
+      throw new DomainException(DrawError.InvalidRequest, 'Only an inspector can be recused', {
+        errors: [{ field: 'id', message: 'the user is not an inspector' }],
+      });
     }
   }
 

@@ -1,5 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { INSTITUTION_TYPES } from '../../common/labels.zh-CN.js';
 import { PageDto } from '../../common/pagination.js';
 
@@ -7,7 +22,13 @@ export const STRATUM_DIMENSIONS = ['type', 'county'] as const;
 export const SEED_MAX_LENGTH = 200;
 
 export class CreateDrawDto {
-  @ApiPropertyOptional({ minimum: 0, exclusiveMinimum: true, maximum: 1, example: 0.05, description: 'Share of each stratum, taken to millionths and rounded up' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 1,
+    example: 0.05,
+    description: 'Share of each stratum, taken to millionths and rounded up',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
@@ -41,7 +62,11 @@ export class CreateDrawDto {
   @Max(20)
   inspectorsPerInspection!: number;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: SEED_MAX_LENGTH, description: 'Without it the service draws 128 random bits (32 hex digits)' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: SEED_MAX_LENGTH,
+    description: 'Without it the service draws 128 random bits (32 hex digits)',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -74,7 +99,8 @@ export class DrawnInstitutionDto {
   @ApiProperty() regionCode!: string;
   @ApiProperty({ enum: INSTITUTION_TYPES }) type!: string;
   @ApiProperty() stratum!: string;
-  @ApiProperty({ type: [String], format: 'uuid', description: 'The drawn inspectors, the first becomes assigneeId' }) inspectorIds!: string[];
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The drawn inspectors, the first becomes assigneeId' })
+  inspectorIds!: string[];
 }
 
 export class DrawInspectorDto {
