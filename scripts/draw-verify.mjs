@@ -24,9 +24,8 @@ try {
 const outcome = verifyExport(json);
 if (outcome.ok) {
   console.log('ok');
-  console.log(
-    `population ${outcome.recomputed.population.count} sha256 ${outcome.recomputed.population.sha256}; ${outcome.recomputed.selected.length} selected`,
-  );
+  const { population, selected } = outcome.recomputed;
+  console.log(`population ${population.count} sha256 ${population.sha256}; ${selected.length} selected`);
   process.exit(0);
 }
 console.log(`DIFFERENT: ${outcome.difference}`);

@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import request from 'supertest';
+import { runDraw, type DrawInput } from '../src/draws/draw-algorithm.js';
 import { verifyExport } from '../src/draws/draw-verify.js';
 import { MINI_TEMPLATE } from './factories/templates.js';
 import { Factories, type FixtureUser } from './factories/world.js';
@@ -382,4 +384,86 @@ describe('双随机、一公开: draws, recusals, publication', () => {
       true,
     );
   });
+  it('property: for random populations, pools, recusals and parameters the service draws what the verifier recomputes', async () => {
+    let county = 522640;
+    let drawn = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          types: fc.array(fc.constantFrom('elderly_care', 'community_elderly'), { minLength: 1, maxLength: 14 }),
+          inspectors: fc.integer({ min: 0, max: 5 }),
+          recusals: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
+          mode: fc.oneof(
+            fc.record({ ratio: fc.double({ min: 0.01, max: 1, noNaN: true }) }),
+            fc.record({ count: fc.integer({ min: 1, max: 20 }) }),
+          ),
+          stratifyBy: fc.subarray(['type', 'county']),
+          minPerStratum: fc.integer({ min: 0, max: 3 }),
+          k: fc.integer({ min: 2, max: 3 }),
+          seed: fc.string({ minLength: 1, maxLength: 20 }),
+        }),
+        async (w) => {
+          county += 1;
+          const code = String(county);
+          await f.regions([[code, `测试县${code}`, '522600']]);
+          const path = `/520000/522600/${code}/`;
+          const population = [];
+          for (const type of w.types)
+            population.push({ id: (await f.institution({ regionCode: code, type })).id, type, regionCode: code, regionPath: path });
+          const pool = [{ id: inspectorZhou.id, regionCode: '522600' }];
+          for (let i = 0; i < w.inspectors; i++)
+            pool.push({ id: (await f.user({ role: 'inspector', regionCode: code })).id, regionCode: code });
+          const recusals = new Map<string, { inspectorId: string; institutionId: string }>();
+          for (const [a, b] of w.recusals) {
+            const r = { inspectorId: pool[a % pool.length].id, institutionId: population[b % population.length].id };
+            if (recusals.has(`${r.inspectorId}|${r.institutionId}`)) continue;
+            recusals.set(`${r.inspectorId}|${r.institutionId}`, r);
+            await request(t.http)
+              .post(`/api/v1/users/${r.inspectorId}/recusals`)
+              .set(auth(bureau))
+              .send({ institutionId: r.institutionId, reason: '回避' })
+              .expect(201);
+          }
+          const roundId = await newRound({ regionCode: code });
+          const body = { ...w.mode, stratifyBy: w.stratifyBy, minPerStratum: w.minPerStratum, inspectorsPerInspection: w.k, seed: w.seed };
+          const res = await draw(roundId, body);
+          const parameters = {
+            ratio: 'ratio' in w.mode ? w.mode.ratio : null,
+            count: 'count' in w.mode ? w.mode.count : null,
+            stratifyBy: (['type', 'county'] as const).filter((d) => w.stratifyBy.includes(d)),
+            minPerStratum: w.minPerStratum,
+            inspectorsPerInspection: w.k,
+          };
+          const input: DrawInput = {
+            algorithm: 'paicha-draw-v1',
+            seed: w.seed,
+            parameters,
+            population,
+            pool,
+            recusals: [...recusals.values()],
+          };
+          const expected = runDraw(input);
+          if (expected.understaffed.length > 0) {
+            expect(res.status).toBe(409);
+            expect(res.body.institutions.map((i: { institutionId: string }) => i.institutionId)).toEqual(
+              expected.understaffed.map((u) => u.institutionId),
+            );
+            return;
+          }
+          expect(res.status).toBe(201);
+          expect(res.body.population).toEqual(expected.population);
+          expect(res.body.strata).toEqual(expected.strata);
+          expect(
+            res.body.selected.map((s: { institutionId: string; inspectorIds: string[] }) => [s.institutionId, s.inspectorIds]),
+          ).toEqual(expected.selected.map((s) => [s.institutionId, s.inspectorIds]));
+          const exported = (await request(t.http).get(`/api/v1/rounds/${roundId}/draw/export`).set(auth(bureau)).expect(200)).body;
+          expect(verifyExport(exported).ok).toBe(true);
+          drawn++;
+        },
+      ),
+      { numRuns: 12, seed: 17 },
+    );
+    // not only refusals: most runs really drew
+    expect(drawn).toBeGreaterThanOrEqual(6);
+  }, 120_000);
 });

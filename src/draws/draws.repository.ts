@@ -44,7 +44,8 @@ function deletedRows<T>(result: unknown): T[] {
 }
 
 const ROUND_COLUMNS =
-  'r.id, r.name, r.kind, r.status, r.region_code, g.path AS region_path, g.name AS region_name, r.starts_on, r.ends_on, r.institution_types';
+  'r.id, r.name, r.kind, r.status, r.region_code, g.path AS region_path, g.name AS region_name, ' +
+  'r.starts_on, r.ends_on, r.institution_types';
 
 @Injectable()
 export class DrawsRepository {
@@ -112,7 +113,8 @@ export class DrawsRepository {
   async replace(em: EntityManager, draw: Omit<DrawRow, 'id' | 'drawn_at'>): Promise<{ replaced: string | null }> {
     const oldRows = deletedRows<{ id: string }>(await em.query(`DELETE FROM draws WHERE round_id = $1 RETURNING id`, [draw.round_id]));
     await em.query(
-      `INSERT INTO draws (round_id, algorithm, seed, parameters, population_count, population_sha256, population, pool, recusals, strata, selected, drawn_by)
+      `INSERT INTO draws (round_id, algorithm, seed, parameters, population_count, population_sha256,
+         population, pool, recusals, strata, selected, drawn_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         draw.round_id,
