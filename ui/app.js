@@ -10,6 +10,7 @@ import { saveDraft } from './sync/drafts.js';
 import { scheduleSync, startSyncTriggers, syncNow } from './sync/engine.js';
 import { refreshPack } from './sync/pack.js';
 import { onStatus, refreshStatus, setStatus, status, unsent } from './sync/status.js';
+import { drawScreen } from './screens/draw.js';
 import { findingScreen } from './screens/finding.js';
 import { findingsScreen } from './screens/findings.js';
 import { homeScreen } from './screens/home.js';
@@ -79,6 +80,7 @@ const routes = [
   [/^\/findings$/, (_m, q) => findingsScreen(q)],
   [/^\/finding\/([0-9a-f-]{36})$/, (m) => findingScreen(m[1])],
   [/^\/reports$/, (_m, q) => reportsScreen(q)],
+  [/^\/rounds\/([0-9a-f-]{36})\/draw$/, (m) => drawScreen(m[1])],
 ];
 
 const router = createRouter(routes, {
