@@ -56,7 +56,7 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.use(nulGuardMiddleware);
 
   // /public/… (一公开) is for everyone, outside the API's base path
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'public/rounds/:id'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'public/rounds', 'public/rounds/:id'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
 

@@ -300,6 +300,13 @@ describe('双随机、一公开: draws, recusals, publication', () => {
     expect((await request(t.http).get(`/api/v1/rounds/${roundId}/draw`).set(auth(bureau))).status).toBe(404);
     expect((await request(t.http).get(`/public/rounds/${roundId}`)).status).toBe(404);
     expect((await request(t.http).get('/public/rounds/not-a-uuid')).status).toBe(404);
+    const page = await request(t.http).get(`/public/rounds/${roundId}`).set('Accept', 'text/html');
+    expect([page.status, page.headers['content-type'], page.text.includes('未找到公示信息')]).toEqual([
+      404,
+      'text/html; charset=utf-8',
+      true,
+    ]);
+    expect((await request(t.http).get('/public/rounds/')).headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect((await request(t.http).post(`/api/v1/rounds/${roundId}/publish`).set(auth(bureau))).status).toBe(409);
   });
 

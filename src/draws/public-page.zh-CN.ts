@@ -64,3 +64,12 @@ ${rows || '<tr><td colspan="5">暂无检查对象</td></tr>'}
 </main></body></html>
 `;
 }
+
+/** A browser asking for a round that is not (or not yet) public. */
+export function renderNotPublishedHtml(): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>未找到公示信息</title></head>
+<body><main><h1>未找到公示信息</h1><p>该抽查尚未公开，或链接有误。</p></main></body></html>
+`;
+}

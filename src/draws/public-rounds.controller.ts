@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators.js';
+import { DomainException } from '../common/problem/domain.exception.js';
+import { DrawError } from './draws.errors.js';
 import { PublicRoundDto } from './dto/draw.dto.js';
-import { renderPublicRoundHtml } from './public-page.zh-CN.js';
+import { renderNotPublishedHtml, renderPublicRoundHtml } from './public-page.zh-CN.js';
 import { PublicRoundsService } from './public-rounds.service.js';
 
 /**
@@ -28,13 +30,29 @@ export class PublicRoundsController {
   @ApiOkResponse({ type: PublicRoundDto })
   @ApiNotFoundResponse({ description: 'Unknown or unpublished round' })
   async get(@Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PublicRoundDto | string> {
-    const view = await this.rounds.get(id);
     res.setHeader('Vary', 'Accept');
     res.setHeader('Cache-Control', 'no-cache');
-    if (req.accepts(['application/json', 'text/html']) === 'text/html') {
+    const html = req.accepts(['application/json', 'text/html']) === 'text/html';
+    let view;
+    try {
+      view = await this.rounds.get(id);
+    } catch (error) {
+      if (!html || !(error instanceof DomainException)) throw error;
+      res.status(404).type('text/html; charset=utf-8');
+      return renderNotPublishedHtml();
+    }
+    if (html) {
       res.type('text/html; charset=utf-8');
       return renderPublicRoundHtml(view);
     }
     return view;
+  }
+
+  /** `/public/rounds/` without an id: the same problem+json 404 as an unknown id (outside /api/v1 Express would answer HTML). */
+  @Get('rounds')
+  @Public()
+  @ApiExcludeEndpoint()
+  list(): never {
+    throw new DomainException(DrawError.NotPublished, 'No published round with this id');
   }
 }
