@@ -44,7 +44,9 @@ const database = await startDatabase(dir);
 const db = pool(database.url, 4);
 let app;
 try {
-  console.log(`Paicha draw benchmark${quick ? ' (quick)' : ''}: ${INSTITUTIONS} institutions, ${INSPECTORS} inspectors, ratio 0.05, type × county`);
+  console.log(
+    `Paicha draw benchmark${quick ? ' (quick)' : ''}: ${INSTITUTIONS} institutions, ${INSPECTORS} inspectors, ratio 0.05, type × county`,
+  );
   app = await inProcessApp(database.url);
   const admin = await adminActor(app, db);
   await app.get(RegionsService).importNational(admin, ['520000']);
@@ -55,18 +57,21 @@ try {
             (SELECT t FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS m(t, cum, n) WHERE (g * 37) % 100 < cum ORDER BY n LIMIT 1),
             codes[1 + (g * 7919) % array_length(codes, 1)]
      FROM generate_series(1, $1) g,
-          (SELECT array_agg(code ORDER BY code) AS codes FROM regions WHERE level IN ('county', 'township') AND path LIKE '/520000/%') c`,
+          (SELECT array_agg(code ORDER BY code) AS codes FROM regions
+           WHERE level IN ('county', 'township') AND path LIKE '/520000/%') c`,
     [INSTITUTIONS, TYPES.map(([t]) => t), shares.map((_, i) => shares.slice(0, i + 1).reduce((a, b) => a + b, 0))],
   );
   // 90 % of the inspectors at county level (spread over the counties), 8 % at city level, 2 % at the province
   await db.query(
     `WITH levels AS (
-       SELECT 'county' AS level, round($1 * 0.90)::int AS n UNION ALL SELECT 'city', round($1 * 0.08)::int UNION ALL SELECT 'province', $1 - round($1 * 0.90)::int - round($1 * 0.08)::int
-     )
+       SELECT 'county' AS level, round($1 * 0.90)::int AS n
+       UNION ALL SELECT 'city', round($1 * 0.08)::int
+       UNION ALL SELECT 'province', $1 - round($1 * 0.90)::int - round($1 * 0.08)::int
+     ),
+     codes AS (SELECT level, array_agg(code ORDER BY code) AS list FROM regions WHERE path LIKE '/520000/%' GROUP BY level)
      INSERT INTO users (username, password_hash, display_name, role, region_code)
-     SELECT 'bench-draw-' || l.level || '-' || g, 'unusable', '检查员' || g, 'inspector',
-            (SELECT array_agg(code ORDER BY code) FROM regions WHERE level = l.level AND path LIKE '/520000/%')[1 + (g % (SELECT count(*) FROM regions WHERE level = l.level AND path LIKE '/520000/%'))::int]
-     FROM levels l, generate_series(1, l.n) g`,
+     SELECT 'bench-draw-' || l.level || '-' || g, 'unusable', '检查员' || g, 'inspector', c.list[1 + g % cardinality(c.list)]
+     FROM levels l JOIN codes c ON c.level = l.level, generate_series(1, l.n) g`,
     [INSPECTORS],
   );
   const counties = (await db.query(`SELECT count(DISTINCT left(region_code, 6))::int AS n FROM institutions`)).rows[0].n;
@@ -74,8 +79,13 @@ try {
 
   const rounds = app.get(RoundsService);
   const round = await rounds.create(admin, {
-    name: '2026年双随机抽查（基准）', kind: 'supervisory', regionCode: '520000', startsOn: '2026-06-01', endsOn: '2026-06-30',
-    institutionTypes: Object.keys(TEMPLATES), templates: TEMPLATES,
+    name: '2026年双随机抽查（基准）',
+    kind: 'supervisory',
+    regionCode: '520000',
+    startsOn: '2026-06-01',
+    endsOn: '2026-06-30',
+    institutionTypes: Object.keys(TEMPLATES),
+    templates: TEMPLATES,
   });
 
   // 1. the pure function on the same population and pool as the service reads them
@@ -98,7 +108,8 @@ try {
   }
   const loads = new Map();
   for (const s of result.selected) for (const id of s.inspectorIds) loads.set(id, (loads.get(id) ?? 0) + 1);
-  console.log(`  info pure paicha-draw-v1: median ${median(pure).toFixed(0)} ms (${result.selected.length} selected in ${result.strata.length} strata; understaffed ${result.understaffed.length}; max load ${Math.max(...loads.values())})`);
+  const shape = `${result.selected.length} selected in ${result.strata.length} strata; understaffed ${result.understaffed.length}`;
+  console.log(`  info pure paicha-draw-v1: median ${median(pure).toFixed(0)} ms (${shape}; max load ${Math.max(...loads.values())})`);
 
   // 2. the service step in-process (queries + draw + storing + audit, one transaction)
   const draws = app.get(DrawsService);
@@ -109,7 +120,11 @@ try {
   // 3. over HTTP
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   const token = (await login.json()).accessToken;
   const http = [];
   for (let i = 0; i < RUNS; i++) {
@@ -126,8 +141,16 @@ try {
   }
   console.log(`  info POST /rounds/:id/draw over HTTP: median ${median(http).toFixed(0)} ms`);
   const results = {
-    institutions: INSTITUTIONS, inspectors: INSPECTORS, counties, selected: result.selected.length, strata: result.strata.length,
-    pureMs: median(pure), serviceMs: median(service), httpMs: median(http), runs: RUNS, at: new Date().toISOString(),
+    institutions: INSTITUTIONS,
+    inspectors: INSPECTORS,
+    counties,
+    selected: result.selected.length,
+    strata: result.strata.length,
+    pureMs: median(pure),
+    serviceMs: median(service),
+    httpMs: median(http),
+    runs: RUNS,
+    at: new Date().toISOString(),
   };
   if (!quick) await writeFile(new URL('./draw-results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 } finally {
