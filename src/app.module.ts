@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
+import { DrawsModule } from './draws/draws.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { OfflineModule } from './offline/offline.module.js';
@@ -77,6 +78,7 @@ export class AppModule {
         AuthModule,
         TemplatesModule,
         RoundsModule,
+        DrawsModule,
         AttachmentsModule,
         InspectionsModule,
         FindingsModule,

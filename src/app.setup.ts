@@ -57,7 +57,10 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.use(bodyErrorsMiddleware(JSON_BODY_LIMIT));
   app.use(nulGuardMiddleware);
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', { path: 'verify', method: RequestMethod.GET }, { path: 'verify/:code', method: RequestMethod.GET }] });
+  // /health, the verify pages of documents and /public/… (一公开) are for everyone, outside the API's base path
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health', { path: 'verify', method: RequestMethod.GET }, { path: 'verify/:code', method: RequestMethod.GET }, 'public/rounds', 'public/rounds/:id'],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
 

@@ -11,6 +11,7 @@ import { scheduleSync, startSyncTriggers, syncNow } from './sync/engine.js';
 import { refreshPack } from './sync/pack.js';
 import { onStatus, refreshStatus, setStatus, status, unsent } from './sync/status.js';
 import { documentsScreen } from './screens/documents.js';
+import { drawScreen } from './screens/draw.js';
 import { findingScreen } from './screens/finding.js';
 import { findingsScreen } from './screens/findings.js';
 import { homeScreen } from './screens/home.js';
@@ -83,6 +84,7 @@ const routes = [
   [/^\/finding\/([0-9a-f-]{36})$/, (m) => findingScreen(m[1])],
   [/^\/reports$/, (_m, q) => reportsScreen(q)],
   [/^\/documents$/, (_m, q) => documentsScreen(q)],
+  [/^\/rounds\/([0-9a-f-]{36})\/draw$/, (m) => drawScreen(m[1])],
 ];
 
 const router = createRouter(routes, {

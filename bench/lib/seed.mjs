@@ -94,7 +94,7 @@ export async function seedProvince(app, db, { institutions, findings, province =
     `UPDATE inspections SET status = CASE WHEN abs(hashtext(id::text)) % 10 < 7 THEN 'submitted' ELSE 'in_progress' END,
             submitted_at = CASE WHEN abs(hashtext(id::text)) % 10 < 7 THEN TIMESTAMPTZ '2026-06-12 10:00+08' + (abs(hashtext(id::text)) % 14) * interval '1 day' END,
             submitted_by = CASE WHEN abs(hashtext(id::text)) % 10 < 7 THEN $2::uuid END,
-            assignee_id = $2
+            assignee_id = $2, assignee_ids = ARRAY[$2::uuid]
      WHERE round_id = $1`,
     [round.id, inspector.id],
   );

@@ -21,7 +21,8 @@ export type AuditEntity =
   | 'attachment'
   | 'notification'
   | 'job'
-  | 'document';
+  | 'document'
+  | 'draw';
 
 export interface AuditEventInput {
   actorId: string | null;

@@ -1,6 +1,9 @@
 import { AttachmentEntity } from '../attachments/attachment.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { DocumentCounterEntity, DocumentEntity, RegionDocumentSettingsEntity } from '../documents/document.entity.js';
+import { DrawEntity } from '../draws/draw.entity.js';
+import { RecusalEntity } from '../draws/recusal.entity.js';
+import { RoundPublicationEntity } from '../draws/round-publication.entity.js';
 import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
@@ -25,6 +28,7 @@ export const ENTITIES: Function[] = [
   AuditEventEntity,
   DocumentCounterEntity,
   DocumentEntity,
+  DrawEntity,
   FindingEntity,
   FindingEventEntity,
   IdempotencyKeyEntity,
@@ -33,8 +37,10 @@ export const ENTITIES: Function[] = [
   JobRunEntity,
   NotificationEntity,
   RegionDocumentSettingsEntity,
+  RecusalEntity,
   RegionEntity,
   RoundEntity,
+  RoundPublicationEntity,
   TemplateEntity,
   UserEntity,
   WebhookOutboxEntity,

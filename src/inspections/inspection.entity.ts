@@ -17,6 +17,10 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('inspections_region_idx', ['regionCode'])
 @Index('inspections_institution_idx', ['institutionId'])
 @Index('inspections_assignee_idx', ['assigneeId'])
+// GIN over assignee_ids (the assigneeId filter matches any of them); created by hand in the Draws migration
+@Index('inspections_assignee_ids_idx', { synchronize: false })
+// assignee_id is the first of assignee_ids (a drawn inspection has several; any of them may fill it)
+@Check('inspections_assignees_check', `("assignee_id" IS NULL AND cardinality("assignee_ids") = 0) OR "assignee_ids"[1] = "assignee_id"`)
 export class InspectionEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -60,6 +64,10 @@ export class InspectionEntity {
   @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'inspections_assignee_id_fkey' })
   assignee?: Relation<UserEntity>;
+
+  /** Every inspector the inspection is assigned to, `assigneeId` first (双随机: at least two). */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  assigneeIds!: string[];
 
   @Column({ type: 'timestamptz', nullable: true })
   submittedAt!: Date | null;

@@ -20,6 +20,8 @@ export interface InspectionRow {
   kind: 'self' | 'supervisory';
   status: InspectionStatus;
   assignee_id: string | null;
+  /** assignee_id first; a drawn inspection has several (any of them may fill it) */
+  assignee_ids: string[];
   submitted_at: Date | null;
   version: number;
 }
@@ -60,18 +62,18 @@ export interface SaveOutcome {
 
 /**
  * Whether the actor may fill inspection `x` (within its scope): an inspector
- * a supervisory one assigned to nobody or to them, a head its self-check;
+ * a supervisory one assigned to nobody or to them (any of its `assignee_ids`), a head its self-check;
  * `me` gives the placeholder of the actor's id (asked only if needed). The service's `fillRefusal`
  * says the same in code.
  */
 function mayFillPredicate(actor: Actor, me: () => string): string {
-  if (actor.role === Role.Inspector) return `x.kind = 'supervisory' AND (x.assignee_id IS NULL OR x.assignee_id = ${me()})`;
+  if (actor.role === Role.Inspector) return `x.kind = 'supervisory' AND (x.assignee_id IS NULL OR ${me()} = ANY(x.assignee_ids))`;
   if (actor.role === Role.InstitutionHead) return `x.kind = 'self'`;
   return 'FALSE';
 }
 
 const COLUMNS =
-  'x.id, x.round_id, x.institution_id, i.name AS institution_name, x.region_code, x.template_id, x.template_version, x.kind, x.status, x.assignee_id, x.submitted_at, x.version';
+  'x.id, x.round_id, x.institution_id, i.name AS institution_name, x.region_code, x.template_id, x.template_version, x.kind, x.status, x.assignee_id, x.assignee_ids, x.submitted_at, x.version';
 
 @Injectable()
 export class InspectionsRepository {
@@ -100,7 +102,7 @@ export class InspectionsRepository {
     if (filter.roundId) where.push(`x.round_id = ${params.add(filter.roundId)}`);
     if (filter.institutionId) where.push(`x.institution_id = ${params.add(filter.institutionId)}`);
     if (filter.status) where.push(`x.status = ${params.add(filter.status)}`);
-    if (filter.assigneeId) where.push(`x.assignee_id = ${params.add(filter.assigneeId)}`);
+    if (filter.assigneeId) where.push(`x.assignee_ids @> ARRAY[${params.add(filter.assigneeId)}::uuid]`);
     return pagedSelect<InspectionRow>(
       this.dataSource,
       {
@@ -251,6 +253,6 @@ export class InspectionsRepository {
   }
 
   async assign(em: EntityManager, id: string, inspectorId: string): Promise<void> {
-    await em.query(`UPDATE inspections SET assignee_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, inspectorId]);
+    await em.query(`UPDATE inspections SET assignee_id = $2, assignee_ids = ARRAY[$2::uuid], version = version + 1, updated_at = now() WHERE id = $1`, [id, inspectorId]);
   }
 }

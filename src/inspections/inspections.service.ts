@@ -42,6 +42,7 @@ export interface Inspection {
   kind: 'self' | 'supervisory';
   status: InspectionStatus;
   assigneeId: string | null;
+  assigneeIds: string[];
   answers: Answer[];
   submittedAt: string | null;
   version: number;
@@ -327,7 +328,7 @@ function fillRefusal(actor: Actor, row: InspectionRow, ifMatch: number | undefin
   if (row.kind === 'self' && actor.role !== Role.InstitutionHead) {
     return new DomainException(InspectionError.NotYours, 'A self-check is filled by the head of the institution');
   }
-  if (row.kind === 'supervisory' && row.assignee_id !== null && row.assignee_id !== actor.id) {
+  if (row.kind === 'supervisory' && row.assignee_id !== null && !row.assignee_ids.includes(actor.id)) {
     return new DomainException(InspectionError.NotYours, 'This inspection is assigned to another inspector');
   }
   if (row.status === 'submitted' || row.status === 'missed') {
@@ -450,6 +451,7 @@ export function toInspection(row: InspectionRow, answers: AnswerRow[]): Inspecti
     kind: row.kind,
     status: row.status,
     assigneeId: row.assignee_id,
+    assigneeIds: row.assignee_ids,
     answers: answersFor(row.id, answers),
     submittedAt: row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
     version: row.version,

@@ -82,6 +82,8 @@ export class RoundsRepository {
    * institution of the listed types in the round's region subtree, pinned to the
    * given template versions. The unique (round, institution) key makes it
    * idempotent, also when two instances open the same round at once.
+   * A round with a draw (双随机, table `draws` of src/draws/) gets inspections for
+   * its selected institutions only, each assigned to its drawn inspectors.
    */
   async fanOut(
     em: EntityManager,
@@ -89,12 +91,19 @@ export class RoundsRepository {
     pins: { type: string; templateId: string; templateVersion: number }[],
   ): Promise<number> {
     const rows = (await em.query(
-      `WITH created AS (
-         INSERT INTO inspections (round_id, institution_id, region_code, template_id, template_version, kind)
-         SELECT $1, i.id, i.region_code, m.template_id, m.template_version, $2
+      `WITH drawn AS (
+         SELECT s."institutionId" AS institution_id, s."inspectorIds" AS inspector_ids
+         FROM draws d, jsonb_to_recordset(d.selected) AS s("institutionId" uuid, "inspectorIds" uuid[])
+         WHERE d.round_id = $1
+       ),
+       created AS (
+         INSERT INTO inspections (round_id, institution_id, region_code, template_id, template_version, kind, assignee_id, assignee_ids)
+         SELECT $1, i.id, i.region_code, m.template_id, m.template_version, $2, dr.inspector_ids[1], COALESCE(dr.inspector_ids, '{}')
          FROM institutions i
          JOIN unnest($3::varchar[], $4::uuid[], $5::int[]) AS m(type, template_id, template_version) ON m.type = i.type
+         LEFT JOIN drawn dr ON dr.institution_id = i.id
          WHERE i.active AND i.region_code IN (SELECT code FROM regions WHERE path LIKE $6)
+           AND (dr.institution_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM draws WHERE round_id = $1))
          ON CONFLICT (round_id, institution_id) DO NOTHING
          RETURNING 1
        )

@@ -45,14 +45,21 @@ async function fieldHome(user) {
 
 async function bureauHome() {
   if (!navigator.onLine) return [el('p', { class: 'card' }, '当前离线。统计和报表需要联网查看。')];
-  const [rounds, overdue, major, notes, waiting] = await Promise.all([
+  const [rounds, drafts, overdue, major, notes, waiting] = await Promise.all([
     api('GET', '/rounds?status=open&pageSize=20'),
+    api('GET', '/rounds?status=draft&kind=supervisory&pageSize=20'),
     api('GET', '/findings?overdue=true&pageSize=1'),
     api('GET', '/findings?severity=major&status=open&pageSize=1'),
     api('GET', '/notifications?unread=true&pageSize=10'),
     api('GET', '/findings?status=pending_verification&pageSize=20'),
   ]);
   const parts = [el('div', { class: 'stats' }, el('div', { class: 'stat' }, el('b', {}, overdue.total), '逾期隐患'), el('div', { class: 'stat' }, el('b', {}, major.total), '未整改重大隐患'))];
+  if (drafts.items.length > 0) {
+    parts.push(el('h2', {}, '待抽取的督查轮次'));
+    for (const round of drafts.items) {
+      parts.push(el('a', { class: 'card', href: `#/rounds/${round.id}/draw`, dataset: { draw: round.id } }, el('b', {}, round.name), el('div', { class: 'muted' }, '随机抽取检查对象和检查员')));
+    }
+  }
   parts.push(el('h2', {}, '进行中的排查轮次'));
   const progress = await Promise.all(rounds.items.map((round) => api('GET', `/rounds/${round.id}/progress`)));
   rounds.items.forEach((round, i) => {
@@ -60,6 +67,7 @@ async function bureauHome() {
     const done = p.total === 0 ? 0 : Math.round((p.submitted / p.total) * 100);
     parts.push(
       el('div', { class: 'card' }, el('b', {}, round.name),
+        round.kind === 'supervisory' ? el('a', { href: `#/rounds/${round.id}/draw`, class: 'muted' }, ' 抽取与公示') : null,
         el('div', { class: 'muted' }, `已提交 ${p.submitted}/${p.total}，填写中 ${p.inProgress}，发现隐患 ${p.findings.total}（重大 ${p.findings.major}），已销号 ${p.findings.closed}`),
         el('div', { class: 'progress', role: 'progressbar', 'aria-label': `${round.name} 提交进度`, 'aria-valuenow': done, 'aria-valuemin': 0, 'aria-valuemax': 100 }, el('span', { style: `width:${done}%` }))),
     );

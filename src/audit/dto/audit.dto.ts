@@ -15,6 +15,7 @@ export const AUDIT_ENTITIES = [
   'notification',
   'job',
   'document',
+  'draw',
 ] as const;
 
 export class AuditQueryDto extends PageQueryDto {

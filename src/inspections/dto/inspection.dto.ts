@@ -134,7 +134,9 @@ export class InspectionDto {
   @ApiProperty() templateVersion!: number;
   @ApiProperty({ enum: ['self', 'supervisory'] }) kind!: string;
   @ApiProperty({ enum: INSPECTION_STATUSES }) status!: InspectionStatus;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The first of assigneeIds' }) assigneeId!: string | null;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Every assigned inspector (a drawn check has at least two); any of them may fill it' })
+  assigneeIds!: string[];
   @ApiProperty({ type: [AnswerDto] }) answers!: AnswerDto[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) submittedAt!: string | null;
   @ApiProperty({ description: 'Send it back as If-Match to save answers only over what you saw' }) version!: number;
