@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { auditInsertFrom } from '../audit/audit.repository.js';
-import { Role } from '../access/roles.js';
 import { pagedSelect } from '../common/paged-select.js';
 import { preparedQuery } from '../common/prepared.js';
 import { institutionScope, SqlParams } from '../access/scope.js';
 import type { AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
+import { mayFillSql } from './fill-rule.js';
 
 export interface InspectionRow {
   id: string;
@@ -60,18 +60,6 @@ export interface SaveOutcome {
   raced: boolean;
 }
 
-/**
- * Whether the actor may fill inspection `x` (within its scope): an inspector
- * a supervisory one assigned to nobody or to them (any of its `assignee_ids`), a head its self-check;
- * `me` gives the placeholder of the actor's id (asked only if needed). The service's `fillRefusal`
- * says the same in code.
- */
-function mayFillPredicate(actor: Actor, me: () => string): string {
-  if (actor.role === Role.Inspector) return `x.kind = 'supervisory' AND (x.assignee_id IS NULL OR ${me()} = ANY(x.assignee_ids))`;
-  if (actor.role === Role.InstitutionHead) return `x.kind = 'self'`;
-  return 'FALSE';
-}
-
 const COLUMNS =
   'x.id, x.round_id, x.institution_id, i.name AS institution_name, x.region_code, x.template_id, x.template_version, x.kind, x.status, x.assignee_id, x.assignee_ids, x.submitted_at, x.version';
 
@@ -120,12 +108,12 @@ export class InspectionsRepository {
 
   /**
    * The actor's pending and in-progress inspections in scope, oldest first:
-   * only those it may fill (see mayFillPredicate), or all of them.
+   * only those it may fill (see fill-rule.ts), or all of them.
    */
   async listOpen(actor: Actor, onlyFillable: boolean): Promise<InspectionRow[]> {
     const params = new SqlParams();
     const where = [institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params), `x.status IN ('pending', 'in_progress')`];
-    if (onlyFillable) where.push(mayFillPredicate(actor, () => params.add(actor.id)));
+    if (onlyFillable) where.push(mayFillSql(actor, () => params.add(actor.id)));
     return (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM inspections x JOIN institutions i ON i.id = x.institution_id WHERE ${where.join(' AND ')} ORDER BY x.created_at, x.id`,
       params.values,
@@ -153,7 +141,7 @@ export class InspectionsRepository {
    * it now and `If-Match`, upsert the answers, bump the version (pending →
    * in_progress), write the audit event, and return the row and the answers
    * to items not in the batch (the batch's own are what was just written).
-   * The fill rule below is `fillRefusal` of the service in SQL; when the row
+   * The fill rule below is fill-rule.ts's `mayFillSql`; when the row
    * refuses, nothing is written and the row comes back for the service to say why.
    * No row at all: not found or out of scope.
    */
@@ -168,7 +156,7 @@ export class InspectionsRepository {
     const idParam = params.add(id);
     const scope = institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params);
     const me = params.add(actor.id);
-    const mayFill = mayFillPredicate(actor, () => me);
+    const mayFill = mayFillSql(actor, () => me);
     const versionMatches = ifMatch === undefined ? 'TRUE' : `x.version = ${params.add(ifMatch)}`;
     const batch = params.add(
       JSON.stringify(

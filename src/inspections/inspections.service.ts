@@ -16,37 +16,14 @@ import { RegionsService } from '../regions/regions.service.js';
 import { TemplatesService, type CompiledTemplate } from '../templates/templates.service.js';
 import type { Template } from '../templates/template.types.js';
 import { UsersService } from '../users/users.service.js';
-import type { AnswerInputDto, AnswerResult, InspectionStatus } from './dto/inspection.dto.js';
+import type { AnswerInputDto } from './dto/inspection.dto.js';
 import { InspectionError } from './inspections.errors.js';
+import { invalidAnswers, validateAnswers } from './answer-check.js';
+import { fillRefusal } from './fill-rule.js';
+import { toInspection, type Inspection } from './inspection-mapping.js';
 import { InspectionsRepository, type AnswerRow, type AnswerWrite, type InspectionRow } from './inspections.repository.js';
 
-export interface Answer {
-  itemCode: string;
-  result: AnswerResult;
-  value?: unknown;
-  note?: string;
-  attachmentIds?: string[];
-  answeredBy: string;
-  answeredAt: string;
-  savedAt: string;
-}
-
-export interface Inspection {
-  id: string;
-  roundId: string;
-  institutionId: string;
-  institutionName: string;
-  regionCode: string;
-  templateId: string;
-  templateVersion: number;
-  kind: 'self' | 'supervisory';
-  status: InspectionStatus;
-  assigneeId: string | null;
-  assigneeIds: string[];
-  answers: Answer[];
-  submittedAt: string | null;
-  version: number;
-}
+export type { Answer, Inspection } from './inspection-mapping.js';
 
 /** How far ahead of the server's clock a device's answeredAt may be. */
 const ANSWERED_AT_FUTURE_MS = 5 * 60 * 1000;
@@ -316,144 +293,7 @@ export class InspectionsService {
   }
 }
 
-/**
- * Why this actor may not fill the inspection now, if not: 403 for the wrong
- * role or another inspector's assignment; 409 once submitted or missed, or
- * over a stale `If-Match`. The repository's one-statement save applies the same rule in SQL.
- */
-function fillRefusal(actor: Actor, row: InspectionRow, ifMatch: number | undefined): DomainException | undefined {
-  if (row.kind === 'supervisory' && actor.role !== Role.Inspector) {
-    return new DomainException(InspectionError.NotYours, 'A supervisory inspection is filled by an inspector');
-  }
-  if (row.kind === 'self' && actor.role !== Role.InstitutionHead) {
-    return new DomainException(InspectionError.NotYours, 'A self-check is filled by the head of the institution');
-  }
-  if (row.kind === 'supervisory' && row.assignee_id !== null && !row.assignee_ids.includes(actor.id)) {
-    return new DomainException(InspectionError.NotYours, 'This inspection is assigned to another inspector');
-  }
-  if (row.status === 'submitted' || row.status === 'missed') {
-    return new DomainException(InspectionError.WrongState, `The inspection is ${row.status}`, { currentStatus: row.status });
-  }
-  if (ifMatch !== undefined && ifMatch !== row.version) {
-    return new DomainException(InspectionError.StaleVersion, `The inspection is at version ${row.version}, not ${ifMatch}: reload it`, {
-      currentVersion: row.version,
-    });
-  }
-  return undefined;
-}
-
-/** Checks a batch against the pinned template: known items, once each, a value that fits the response type. */
-function validateAnswers(template: CompiledTemplate, input: AnswerInputDto[]): AnswerWrite[] {
-  const errors: FieldError[] = [];
-  const seen = new Set<string>();
-  input.forEach((a, i) => {
-    const item = template.items.get(a.itemCode);
-    const field = `answers[${i}]`;
-    if (!item) {
-      errors.push({ field: `${field}.itemCode`, message: `${a.itemCode} is not an item of this checklist` });
-      return;
-    }
-    if (seen.has(a.itemCode)) errors.push({ field: `${field}.itemCode`, message: `${a.itemCode} appears twice in the batch` });
-    seen.add(a.itemCode);
-    if (a.answeredAt !== undefined && a.answeredAt !== null && !isRealInstant(a.answeredAt)) {
-      errors.push({ field: `${field}.answeredAt`, message: 'is not a real date and time' });
-    }
-    const value = a.value;
-    const given = value !== undefined && value !== null;
-    switch (item.responseType) {
-      case 'number':
-        if (given && (typeof value !== 'number' || !Number.isFinite(value))) errors.push({ field: `${field}.value`, message: 'must be a number for this item' });
-        else if (!given && a.result !== 'na') errors.push({ field: `${field}.value`, message: 'a number item needs its reading unless na' });
-        break;
-      case 'text':
-        if (given && (typeof value !== 'string' || value.length > 2000)) errors.push({ field: `${field}.value`, message: 'must be a string of at most 2000 characters' });
-        else if (!given && a.result !== 'na') errors.push({ field: `${field}.value`, message: 'a text item needs its text unless na' });
-        break;
-      default:
-        if (given && !['string', 'number', 'boolean'].includes(typeof value)) {
-          errors.push({ field: `${field}.value`, message: 'must be a string, number or boolean' });
-        } else if (typeof value === 'string' && value.length > 2000) {
-          errors.push({ field: `${field}.value`, message: 'must be at most 2000 characters' });
-        }
-    }
-  });
-  if (errors.length > 0) throw invalidAnswers(errors);
-  return input.map((a) => ({
-    itemCode: a.itemCode,
-    result: a.result,
-    value: a.value ?? null,
-    note: a.note ?? null,
-    attachmentIds: a.attachmentIds ? [...new Set(a.attachmentIds.map((x) => x.toLowerCase()))] : null,
-    // to the millisecond, as JavaScript holds it, so the answer says what the database keeps
-    answeredAt: a.answeredAt ? new Date(a.answeredAt).toISOString() : null,
-  }));
-}
-
-/** An instant of the answeredAt pattern whose date and time exist (no 30 February, no 25:00). */
-function isRealInstant(value: string): boolean {
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return false;
-  const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value) as RegExpExecArray;
-  const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)));
-  return local.getUTCFullYear() === Number(y) && local.getUTCMonth() === Number(mo) - 1 && local.getUTCDate() === Number(d) && local.getUTCHours() === Number(h);
-}
-
-function invalidAnswers(errors: FieldError[]): DomainException {
-  return new DomainException(InspectionError.InvalidAnswer, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-}
-
 function notFound(id: string): DomainException {
   return new DomainException(InspectionError.NotFound, `Inspection ${id} not found`);
 }
 
-function toAnswer(row: AnswerRow, iso: { answered: (at: Date | string) => string; saved: (at: Date | string) => string }): Answer {
-  // built field by field in the order of the contract: this runs for every answer of every saved batch
-  const answer = { itemCode: row.item_code, result: row.result } as Answer;
-  if (row.value !== null) answer.value = row.value;
-  if (row.note !== null) answer.note = row.note;
-  if (row.attachment_ids !== null) answer.attachmentIds = row.attachment_ids;
-  answer.answeredBy = row.answered_by;
-  answer.answeredAt = iso.answered(row.answered_at);
-  answer.savedAt = iso.saved(row.saved_at);
-  return answer;
-}
-
-/** ISO 8601 of a timestamp, remembering the last one: the answers of one batch share theirs. */
-function isoOfTimestamps(): (at: Date | string) => string {
-  let lastKey: number | string | undefined;
-  let lastIso = '';
-  return (at) => {
-    const key = at instanceof Date ? at.getTime() : at;
-    if (key !== lastKey) {
-      lastKey = key;
-      lastIso = new Date(at).toISOString();
-    }
-    return lastIso;
-  };
-}
-
-function answersFor(inspectionId: string, rows: AnswerRow[]): Answer[] {
-  const iso = { answered: isoOfTimestamps(), saved: isoOfTimestamps() };
-  const out: Answer[] = [];
-  for (const row of rows) if (row.inspection_id === inspectionId) out.push(toAnswer(row, iso));
-  return out;
-}
-
-export function toInspection(row: InspectionRow, answers: AnswerRow[]): Inspection {
-  return {
-    id: row.id,
-    roundId: row.round_id,
-    institutionId: row.institution_id,
-    institutionName: row.institution_name,
-    regionCode: row.region_code,
-    templateId: row.template_id,
-    templateVersion: row.template_version,
-    kind: row.kind,
-    status: row.status,
-    assigneeId: row.assignee_id,
-    assigneeIds: row.assignee_ids,
-    answers: answersFor(row.id, answers),
-    submittedAt: row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
-    version: row.version,
-  };
-}
