@@ -1,4 +1,4 @@
-import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { Logger as NestLogger, RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
@@ -13,6 +13,8 @@ import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js
 import { createValidationPipe } from './common/problem/validation.js';
 import { routeMethodsLookup } from './common/route-methods.js';
 import { createOpenApiDocument } from './openapi/openapi.js';
+import { AuditService } from './audit/audit.service.js';
+import type { Actor } from './access/actor.js';
 import { RATE_LIMIT_HEADERS, rateLimitMiddleware } from './common/rate-limit.middleware.js';
 import { createUiShell } from './shell/ui-shell.js';
 
@@ -62,7 +64,15 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
     exclude: ['health', { path: 'verify', method: RequestMethod.GET }, { path: 'verify/:code', method: RequestMethod.GET }, 'public/rounds', 'public/rounds/:id'],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(routeMethodsLookup(expressApp)));
+  const audit = app.get(AuditService);
+  const refusals = new NestLogger('Refusals');
+  app.useGlobalFilters(
+    new ProblemDetailsFilter(routeMethodsLookup(expressApp), (req, problem) => {
+      // 等保 安全审计: every refusal of a known actor is in the trail
+      const actor = (req as express.Request & { actor?: Actor }).actor;
+      if (actor) void audit.recordRefusal(actor, req.method, req.originalUrl.split('?')[0], problem.type).catch((error: unknown) => refusals.error(String(error)));
+    }),
+  );
 
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

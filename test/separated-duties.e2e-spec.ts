@@ -68,4 +68,18 @@ describe('separated duties (三权分立)', () => {
     const events = await f.db.query(`SELECT actor_id FROM audit_events WHERE action = 'user.unlock' AND entity_id = $1`, [user.id]);
     expect(events.rows).toEqual([{ actor_id: sa.id }]);
   });
+
+  it('puts every refusal of a known actor and every report download in the trail (安全审计)', async () => {
+    await api(t).as(w.inspectorCj).get('/users').expect(403);
+    await api(t).as(w.bureauCj).get('/reports/monthly?regionCode=522633&month=2026-06&format=csv').expect(200);
+    // the refusal is recorded after the answer: wait for it
+    let refusals: { data: Record<string, string> }[] = [];
+    for (let i = 0; i < 50 && refusals.length === 0; i++) {
+      refusals = (await f.db.query(`SELECT data FROM audit_events WHERE action = 'auth.forbidden' AND actor_id = $1`, [w.inspectorCj.id])).rows;
+      if (refusals.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refusals).toEqual([{ data: { method: 'GET', path: '/api/v1/users', type: 'urn:paicha:problem:missing_permission' } }]);
+    const downloads = await f.db.query(`SELECT entity_id, data FROM audit_events WHERE action = 'report.download' AND actor_id = $1`, [w.bureauCj.id]);
+    expect(downloads.rows).toEqual([{ entity_id: '522633', data: { month: '2026-06', format: 'csv' } }]);
+  });
 });

@@ -79,6 +79,28 @@ export class AuditService {
     });
   }
 
+  /**
+   * A refusal (403) of a known actor, in a transaction of its own (the refused
+   * request changed nothing to commit with): who tried what, and why not.
+   */
+  async recordRefusal(actor: Actor, method: string, path: string, problemType: string): Promise<void> {
+    await this.transactions.run((em) =>
+      this.append(em, {
+        actorId: actor.id,
+        action: 'auth.forbidden',
+        entity: 'user',
+        entityId: actor.id,
+        regionCode: actor.regionCode,
+        data: { method, path: path.slice(0, 500), type: problemType },
+      }),
+    );
+  }
+
+  /** A read that 等保 wants in the trail (a report or document downloaded), in a transaction of its own. */
+  async recordAccess(actor: Actor, input: Omit<AuditEventInput, 'actorId'>): Promise<void> {
+    await this.transactions.run((em) => this.append(em, { ...input, actorId: actor.id }));
+  }
+
   /** Chains every committed, unchained event in the order written; one chainer at a time. Returns how many. */
   async chain(): Promise<number> {
     let total = 0;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { FindingsModule } from '../findings/findings.module.js';
 import { InspectionsModule } from '../inspections/inspections.module.js';
@@ -9,7 +10,7 @@ import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  imports: [AttachmentsModule, FindingsModule, InspectionsModule, RegionsModule, RoundsModule],
+  imports: [AttachmentsModule, AuditModule, FindingsModule, InspectionsModule, RegionsModule, RoundsModule],
   controllers: [ReportsController],
   providers: [ReportsRepository, ReportsService],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import type { Actor } from '../access/actor.js';
 import { Role } from '../access/roles.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -40,6 +41,7 @@ export class ReportsService {
     private readonly rounds: RoundsService,
     private readonly findings: FindingsService,
     private readonly attachments: AttachmentsService,
+    private readonly audit: AuditService,
   ) {}
 
   async summary(actor: Actor, regionCode: string | undefined, month: string): Promise<MonthlySummary> {
@@ -74,6 +76,7 @@ export class ReportsService {
   async monthly(actor: Actor, regionCode: string | undefined, month: string, format: 'pdf' | 'csv' | 'xlsx'): Promise<ReportFile> {
     const summary = await this.summary(actor, regionCode, month);
     const { window } = await this.window(actor, summary.regionCode, month);
+    await this.audit.recordAccess(actor, { action: 'report.download', entity: 'region', entityId: summary.regionCode, regionCode: summary.regionCode, data: { month, format } });
     const limit = format === 'pdf' ? PDF_LIST_LIMIT : FILE_LIST_LIMIT;
     const [majors, overdueList, roundNames] = await Promise.all([
       this.repository.list(window, 'major', limit),
@@ -101,6 +104,7 @@ export class ReportsService {
   /** The filled checklist of an inspection the actor may see, as a PDF. */
   async inspection(actor: Actor, id: string): Promise<ReportFile> {
     const inspection = await this.inspections.forReport(actor, id);
+    await this.audit.recordAccess(actor, { action: 'inspection.report_download', entity: 'inspection', entityId: id, regionCode: inspection.regionCode, data: {} });
     const [round, region, findings] = await Promise.all([
       this.rounds.get(actor, inspection.roundId).catch(() => undefined),
       this.regions.find(inspection.regionCode),

@@ -7,6 +7,9 @@ import { ValidationFailedException } from './validation.js';
 /** Answers "which methods does this path accept?" for a 405 (set up in configureApp). */
 export type AllowedMethods = (path: string) => string[];
 
+/** Told of every refusal to a known actor (403), e.g. to audit it (set up in configureApp); never delays the answer. */
+export type ForbiddenListener = (req: Request, problem: ProblemDetails) => void;
+
 /**
  * The one place that turns any exception into an RFC 9457 answer. Unexpected
  * errors become a generic 500 carrying only the request id; the details go to
@@ -16,7 +19,10 @@ export type AllowedMethods = (path: string) => string[];
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
-  constructor(private readonly allowedMethods: AllowedMethods = () => []) {}
+  constructor(
+    private readonly allowedMethods: AllowedMethods = () => [],
+    private readonly onForbidden: ForbiddenListener = () => undefined,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -30,6 +36,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
     sendProblem(res, problem, headers);
+    if (problem.status === 403) {
+      try {
+        this.onForbidden(req, problem);
+      } catch (error) {
+        this.logger.error({ err: error }, 'recording a refusal failed');
+      }
+    }
   }
 
   private toProblem(exception: unknown, req: Request): { problem: ProblemDetails; headers?: Record<string, string> } {
