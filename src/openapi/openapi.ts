@@ -231,6 +231,8 @@ function boundSchemas(document: OpenAPIObject): void {
     if (schema.type === 'string' && schema.maxLength === undefined && !schema.enum && schema.const === undefined) {
       schema.maxLength = (schema.format && FORMAT_MAX_LENGTH[schema.format]) || RESPONSE_LIMITS.text;
     }
+    // OAS 3.0: a nullable enum lists null among its values, or validators refuse the null it allows
+    if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
     if (schema.type === 'integer') {
       schema.minimum ??= 0;
       schema.maximum ??= INT32_MAX;
