@@ -32,6 +32,9 @@ export function uniquenessErrors(sections: TemplateSection[]): FieldError[] {
     sectionCodes.add(section.code);
     section.items.forEach((item, i) => {
       if (itemCodes.has(item.code)) errors.push({ field: `sections[${s}].items[${i}].code`, message: `item code ${item.code} is used twice` });
+      if (item.deadlineDays !== undefined && item.deadlineWorkdays !== undefined) {
+        errors.push({ field: `sections[${s}].items[${i}].deadlineWorkdays`, message: 'give deadlineDays or deadlineWorkdays, not both' });
+      }
       itemCodes.add(item.code);
     });
   });
@@ -57,6 +60,7 @@ export function normalizeContent(input: TemplateContent): TemplateContent {
           responseType: i.responseType,
           requiresPhotoOnFail: i.requiresPhotoOnFail,
           deadlineDays: i.deadlineDays,
+          deadlineWorkdays: i.deadlineWorkdays,
         })),
       })),
     }),

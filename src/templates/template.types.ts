@@ -15,6 +15,8 @@ export interface TemplateItem {
   responseType: ResponseType;
   requiresPhotoOnFail: boolean;
   deadlineDays?: number;
+  /** Instead of deadlineDays (not both): official working days (contract, "Working days"). */
+  deadlineWorkdays?: number;
 }
 
 export interface TemplateSection {

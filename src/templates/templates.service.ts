@@ -148,6 +148,34 @@ export class TemplatesService implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * Saves imported content under `code`: a new template, the next version,
+   * or nothing when it equals the latest version (`created: false`).
+   * Without a description of its own it keeps the latest version's.
+   */
+  async saveImported(actor: Actor, code: string, input: TemplateContent, dryRun: boolean) {
+    return this.transactions.run(async (em) => {
+      await this.repository.lockVersions(em);
+      const latest = await this.repository.findByCode(code, undefined, em);
+      const content = normalizeContent({ ...input, description: input.description ?? latest?.description ?? undefined });
+      const hash = contentHash(content);
+      if (latest?.content_hash === hash) return { template: toTemplate(latest), created: false, version: latest.version };
+      const version = (latest?.version ?? 0) + 1;
+      if (dryRun) return { template: null, created: false, version };
+      const row = await this.repository.insert(em, { code, version, content, contentHash: hash, source: 'api', createdBy: actor.id });
+      const items = content.sections.reduce((n, s) => n + s.items.length, 0);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'template.import',
+        entity: 'template',
+        entityId: row.id,
+        regionCode: actor.regionCode,
+        data: { code, version: row.version, contentHash: hash, items },
+      });
+      return { template: toTemplate(row), created: true, version };
+    });
+  }
+
   private checkUnique(input: TemplateContent): void {
     const errors = uniquenessErrors(input.sections);
     if (errors.length > 0) throw new DomainException(TemplateError.InvalidContent, errors[0].message, { errors });

@@ -65,6 +65,13 @@ export class TemplateItemDto {
   @Min(1)
   @Max(365)
   deadlineDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, description: 'Instead of deadlineDays (not both): rectification in official working days' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  deadlineWorkdays?: number;
 }
 
 export class TemplateSectionDto {
