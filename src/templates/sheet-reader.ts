@@ -8,6 +8,51 @@ export const MAX_RATIO = 200;
 
 export type SheetKind = 'xlsx' | 'csv';
 
+/** Chunks cut only between whole UTF-8 characters (a trailing partial sequence waits for the next chunk). */
+async function* wholeUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let carry = Buffer.alloc(0);
+  for await (const piece of chunks) {
+    const chunk = carry.length > 0 ? Buffer.concat([carry, Buffer.from(piece)]) : Buffer.from(piece);
+    let end = chunk.length;
+    // step back over continuation bytes to the last lead byte; keep it if its sequence is incomplete
+    let i = end - 1;
+    while (i >= 0 && i > end - 4 && (chunk[i] & 0xc0) === 0x80) i--;
+    if (i >= 0 && chunk[i] >= 0xc0) {
+      const need = chunk[i] >= 0xf0 ? 4 : chunk[i] >= 0xe0 ? 3 : 2;
+      if (end - i < need) end = i;
+    }
+    carry = chunk.subarray(end);
+    if (end > 0) yield chunk.subarray(0, end);
+  }
+  if (carry.length > 0) yield carry;
+}
+
+/**
+ * exceljs 4.4's streaming reader decodes each inflated chunk to text on its
+ * own, so a Chinese character cut by a chunk boundary becomes U+FFFD (seen on
+ * the built-in checklists). Its shared strings and worksheets are fed whole
+ * characters instead.
+ */
+function patchStreamingUtf8(): void {
+  type Proto = {
+    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+    _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: number): AsyncGenerator<unknown>;
+    __utf8Whole?: true;
+  };
+  const proto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as Proto;
+  if (proto.__utf8Whole) return;
+  const sharedStrings = proto._parseSharedStrings;
+  const worksheet = proto._parseWorksheet;
+  proto._parseSharedStrings = function (entry) {
+    return sharedStrings.call(this, Readable.from(wholeUtf8(entry as unknown as AsyncIterable<Buffer>)));
+  };
+  proto._parseWorksheet = function (iterator, sheetNo) {
+    return worksheet.call(this, wholeUtf8(iterator), sheetNo);
+  };
+  proto.__utf8Whole = true;
+}
+patchStreamingUtf8();
+
 export class SheetFormatError extends Error {
   constructor(
     message: string,
