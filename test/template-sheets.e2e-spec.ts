@@ -58,7 +58,11 @@ describe('templates from spreadsheets', () => {
   beforeAll(async () => {
     t = await createTestApp();
     f = await Factories.for(t);
-    await f.regions([['520000', '贵州省', null]]);
+    await f.regions([
+      ['520000', '贵州省', null],
+      ['520100', '贵阳市', '520000'],
+      ['530000', '云南省', null],
+    ]);
     bureau = await f.user({ role: 'bureau', regionCode: '520000' });
     inspector = await f.user({ role: 'inspector', regionCode: '520000' });
     dir = await mkdtemp(join(tmpdir(), 'paicha-sheets-'));
@@ -220,6 +224,53 @@ describe('templates from spreadsheets', () => {
     expect(res.body.errors[0].message).toContain('1000');
     expect(res.body.errors[500].message).toBe('另有 8500 处错误未列出');
     expect(await exists('too-many')).toBe(404);
+  });
+
+  it('a bureau owns what it imports: seen in its region subtree and by the admin, 404 elsewhere; its rounds may use it', async () => {
+    const admin = await f.user({ role: 'admin' });
+    const yunnan = await f.user({ role: 'bureau', regionCode: '530000' });
+    const guiyang = await f.user({ role: 'inspector', regionCode: '520100' });
+    const made = await upload(csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,'), 'own.csv', { ...fields('guizhou-own'), institutionTypes: 'elderly_care' });
+    expect([made.status, made.body.created, made.body.template.regionCode]).toEqual([200, true, '520000']);
+    const id = made.body.template.id;
+    const see = async (who: { token: string }) => [
+      (await request(t.http).get(`/api/v1/templates/${id}`).set(auth(who.token))).status,
+      (await request(t.http).get('/api/v1/templates/by-code/guizhou-own').set(auth(who.token))).status,
+      (await request(t.http).get(`/api/v1/templates/${id}/export?format=csv`).set(auth(who.token))).status,
+      (await request(t.http).get('/api/v1/templates?pageSize=100').set(auth(who.token))).body.items.some((x: { code: string }) => x.code === 'guizhou-own'),
+    ];
+    expect(await see(bureau)).toEqual([200, 200, 200, true]);
+    expect(await see(admin)).toEqual([200, 200, 200, true]);
+    expect(await see(inspector)).toEqual([200, 200, 200, true]);
+    expect(await see(guiyang)).toEqual([200, 200, 200, true]);
+    expect(await see(yunnan)).toEqual([404, 404, 404, false]);
+    // the national templates stay visible to the other province
+    expect((await request(t.http).get('/api/v1/templates/by-code/elderly-care-safety').set(auth(yunnan.token))).status).toBe(200);
+    // the other province can neither version it by import nor by JSON
+    const steal = await upload(csv('A,消防,A01,改写,,,,,,,'), 'x.csv', { ...fields('guizhou-own'), institutionTypes: 'elderly_care' }, false, yunnan.token);
+    expect(steal.status).toBe(404);
+    const json = await request(t.http).post('/api/v1/templates/by-code/guizhou-own/versions').set(auth(yunnan.token))
+      .send({ name: 'x', institutionTypes: ['elderly_care'], sections: made.body.template.sections });
+    expect(json.status).toBe(404);
+    // an admin's template is national
+    const national = await upload(csv('A,消防,A01,x,,,,,,,'), 'n.csv', { ...fields('admin-national'), institutionTypes: 'elderly_care' }, false, admin.token);
+    expect(national.body.template.regionCode).toBeNull();
+    expect((await request(t.http).get(`/api/v1/templates/${national.body.template.id}`).set(auth(yunnan.token))).status).toBe(200);
+    // rounds: the owner's bureau may use it, the other province may not
+    const round = (regionCode: string) => ({
+      name: '2026年6月安全管理月督查',
+      kind: 'supervisory',
+      regionCode,
+      startsOn: '2026-06-01',
+      endsOn: '2026-06-30',
+      institutionTypes: ['elderly_care'],
+      templates: { elderly_care: 'guizhou-own' },
+    });
+    const ours = await request(t.http).post('/api/v1/rounds').set(auth(bureau.token)).send(round('520000'));
+    expect(ours.status).toBe(201);
+    const theirs = await request(t.http).post('/api/v1/rounds').set(auth(yunnan.token)).send(round('530000'));
+    expect(theirs.status).toBe(400);
+    expect(theirs.body.detail).toContain('guizhou-own does not exist');
   });
 
   it('diffs two versions: added, removed, changed fields', async () => {

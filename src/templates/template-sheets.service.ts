@@ -27,8 +27,8 @@ export class TemplateSheetsService {
     return { template: saved.template, created: saved.created, errors: [], items: parsed.items, version: saved.version };
   }
 
-  async export(id: string, format: 'xlsx' | 'csv'): Promise<SheetFile> {
-    const template = await this.templates.get(id);
+  async export(actor: Actor, id: string, format: 'xlsx' | 'csv'): Promise<SheetFile> {
+    const template = await this.templates.get(id, actor);
     const base = `${template.code}-v${template.version}`;
     if (format === 'csv') return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', bytes: templateCsv(template) };
     return {
@@ -38,8 +38,8 @@ export class TemplateSheetsService {
     };
   }
 
-  async diff(id: string, to: string): Promise<TemplateDiff> {
-    const [from, next]: Template[] = await Promise.all([this.templates.get(id), this.templates.get(to)]);
+  async diff(actor: Actor, id: string, to: string): Promise<TemplateDiff> {
+    const [from, next]: Template[] = await Promise.all([this.templates.get(id, actor), this.templates.get(to, actor)]);
     return diffTemplates(from, next);
   }
 }

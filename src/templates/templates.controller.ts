@@ -47,8 +47,8 @@ export class TemplatesController {
   @Allow(Permission.ReadTemplates)
   @ApiOperation({ summary: 'The latest version of each template, optionally for one institution type' })
   @ApiOkResponse({ type: TemplatePageDto })
-  list(@Query() query: TemplatesQueryDto) {
-    return this.templates.listLatest(query.institutionType, query);
+  list(@CurrentActor() actor: Actor, @Query() query: TemplatesQueryDto) {
+    return this.templates.listLatest(query.institutionType, query, actor);
   }
 
   @Post()
@@ -63,8 +63,8 @@ export class TemplatesController {
   @Allow(Permission.ReadTemplates)
   @ApiOperation({ summary: 'A template by code: the given version, or the latest' })
   @ApiOkResponse({ type: TemplateDto })
-  byCode(@Param('code', TemplateCodePipe) code: string, @Query() query: TemplateVersionQueryDto) {
-    return this.templates.getByCode(code, query.version);
+  byCode(@CurrentActor() actor: Actor, @Param('code', TemplateCodePipe) code: string, @Query() query: TemplateVersionQueryDto) {
+    return this.templates.getByCode(code, query.version, actor);
   }
 
   @Post('by-code/:code/versions')
@@ -94,8 +94,8 @@ export class TemplatesController {
   @ApiOperation({ summary: 'A template version as XLSX or CSV in the import layout', operationId: 'exportTemplate' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
   @ApiOkResponse({ description: 'The spreadsheet, as an attachment' })
-  async export(@Param('id', UuidPipe) id: string, @Query() query: ExportQueryDto, @Res() res: Response) {
-    const file = await this.sheets.export(id, query.format ?? 'xlsx');
+  async export(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() query: ExportQueryDto, @Res() res: Response) {
+    const file = await this.sheets.export(actor, id, query.format ?? 'xlsx');
     const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
     res.status(200);
     res.setHeader('Content-Type', file.contentType);
@@ -108,14 +108,14 @@ export class TemplatesController {
   @Allow(Permission.ReadTemplates)
   @ApiOperation({ summary: 'Items added, removed and changed from this version to `to`', operationId: 'diffTemplates' })
   @ApiOkResponse({ type: TemplateDiffDto })
-  diff(@Param('id', UuidPipe) id: string, @Query() query: DiffQueryDto) {
-    return this.sheets.diff(id, new UuidPipe().transform(query.to ?? ''));
+  diff(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Query() query: DiffQueryDto) {
+    return this.sheets.diff(actor, id, new UuidPipe().transform(query.to ?? ''));
   }
 
   @Get(':id')
   @Allow(Permission.ReadTemplates)
   @ApiOkResponse({ type: TemplateDto })
-  get(@Param('id', UuidPipe) id: string) {
-    return this.templates.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
+    return this.templates.get(id, actor);
   }
 }

@@ -137,6 +137,9 @@ export class TemplateDto {
   @ApiPropertyOptional() description?: string;
   @ApiProperty({ enum: INSTITUTION_TYPES, isArray: true }) institutionTypes!: InstitutionType[];
   @ApiProperty({ type: [TemplateSectionDto] }) sections!: TemplateSectionDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The owning region (seen only within its subtree); null = national' })
+  regionCode!: string | null;
+
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
