@@ -37,18 +37,21 @@ async function child(kind, items) {
   }
   runs.sort((a, b) => a - b);
   const peak = process.resourceUsage().maxRSS;
-  console.log(JSON.stringify({ kind, rows: items, bytes: bytes.length, medianMs: runs[2], maxRssMb: peak / 1024, rssBeforeMb: base / 1024, errors: last.errors.length, ok: !!last.content }));
+  const result = { kind, rows: items, bytes: bytes.length, medianMs: runs[2], maxRssMb: peak / 1024, rssBeforeMb: base / 1024 };
+  console.log(JSON.stringify({ ...result, errors: last.errors.length, ok: !!last.content }));
 }
 
 if (process.argv[2] === '--child') {
   await child(process.argv[3], Number(process.argv[4]));
 } else {
   for (const [kind, items] of [['xlsx', 1000], ['csv', 1000], ['xlsx', 10000]]) {
-    const out = execFileSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--child', kind, String(items)], { encoding: 'utf8' });
+    const args = ['--expose-gc', new URL(import.meta.url).pathname, '--child', kind, String(items)];
+    const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop());
     console.log(
       `  ${r.kind} ${r.rows} rows (${Math.round(r.bytes / 1024)} KB): median ${r.medianMs.toFixed(0)} ms, ` +
-        `peak RSS ${r.maxRssMb.toFixed(0)} MB (${r.rssBeforeMb.toFixed(0)} MB before parsing), ${r.ok ? 'valid' : `${r.errors} errors listed`}`,
+        `peak RSS ${r.maxRssMb.toFixed(0)} MB (${r.rssBeforeMb.toFixed(0)} MB before parsing), ` +
+        (r.ok ? 'valid' : `${r.errors} errors listed`),
     );
   }
 }

@@ -141,13 +141,16 @@ describe('templates from spreadsheets', () => {
       });
     await writeFile(join(dir, 'exceljs.xlsx'), xlsx.body as Buffer);
     const out = join(dir, 'lo');
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'xlsx', '--outdir', out, join(dir, 'exceljs.xlsx')], {
+    const profile = `-env:UserInstallation=file://${dir}/profile`;
+    const args = [profile, '--headless', '--convert-to', 'xlsx', '--outdir', out, join(dir, 'exceljs.xlsx')];
+    execFileSync('soffice', args, {
       timeout: 120_000,
       stdio: 'ignore',
     });
     const written = await readFile(join(out, 'exceljs.xlsx'));
     expect(written.equals(xlsx.body as Buffer)).toBe(false);
-    const fromLo = await upload(written, 'lo.xlsx', { code: 'elderly-care-safety', name: list.body.name, institutionTypes: 'elderly_care' }, true);
+    const loFields = { code: 'elderly-care-safety', name: list.body.name, institutionTypes: 'elderly_care' };
+    const fromLo = await upload(written, 'lo.xlsx', loFields, true);
     expect(fromLo.body).toMatchObject({ errors: [], created: false, items: 70, version: list.body.version });
     expect(fromLo.body.template.id).toBe(list.body.id);
   }, 180_000);
@@ -172,7 +175,8 @@ describe('templates from spreadsheets', () => {
     expect(res.body.created).toBe(false);
     const cells = res.body.errors.map((e: { cell: string }) => e.cell).sort();
     expect(cells).toEqual(['C3', 'D4', 'G5', 'H6', 'I7', 'J9', 'K8']);
-    const byCell = Object.fromEntries(res.body.errors.map((e: { cell: string; message: string; row: number; column: string }) => [e.cell, e]));
+    type RowError = { cell: string; message: string; row: number; column: string };
+    const byCell = Object.fromEntries(res.body.errors.map((e: RowError) => [e.cell, e]));
     expect(byCell.C3).toMatchObject({ row: 3, column: 'C' });
     expect(byCell.C3.message).toContain('与第 2 行重复');
     expect(byCell.D4.message).toContain('检查内容不能为空');
@@ -237,7 +241,9 @@ describe('templates from spreadsheets', () => {
       (await request(t.http).get(`/api/v1/templates/${id}`).set(auth(who.token))).status,
       (await request(t.http).get('/api/v1/templates/by-code/guizhou-own').set(auth(who.token))).status,
       (await request(t.http).get(`/api/v1/templates/${id}/export?format=csv`).set(auth(who.token))).status,
-      (await request(t.http).get('/api/v1/templates?pageSize=100').set(auth(who.token))).body.items.some((x: { code: string }) => x.code === 'guizhou-own'),
+      (await request(t.http).get('/api/v1/templates?pageSize=100').set(auth(who.token))).body.items.some(
+        (x: { code: string }) => x.code === 'guizhou-own',
+      ),
     ];
     expect(await see(bureau)).toEqual([200, 200, 200, true]);
     expect(await see(admin)).toEqual([200, 200, 200, true]);
@@ -247,13 +253,15 @@ describe('templates from spreadsheets', () => {
     // the national templates stay visible to the other province
     expect((await request(t.http).get('/api/v1/templates/by-code/elderly-care-safety').set(auth(yunnan.token))).status).toBe(200);
     // the other province can neither version it by import nor by JSON
-    const steal = await upload(csv('A,消防,A01,改写,,,,,,,'), 'x.csv', { ...fields('guizhou-own'), institutionTypes: 'elderly_care' }, false, yunnan.token);
+    const own = { ...fields('guizhou-own'), institutionTypes: 'elderly_care' };
+    const steal = await upload(csv('A,消防,A01,改写,,,,,,,'), 'x.csv', own, false, yunnan.token);
     expect(steal.status).toBe(404);
     const json = await request(t.http).post('/api/v1/templates/by-code/guizhou-own/versions').set(auth(yunnan.token))
       .send({ name: 'x', institutionTypes: ['elderly_care'], sections: made.body.template.sections });
     expect(json.status).toBe(404);
     // an admin's template is national
-    const national = await upload(csv('A,消防,A01,x,,,,,,,'), 'n.csv', { ...fields('admin-national'), institutionTypes: 'elderly_care' }, false, admin.token);
+    const nationalFields = { ...fields('admin-national'), institutionTypes: 'elderly_care' };
+    const national = await upload(csv('A,消防,A01,x,,,,,,,'), 'n.csv', nationalFields, false, admin.token);
     expect(national.body.template.regionCode).toBeNull();
     expect((await request(t.http).get(`/api/v1/templates/${national.body.template.id}`).set(auth(yunnan.token))).status).toBe(200);
     // rounds: the owner's bureau may use it, the other province may not
@@ -274,10 +282,13 @@ describe('templates from spreadsheets', () => {
   });
 
   it('diffs two versions: added, removed, changed fields', async () => {
-    const v1 = await upload(csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,', ',,A02,灭火器是否有效,,,,,,,', 'B,食品,B01,留样,,,,,,,'), 'v1.csv', fields('diff-check'));
-    const v2 = await upload(csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,', ',,A02,灭火器是否在有效期内,,,重大,,,,', 'C,用电,C01,电动车是否室内充电,,,,,,,'), 'v2.csv', fields('diff-check'));
+    const v1Rows = csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,', ',,A02,灭火器是否有效,,,,,,,', 'B,食品,B01,留样,,,,,,,');
+    const v1 = await upload(v1Rows, 'v1.csv', fields('diff-check'));
+    const v2Rows = csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,', ',,A02,灭火器是否在有效期内,,,重大,,,,', 'C,用电,C01,电动车是否室内充电,,,,,,,');
+    const v2 = await upload(v2Rows, 'v2.csv', fields('diff-check'));
     expect([v1.body.version, v2.body.version, v2.body.created]).toEqual([1, 2, true]);
-    const diff = await request(t.http).get(`/api/v1/templates/${v1.body.template.id}/diff?to=${v2.body.template.id}`).set(auth(inspector.token));
+    const diffUrl = `/api/v1/templates/${v1.body.template.id}/diff?to=${v2.body.template.id}`;
+    const diff = await request(t.http).get(diffUrl).set(auth(inspector.token));
     expect(diff.status).toBe(200);
     expect(diff.body.added.map((i: { code: string }) => i.code)).toEqual(['C01']);
     expect(diff.body.removed.map((i: { code: string }) => i.code)).toEqual(['B01']);

@@ -82,7 +82,10 @@ export async function parseTemplateSheet(bytes: Buffer, fields: ImportFields): P
   } catch (error) {
     throw toDomain(error);
   }
-  if (!map) throw new DomainException(TemplateError.SheetHeader, `The sheet is empty: row 1 must hold the headers ${SHEET_COLUMNS.map((c) => c.header).join(', ')}`);
+  if (!map) {
+    const headers = SHEET_COLUMNS.map((c) => c.header).join('、');
+    throw new DomainException(TemplateError.SheetHeader, `表格为空：第 1 行应为表头 ${headers}`);
+  }
   if (items === 0) push({ row: 2, column: 'A', cell: 'A2', message: '表格中没有检查项（第 2 行起每行一项）' });
   const sections = assemble(parsed, map, push);
   if (overflow > 0) errors.push({ row: 0, column: '', cell: '', message: `另有 ${overflow} 处错误未列出` });
@@ -100,7 +103,10 @@ function headerMap(values: string[]): number[] {
   const map: number[] = [];
   for (const column of SHEET_COLUMNS) {
     const at = header.indexOf(column.header);
-    if (at < 0) throw new DomainException(TemplateError.SheetHeader, `缺少表头“${column.header}”（第 1 行应依次为：${SHEET_COLUMNS.map((c) => c.header).join('、')}）`);
+    if (at < 0) {
+      const all = SHEET_COLUMNS.map((c) => c.header).join('、');
+      throw new DomainException(TemplateError.SheetHeader, `缺少表头“${column.header}”（第 1 行应依次为：${all}）`);
+    }
     if (header.indexOf(column.header, at + 1) >= 0) throw new DomainException(TemplateError.SheetHeader, `表头“${column.header}”重复`);
     map.push(at);
   }
@@ -138,7 +144,8 @@ function assemble(rows: ParsedRow[], map: number[], push: (e: RowError) => void)
       sections.set(sectionCode, section);
     } else if (section.title !== sectionTitle) {
       const c = cell(1, row);
-      push({ row, column: columnLetter(map[1]), cell: c, message: `${c}（检查类别）：类别“${sectionCode}”的名称应为“${section.title}”，此处为“${sectionTitle}”` });
+      const message = `${c}（检查类别）：类别“${sectionCode}”的名称应为“${section.title}”，此处为“${sectionTitle}”`;
+      push({ row, column: columnLetter(map[1]), cell: c, message });
     }
     section.items.push(item);
   }
@@ -148,7 +155,7 @@ function assemble(rows: ParsedRow[], map: number[], push: (e: RowError) => void)
 function toDomain(error: unknown): unknown {
   if (error instanceof DomainException) return error;
   if (error instanceof SheetFormatError) {
-    const code = { unsupported: TemplateError.SheetUnsupported, bomb: TemplateError.SheetTooLarge, broken: TemplateError.SheetUnsupported }[error.kind];
+    const code = error.kind === 'bomb' ? TemplateError.SheetTooLarge : TemplateError.SheetUnsupported;
     return new DomainException(code, error.message);
   }
   // exceljs or csv-parse refused the bytes: a damaged file, not a server fault

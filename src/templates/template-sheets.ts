@@ -22,7 +22,16 @@ export function templateCsv(content: Pick<TemplateContent, 'sections'>): Buffer 
   return Buffer.from(`\ufeff${text}`, 'utf8');
 }
 
-const ITEM_FIELDS = ['text', 'guidance', 'basis', 'severity', 'responseType', 'requiresPhotoOnFail', 'deadlineDays', 'deadlineWorkdays'] as const;
+const ITEM_FIELDS = [
+  'text',
+  'guidance',
+  'basis',
+  'severity',
+  'responseType',
+  'requiresPhotoOnFail',
+  'deadlineDays',
+  'deadlineWorkdays',
+] as const;
 
 export interface TemplateDiff {
   added: (TemplateItem & { section: string })[];

@@ -77,7 +77,8 @@ export class TemplatesRepository {
     },
   ): Promise<TemplateRow> {
     const rows = (await em.query(
-      `INSERT INTO templates AS t (code, version, name, description, institution_types, sections, content_hash, source, created_by, region_code)
+      `INSERT INTO templates AS t
+         (code, version, name, description, institution_types, sections, content_hash, source, created_by, region_code)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
       [
         row.code,

@@ -86,7 +86,9 @@ export class TemplatesService implements OnApplicationBootstrap {
 
   async getByCode(code: string, version?: number, actor?: Actor): Promise<Template> {
     const row = await this.repository.findByCode(code, version);
-    if (!row || !visible(row, actor)) throw new DomainException(TemplateError.NotFound, `Template ${code}${version ? ` version ${version}` : ''} not found`);
+    if (!row || !visible(row, actor)) {
+      throw new DomainException(TemplateError.NotFound, `Template ${code}${version ? ` version ${version}` : ''} not found`);
+    }
     return toTemplate(row);
   }
 

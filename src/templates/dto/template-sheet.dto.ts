@@ -17,7 +17,8 @@ export class TemplateImportUploadDto {
 
   @ApiProperty({ maxLength: 64, example: 'guizhou-elderly-care' }) code!: string;
   @ApiProperty({ maxLength: 200 }) name!: string;
-  @ApiProperty({ maxLength: 500, description: 'Comma-separated institution type codes', example: 'elderly_care' }) institutionTypes!: string;
+  @ApiProperty({ maxLength: 500, description: 'Comma-separated institution type codes', example: 'elderly_care' })
+  institutionTypes!: string;
   @ApiPropertyOptional({ maxLength: 2000, description: 'Omitted: the latest version keeps its description' }) description?: string;
 }
 
@@ -29,7 +30,11 @@ export class RowErrorDto {
 }
 
 export class TemplateImportResultDto {
-  @ApiProperty({ type: TemplateDto, nullable: true, description: 'The saved version (or the unchanged latest); null on errors or a dry run that would create' })
+  @ApiProperty({
+    type: TemplateDto,
+    nullable: true,
+    description: 'The saved version (or the unchanged latest); null on errors or a dry run that would create',
+  })
   template!: TemplateDto | null;
 
   @ApiProperty({ description: 'Whether a version was created by this request' }) created!: boolean;

@@ -66,7 +66,11 @@ export class TemplateItemDto {
   @Max(365)
   deadlineDays?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 365, description: 'Instead of deadlineDays (not both): rectification in official working days' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 365,
+    description: 'Instead of deadlineDays (not both): rectification in official working days',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
