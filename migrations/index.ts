@@ -13,6 +13,7 @@ import { AuditKeyed1796392639089 } from './1796392639089-AuditKeyed.js';
 import { PhoneEncrypted1796393049454 } from './1796393049454-PhoneEncrypted.js';
 import { PasswordPolicy1796393348712 } from './1796393348712-PasswordPolicy.js';
 import { SeparatedDuties1796394900000 } from './1796394900000-SeparatedDuties.js';
+import { TemplateRegion1796395781729 } from './1796395781729-TemplateRegion.js';
 
 export const MIGRATIONS: Function[] = [
   Identity1796023093778,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Function[] = [
   PhoneEncrypted1796393049454,
   PasswordPolicy1796393348712,
   SeparatedDuties1796394900000,
+  TemplateRegion1796395781729,
 ];

@@ -189,6 +189,21 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /templates', method: 'get', path: () => '/api/v1/templates', expect: ALL_READ },
   { name: 'GET /templates/:id', method: 'get', path: () => `/api/v1/templates/${ctx.templateId}`, expect: ALL_READ },
   { name: 'GET /templates/by-code/:code', method: 'get', path: () => '/api/v1/templates/by-code/mini-check', expect: ALL_READ },
+  { name: 'GET /templates/:id/export', method: 'get', path: () => `/api/v1/templates/${ctx.templateId}/export?format=csv`, expect: ALL_READ },
+  {
+    name: 'GET /templates/:id/diff',
+    method: 'get',
+    path: () => `/api/v1/templates/${ctx.templateId}/diff?to=${ctx.templateId}`,
+    expect: ALL_READ,
+  },
+  {
+    // no code/name fields: the managers get past the role check to the 400 naming the field
+    name: 'POST /templates/import',
+    method: 'post',
+    path: () => '/api/v1/templates/import?dryRun=true',
+    multipart: () => '类别编号\n',
+    expect: { anonymous: 401, admin: 400, bureauIn: 400, bureauOut: 400, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
   {
     name: 'POST /templates',
     method: 'post',

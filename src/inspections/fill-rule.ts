@@ -2,7 +2,6 @@ import type { Actor } from '../access/actor.js';
 import { Role } from '../access/roles.js';
 import { DomainException } from '../common/problem/domain.exception.js';
 import { InspectionError } from './inspections.errors.js';
-import type { InspectionRow } from './inspections.repository.js';
 
 /**
  * Who may fill an inspection: ONE rule, kept here in its two forms side by
@@ -11,10 +10,19 @@ import type { InspectionRow } from './inspections.repository.js';
  * offline list). test/fill-rule.e2e-spec.ts evaluates both on PostgreSQL for
  * every role, kind, assignment and state, so they cannot drift apart.
  */
-export const FILLER_OF = { supervisory: Role.Inspector, self: Role.InstitutionHead } as const satisfies Record<InspectionRow['kind'], Role>;
+/** What the rule reads of an inspection row (the repository's InspectionRow has it). */
+export interface FillableRow {
+  kind: 'self' | 'supervisory';
+  status: string;
+  version: number;
+  assignee_id: string | null;
+  assignee_ids: string[];
+}
+
+export const FILLER_OF = { supervisory: Role.Inspector, self: Role.InstitutionHead } as const satisfies Record<FillableRow['kind'], Role>;
 
 /** The rule as code: whether the actor may fill the inspection at all (its role and, if assigned, the assignment). */
-export function mayFill(actor: Actor, row: Pick<InspectionRow, 'kind' | 'assignee_id' | 'assignee_ids'>): boolean {
+export function mayFill(actor: Actor, row: Pick<FillableRow, 'kind' | 'assignee_id' | 'assignee_ids'>): boolean {
   if (FILLER_OF[row.kind] !== actor.role) return false;
   // a supervisory inspection assigned to someone is theirs alone (any of its drawn assignees)
   return row.kind !== 'supervisory' || row.assignee_id === null || row.assignee_ids.includes(actor.id);
@@ -22,7 +30,7 @@ export function mayFill(actor: Actor, row: Pick<InspectionRow, 'kind' | 'assigne
 
 /** The rule as SQL over inspection `x`; `me` gives the placeholder of the actor's id (asked only if needed). */
 export function mayFillSql(actor: Actor, me: () => string): string {
-  const kinds = (Object.keys(FILLER_OF) as InspectionRow['kind'][]).filter((kind) => FILLER_OF[kind] === actor.role);
+  const kinds = (Object.keys(FILLER_OF) as FillableRow['kind'][]).filter((kind) => FILLER_OF[kind] === actor.role);
   if (kinds.length === 0) return 'FALSE';
   return kinds
     .map((kind) => (kind === 'supervisory' ? `(x.kind = 'supervisory' AND (x.assignee_id IS NULL OR ${me()} = ANY(x.assignee_ids)))` : `x.kind = '${kind}'`))
@@ -34,7 +42,7 @@ export function mayFillSql(actor: Actor, me: () => string): string {
  * role or another inspector's assignment; 409 once submitted or missed, or
  * over a stale `If-Match`.
  */
-export function fillRefusal(actor: Actor, row: InspectionRow, ifMatch: number | undefined): DomainException | undefined {
+export function fillRefusal(actor: Actor, row: FillableRow, ifMatch: number | undefined): DomainException | undefined {
   if (!mayFill(actor, row)) {
     if (FILLER_OF[row.kind] !== actor.role) {
       return new DomainException(

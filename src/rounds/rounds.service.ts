@@ -54,7 +54,7 @@ export class RoundsService {
         continue;
       }
       if (typeof code !== 'string') continue;
-      const template = await this.templates.latestByCode(code);
+      const template = await this.templates.latestByCode(code, undefined, actor);
       if (!template) errors.push({ field: `templates.${type}`, message: `template ${code} does not exist` });
       else if (!template.institutionTypes.includes(type)) {
         errors.push({ field: `templates.${type}`, message: `template ${code} does not apply to ${type}` });

@@ -41,6 +41,10 @@ export class TemplateEntity {
   @Column({ type: 'uuid', nullable: true })
   createdBy!: string | null;
 
+  /** The owning region (a bureau's template): seen only within that region's subtree. Null: national. */
+  @Column({ type: 'varchar', length: 9, nullable: true })
+  regionCode!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -37,5 +37,7 @@ export interface Template extends TemplateContent {
   id: string;
   code: string;
   version: number;
+  /** The owning region; null = national. */
+  regionCode: string | null;
   createdAt: string;
 }

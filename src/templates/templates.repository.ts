@@ -9,13 +9,14 @@ export interface TemplateRow {
   version: number;
   name: string;
   description: string | null;
+  region_code: string | null;
   institution_types: string[];
   sections: TemplateSection[];
   content_hash: string;
   created_at: Date;
 }
 
-const COLUMNS = 't.id, t.code, t.version, t.name, t.description, t.institution_types, t.sections, t.content_hash, t.created_at';
+const COLUMNS = 't.id, t.code, t.version, t.name, t.description, t.institution_types, t.sections, t.content_hash, t.created_at, t.region_code';
 
 /** Any 64-bit constant: serializes new versions of templates across instances. */
 const TEMPLATE_VERSION_LOCK = 726_434_004;
@@ -36,9 +37,20 @@ export class TemplatesRepository {
   }
 
   /** The latest version of each code, optionally only those that apply to an institution type. */
-  async latest(institutionType: string | undefined, limit: number, offset: number): Promise<{ rows: TemplateRow[]; total: number }> {
-    const where = institutionType ? 'WHERE $1 = ANY(t.institution_types)' : '';
-    const params = institutionType ? [institutionType] : [];
+  async latest(
+    institutionType: string | undefined,
+    limit: number,
+    offset: number,
+    regionPath?: string | null,
+  ): Promise<{ rows: TemplateRow[]; total: number }> {
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    if (institutionType) conditions.push(`$${params.push(institutionType)} = ANY(t.institution_types)`);
+    // a region's template is seen within its subtree: the user's region path passes through it
+    if (regionPath !== undefined) {
+      conditions.push(`(t.region_code IS NULL OR $${params.push(regionPath ?? '')} LIKE '%/' || t.region_code || '/%')`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const latest = `SELECT DISTINCT ON (code) * FROM templates ORDER BY code, version DESC`;
     const [rows, count] = await Promise.all([
       this.dataSource.query(`SELECT ${COLUMNS} FROM (${latest}) t ${where} ORDER BY t.code LIMIT ${Number(limit)} OFFSET ${Number(offset)}`, params),
@@ -54,11 +66,20 @@ export class TemplatesRepository {
 
   async insert(
     em: EntityManager,
-    row: { code: string; version: number; content: TemplateContent; contentHash: string; source: 'builtin' | 'api'; createdBy: string | null },
+    row: {
+      code: string;
+      version: number;
+      content: TemplateContent;
+      contentHash: string;
+      source: 'builtin' | 'api';
+      createdBy: string | null;
+      regionCode?: string | null;
+    },
   ): Promise<TemplateRow> {
     const rows = (await em.query(
-      `INSERT INTO templates AS t (code, version, name, description, institution_types, sections, content_hash, source, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+      `INSERT INTO templates AS t
+         (code, version, name, description, institution_types, sections, content_hash, source, created_by, region_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
       [
         row.code,
         row.version,
@@ -69,6 +90,7 @@ export class TemplatesRepository {
         row.contentHash,
         row.source,
         row.createdBy,
+        row.regionCode ?? null,
       ],
     )) as TemplateRow[];
     return rows[0];

@@ -72,27 +72,30 @@ export class TemplatesService implements OnApplicationBootstrap {
     return created;
   }
 
-  async listLatest(institutionType: InstitutionType | undefined, page: PageQueryDto): Promise<Page<Template>> {
-    const { rows, total } = await this.repository.latest(institutionType, page.pageSize, offsetOf(page));
+  async listLatest(institutionType: InstitutionType | undefined, page: PageQueryDto, actor?: Actor): Promise<Page<Template>> {
+    const path = actor && actor.role !== 'admin' ? actor.regionPath : undefined;
+    const { rows, total } = await this.repository.latest(institutionType, page.pageSize, offsetOf(page), path);
     return { items: rows.map(toTemplate), total, page: page.page, pageSize: page.pageSize };
   }
 
-  async get(id: string): Promise<Template> {
+  async get(id: string, actor?: Actor): Promise<Template> {
     const row = await this.repository.findById(id);
-    if (!row) throw new DomainException(TemplateError.NotFound, `Template ${id} not found`);
+    if (!row || !visible(row, actor)) throw new DomainException(TemplateError.NotFound, `Template ${id} not found`);
     return toTemplate(row);
   }
 
-  async getByCode(code: string, version?: number): Promise<Template> {
+  async getByCode(code: string, version?: number, actor?: Actor): Promise<Template> {
     const row = await this.repository.findByCode(code, version);
-    if (!row) throw new DomainException(TemplateError.NotFound, `Template ${code}${version ? ` version ${version}` : ''} not found`);
+    if (!row || !visible(row, actor)) {
+      throw new DomainException(TemplateError.NotFound, `Template ${code}${version ? ` version ${version}` : ''} not found`);
+    }
     return toTemplate(row);
   }
 
   /** The latest version of a code, or undefined: for rounds. */
-  async latestByCode(code: string, em?: EntityManager): Promise<Template | undefined> {
+  async latestByCode(code: string, em?: EntityManager, actor?: Actor): Promise<Template | undefined> {
     const row = await this.repository.findByCode(code, undefined, em);
-    return row && toTemplate(row);
+    return row && visible(row, actor) ? toTemplate(row) : undefined;
   }
 
   /** A pinned version with its items indexed, cached for good (versions are immutable). */
@@ -127,7 +130,7 @@ export class TemplatesService implements OnApplicationBootstrap {
       await this.repository.lockVersions(em);
       const latest = await this.repository.findByCode(code, undefined, em);
       if (first && latest) throw new DomainException(TemplateError.DuplicateCode, `Template ${code} exists; publish a new version instead`);
-      if (!first && !latest) throw new DomainException(TemplateError.NotFound, `Template ${code} not found`);
+      if (!first && (!latest || !visible(latest, actor))) throw new DomainException(TemplateError.NotFound, `Template ${code} not found`);
       const row = await this.repository.insert(em, {
         code,
         version: (latest?.version ?? 0) + 1,
@@ -135,6 +138,7 @@ export class TemplatesService implements OnApplicationBootstrap {
         contentHash: hash,
         source: 'api',
         createdBy: actor.id,
+        regionCode: latest ? latest.region_code : ownerOf(actor),
       });
       await this.audit.append(em, {
         actorId: actor.id,
@@ -148,10 +152,58 @@ export class TemplatesService implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * Saves imported content under `code`: a new template, the next version,
+   * or nothing when it equals the latest version (`created: false`).
+   * Without a description of its own it keeps the latest version's.
+   */
+  async saveImported(actor: Actor, code: string, input: TemplateContent, dryRun: boolean) {
+    return this.transactions.run(async (em) => {
+      await this.repository.lockVersions(em);
+      const latest = await this.repository.findByCode(code, undefined, em);
+      if (latest && !visible(latest, actor)) throw new DomainException(TemplateError.NotFound, `Template ${code} not found`);
+      const content = normalizeContent({ ...input, description: input.description ?? latest?.description ?? undefined });
+      const hash = contentHash(content);
+      if (latest?.content_hash === hash) return { template: toTemplate(latest), created: false, version: latest.version };
+      const version = (latest?.version ?? 0) + 1;
+      if (dryRun) return { template: null, created: false, version };
+      const row = await this.repository.insert(em, {
+        code,
+        version,
+        content,
+        contentHash: hash,
+        source: 'api',
+        createdBy: actor.id,
+        regionCode: latest ? latest.region_code : ownerOf(actor),
+      });
+      const items = content.sections.reduce((n, s) => n + s.items.length, 0);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'template.import',
+        entity: 'template',
+        entityId: row.id,
+        regionCode: actor.regionCode,
+        data: { code, version: row.version, contentHash: hash, items },
+      });
+      return { template: toTemplate(row), created: true, version };
+    });
+  }
+
   private checkUnique(input: TemplateContent): void {
     const errors = uniquenessErrors(input.sections);
     if (errors.length > 0) throw new DomainException(TemplateError.InvalidContent, errors[0].message, { errors });
   }
+}
+
+/** A region's template is seen within that region's subtree (its path passes through it); national ones by all; no actor: internal use. */
+function visible(row: TemplateRow, actor?: Actor): boolean {
+  if (!actor || actor.role === 'admin' || row.region_code === null) return true;
+  return (actor.regionPath ?? '').includes(`/${row.region_code}/`);
+}
+
+/** Who owns a new template: an admin's is national, a bureau's its region's. */
+function ownerOf(actor: Actor): string | null {
+  return actor.role === 'admin' ? null : actor.regionCode;
 }
 
 export function toTemplate(row: TemplateRow): Template {
@@ -163,6 +215,7 @@ export function toTemplate(row: TemplateRow): Template {
     ...(row.description ? { description: row.description } : {}),
     institutionTypes: row.institution_types as InstitutionType[],
     sections: row.sections,
+    regionCode: row.region_code ?? null,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

@@ -68,13 +68,13 @@ export class TemplateItemDto {
 
   @ApiPropertyOptional({
     minimum: 1,
-    maximum: 250,
-    description: 'Rectification in official working days (工作日, with 调休) instead; not with deadlineDays',
+    maximum: 365,
+    description: 'Instead of deadlineDays (not both): rectification in official working days',
   })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(250)
+  @Max(365)
   deadlineWorkdays?: number;
 }
 
@@ -141,6 +141,9 @@ export class TemplateDto {
   @ApiPropertyOptional() description?: string;
   @ApiProperty({ enum: INSTITUTION_TYPES, isArray: true }) institutionTypes!: InstitutionType[];
   @ApiProperty({ type: [TemplateSectionDto] }) sections!: TemplateSectionDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The owning region (seen only within its subtree); null = national' })
+  regionCode!: string | null;
+
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
