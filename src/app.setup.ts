@@ -45,6 +45,10 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
     }),
   );
   // the thin UI: an offline app shell at /, no build step; API requests do not look for a file first
+  // the sample spreadsheet of the checklist layout (templates/README.md), for bureaus to start from
+  app.use('/downloads/sample-import.xlsx', (_req: express.Request, res: express.Response) =>
+    res.download(join(process.cwd(), 'templates', 'sample-import.xlsx'), 'sample-import.xlsx'),
+  );
   const ui = createUiShell(options.uiDir ?? UI_DIR).middleware;
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next)));
   if (config.corsOrigins.length > 0) {

@@ -19,6 +19,7 @@ import { inspectionScreen } from './screens/inspection.js';
 import { loginScreen, reloginDialog } from './screens/login.js';
 import { passwordScreen } from './screens/password.js';
 import { reportsScreen } from './screens/reports.js';
+import { templateScreen, templatesScreen } from './screens/templates.js';
 import { syncScreen } from './screens/sync.js';
 
 const INSTALLED = 'paicha.installedAt';
@@ -78,6 +79,8 @@ const routes = [
   [/^\/$/, () => homeScreen()],
   [/^\/sync$/, () => syncScreen()],
   [/^\/password$/, () => passwordScreen()],
+  [/^\/templates$/, () => templatesScreen()],
+  [/^\/template\/([0-9a-f-]{36})$/, (m) => templateScreen(m[1])],
   [/^\/inspection\/([0-9a-f-]{36})$/, (m) => inspectionScreen(m[1])],
   [/^\/inspection-report\/([0-9a-f-]{36})$/, async (m) => location.assign(URL.createObjectURL(await api('GET', `/inspections/${m[1]}/report.pdf`)))],
   [/^\/findings$/, (_m, q) => findingsScreen(q)],

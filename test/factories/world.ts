@@ -100,9 +100,10 @@ export class Factories {
   }
 
   /** The last audit event written and how many there are: "nothing changed" means these did not move. */
+  /** The trail's last event and size, for "changes nothing" checks: the record of a refusal itself (auth.forbidden) is not a change. */
   async auditHead(): Promise<{ lastId: string | null; events: number }> {
     const { rows } = await this.db.query<{ last_id: string | null; n: string }>(
-      'SELECT (SELECT max(id)::text FROM audit_events) AS last_id, (SELECT count(*) FROM audit_events) AS n',
+      `SELECT max(id)::text AS last_id, count(*) AS n FROM audit_events WHERE action <> 'auth.forbidden'`,
     );
     return { lastId: rows[0].last_id, events: Number(rows[0].n) };
   }

@@ -17,6 +17,21 @@ interface Route {
 }
 
 /**
+ * OpenAPI 3.0's `nullable: true` as JSON Schema (what ajv reads): the schema,
+ * or null — also where the schema is an `allOf` of a `$ref`, the usual way to
+ * say "this object or null" in 3.0 (the conversion openapi-schema-to-json-schema makes).
+ */
+export function nullableToJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableToJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'enum' || k === 'example' ? v : nullableToJsonSchema(v)]));
+  if (nullable !== true) return converted;
+  if (Array.isArray(converted.enum) && !converted.enum.includes(null)) converted.enum = [...converted.enum, null];
+  return { anyOf: [converted, { type: 'null' }] };
+}
+
+/**
  * Every answer of the app checked against the OpenAPI description it serves:
  * the status must be documented for the operation, and a JSON body must match
  * the documented schema (ajv). Installed by createTestApp on every e2e app, so
@@ -41,7 +56,7 @@ export class ResponseContract {
   /** Reads the description once the app is initialised. */
   load(app: INestApplication, ignoreControllers: string[] = []): void {
     const document: OpenAPIObject = createOpenApiDocument(app);
-    this.ajv.addSchema({ components: document.components }, 'doc');
+    this.ajv.addSchema({ components: nullableToJsonSchema(document.components) }, 'doc');
     this.routes = [];
     for (const [template, item] of Object.entries(document.paths)) {
       const pattern = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`);
@@ -97,7 +112,7 @@ export class ResponseContract {
     const key = `${where} ${type}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object);
+      validate = this.ajv.compile(nullableToJsonSchema(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'))) as object);
       this.validators.set(key, validate);
     }
     let data: unknown;

@@ -53,7 +53,7 @@ async function bureauHome() {
     api('GET', '/notifications?unread=true&pageSize=10'),
     api('GET', '/findings?status=pending_verification&pageSize=20'),
   ]);
-  const parts = [el('div', { class: 'stats' }, el('div', { class: 'stat' }, el('b', {}, overdue.total), '逾期隐患'), el('div', { class: 'stat' }, el('b', {}, major.total), '未整改重大隐患'))];
+  const parts = [el('p', {}, el('a', { class: 'button', href: '#/templates', id: 'templates-link' }, '检查表管理')), el('div', { class: 'stats' }, el('div', { class: 'stat' }, el('b', {}, overdue.total), '逾期隐患'), el('div', { class: 'stat' }, el('b', {}, major.total), '未整改重大隐患'))];
   if (drafts.items.length > 0) {
     parts.push(el('h2', {}, '待抽取的督查轮次'));
     for (const round of drafts.items) {
