@@ -62,6 +62,7 @@ function uploadCard() {
     } catch (error) {
       result.replaceChildren(el('p', { class: 'error', role: 'alert' }, error instanceof ApiError && error.problem?.detail ? error.problem.detail : errorText(error)));
     }
+    result.scrollIntoView({ block: 'nearest' });
   }
   return form;
 }
