@@ -28,6 +28,7 @@ export enum Permission {
   ExtendFindings = 'findings.extend',
   ReadNotifications = 'notifications.read',
   RunJobs = 'jobs.run',
+  ManageChannels = 'channels.manage',
   ReadReports = 'reports.read',
   UploadAttachments = 'attachments.upload',
   ReadAttachments = 'attachments.read',
@@ -63,6 +64,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.VerifyFindings,
     Permission.ExtendFindings,
     Permission.ReadReports,
+    Permission.ManageChannels,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
   [Role.Inspector]: new Set([...EVERYONE, Permission.FillInspections, Permission.CreateFindings, Permission.VerifyFindings]),

@@ -19,10 +19,16 @@ export interface AppConfig {
   storageDir: string;
   deadlinesCron: string;
   reminderDays: number;
+  /** Overdue major findings climb one region level per this many days (ESCALATION_STEP_DAYS). */
+  escalationStepDays: number;
   deadlineDaysGeneral: number;
   deadlineDaysMajor: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** CHANNEL_ALLOW_ANY_HOST: work-group robot URLs may be on any host (tests, proxies). */
+  channelAllowAnyHost: boolean;
+  /** PUBLIC_BASE_URL: where people open the UI (links in messages); absolute http(s), no trailing slash. */
+  publicBaseUrl: string | undefined;
   corsOrigins: string[];
   /** Requests per client (token, else IP) and minute; 0 = no limit. */
   rateLimitPerMinute: number;
@@ -82,6 +88,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     storageDir: resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage')),
     deadlinesCron: withDefault(read, 'DEADLINES_CRON', '0 8 * * *', parseCron),
     reminderDays: withDefault(read, 'REMINDER_DAYS', 3, (v) => parseInteger(v, 0, 365, 'a whole number of days (0–365)')),
+    escalationStepDays: withDefault(read, 'ESCALATION_STEP_DAYS', 7, (v) => parseInteger(v, 1, 365, 'a whole number of days (1–365)')),
     deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) =>
       parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
     ),
@@ -90,6 +97,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ),
     webhookUrl,
     webhookSecret,
+    channelAllowAnyHost: withDefault(read, 'CHANNEL_ALLOW_ANY_HOST', false, parseBoolean),
+    publicBaseUrl: optional(read, 'PUBLIC_BASE_URL', parseBaseUrl),
     corsOrigins: withDefault(read, 'CORS_ORIGINS', [], parseOrigins),
     rateLimitPerMinute: withDefault(read, 'RATE_LIMIT_PER_MINUTE', 3000, (v) =>
       parseInteger(v, 0, 1_000_000, 'a whole number of requests per minute (0 = no limit)'),
@@ -166,6 +175,12 @@ function parseHttpUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${show(value)} is not an http(s) URL`);
   return value;
+}
+
+function parseBaseUrl(value: string): string {
+  const url = parseHttpUrl(value);
+  if (url.endsWith('/')) throw new Error(`${show(value)} must not end with a slash`);
+  return url;
 }
 
 function parseTimeZone(value: string): string {
