@@ -42,7 +42,12 @@ describe('deadlines job', () => {
       majorLate: await findingIn(f, { ...at, deadline: '2026-06-10', severity: 'major' }),
       pendingLate: await findingIn(f, { ...at, deadline: '2026-06-18', status: 'pending_verification' }),
       closedLate: await findingIn(f, { ...at, deadline: '2026-06-01', status: 'closed' }),
-      otherRegionMajorLate: await findingIn(f, { institutionId: w.instXc.id, regionCode: '513336', deadline: '2026-06-15', severity: 'major' }),
+      otherRegionMajorLate: await findingIn(f, {
+        institutionId: w.instXc.id,
+        regionCode: '513336',
+        deadline: '2026-06-15',
+        severity: 'major',
+      }),
     };
   });
 
@@ -52,7 +57,11 @@ describe('deadlines job', () => {
   });
 
   const notices = async (kind: string) =>
-    (await f.db.query<{ finding_id: string; recipient_id: string }>('SELECT finding_id, recipient_id FROM notifications WHERE kind = $1', [kind])).rows;
+    (
+      await f.db.query<{ finding_id: string; recipient_id: string }>('SELECT finding_id, recipient_id FROM notifications WHERE kind = $1', [
+        kind,
+      ])
+    ).rows;
   const name = (id: string) => Object.entries(ids).find(([, v]) => v === id)?.[0];
 
   it('marks overdue past the deadline, reminds within REMINDER_DAYS, escalates overdue major hazards', async () => {
@@ -71,7 +80,9 @@ describe('deadlines job', () => {
       escalations: 2,
       digests: 2,
     });
-    const { rows } = await f.db.query<{ id: string; overdue: boolean; overdue_since: string | null }>('SELECT id, overdue, overdue_since FROM findings');
+    const { rows } = await f.db.query<{ id: string; overdue: boolean; overdue_since: string | null }>(
+      'SELECT id, overdue, overdue_since FROM findings',
+    );
     const overdue = Object.fromEntries(rows.map((r) => [name(r.id), [r.overdue, r.overdue_since]]));
     expect(overdue).toEqual({
       yesterday: [true, '2026-06-20'],
@@ -105,7 +116,9 @@ describe('deadlines job', () => {
         ['yesterday', w.headCj.id],
       ].sort(),
     );
-    const audit = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`);
+    const audit = await f.db.query(
+      `SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`,
+    );
     expect(audit.rows).toEqual([{ actor_id: w.admin.id, data: { slot: 'manual', ...res.body } }]);
   });
 

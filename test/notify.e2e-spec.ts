@@ -49,7 +49,9 @@ describe('overdue notices and the escalation ladder (ESCALATION_STEP_DAYS = 7)',
     }
     // day 0 is the county alone (the old rule told the county and the city at once)
     expect(reached).toEqual({ '0': [w.bureauCj.id], '7': [w.bureauQdn.id], '14': [bureauProvince.id] });
-    const escalations = await f.db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'escalation' AND finding_id = $1`, [general]);
+    const escalations = await f.db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'escalation' AND finding_id = $1`, [
+      general,
+    ]);
     expect(escalations.rows[0].n).toBe(0);
 
     // the finding's history shows each level reached
@@ -62,7 +64,10 @@ describe('overdue notices and the escalation ladder (ESCALATION_STEP_DAYS = 7)',
     ]);
 
     // the head sees exactly one overdue notice per overdue finding, through the API, after 31 runs
-    const mine = (await api(t).as(w.headCj).get('/notifications?pageSize=500').expect(200)).body.items as { kind: string; findingId: string | null }[];
+    const mine = (await api(t).as(w.headCj).get('/notifications?pageSize=500').expect(200)).body.items as {
+      kind: string;
+      findingId: string | null;
+    }[];
     const overdue = mine.filter((n) => n.kind === 'overdue' && (n.findingId === major || n.findingId === general));
     expect(overdue.map((n) => n.findingId).sort()).toEqual([major, general].sort());
   });
@@ -71,7 +76,9 @@ describe('overdue notices and the escalation ladder (ESCALATION_STEP_DAYS = 7)',
     const inst = await f.institution({ regionCode: '522631', name: '黎平县第二敬老院' });
     const head = await f.user({ role: 'institution_head', institutionId: inst.id });
     const asOf = '2027-03-10';
-    const late = await Promise.all([1, 2, 3].map((d) => findingIn(f, { institutionId: inst.id, regionCode: '522631', deadline: plus(asOf, -d) })));
+    const late = await Promise.all(
+      [1, 2, 3].map((d) => findingIn(f, { institutionId: inst.id, regionCode: '522631', deadline: plus(asOf, -d) })),
+    );
     const soon = await findingIn(f, { institutionId: inst.id, regionCode: '522631', deadline: plus(asOf, 2) });
     await run(asOf);
     const list = async () => (await api(t).as(head).get('/notifications?pageSize=100').expect(200)).body.items as Record<string, unknown>[];
@@ -80,7 +87,10 @@ describe('overdue notices and the escalation ladder (ESCALATION_STEP_DAYS = 7)',
     expect(items.filter((n) => n.kind === 'deadline_reminder')).toHaveLength(1);
     const digests = items.filter((n) => n.kind === 'digest');
     expect(digests).toHaveLength(1);
-    expect(digests[0]).toMatchObject({ findingId: null, message: '今日整改汇总：新逾期隐患 3 项，即将到期隐患 1 项。请逐项整改并上传整改材料。' });
+    expect(digests[0]).toMatchObject({
+      findingId: null,
+      message: '今日整改汇总：新逾期隐患 3 项，即将到期隐患 1 项。请逐项整改并上传整改材料。',
+    });
     expect((digests[0].findingIds as string[]).sort()).toEqual([...late, soon].sort());
     const overdueNotice = items.find((n) => n.kind === 'overdue')!;
     expect(overdueNotice.findingIds).toEqual([overdueNotice.findingId]);
@@ -89,7 +99,10 @@ describe('overdue notices and the escalation ladder (ESCALATION_STEP_DAYS = 7)',
     expect(again).toMatchObject({ markedOverdue: 0, overdueNotices: 0, digests: 0 });
     expect(await list()).toHaveLength(items.length);
     // read it like any notification
-    const read = await api(t).as(head).post(`/notifications/${digests[0].id as string}/read`).expect(200);
+    const read = await api(t)
+      .as(head)
+      .post(`/notifications/${digests[0].id as string}/read`)
+      .expect(200);
     expect(read.body.readAt).toEqual(expect.any(String));
     expect((await api(t).as(head).get('/notifications?unread=true&pageSize=100').expect(200)).body.total).toBe(items.length - 1);
   });
@@ -124,7 +137,9 @@ describe('a finding’s audit trail', () => {
       data: { inspectionId: found.inspectionId, institutionId: found.institution.id, severity: 'general', itemCode: expect.any(String) },
     });
     // one finding.create per finding the submit made, no more
-    const creates = await f.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'finding.create' AND entity_id = $1`, [found.findingId]);
+    const creates = await f.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'finding.create' AND entity_id = $1`, [
+      found.findingId,
+    ]);
     expect(creates.rows[0].n).toBe(1);
     const verified = await api(t).as(admin).get('/audit/verify').expect(200);
     expect(verified.body).toMatchObject({ ok: true, firstBadSeq: null });

@@ -99,7 +99,12 @@ export class NotificationsRepository {
     const where = `n.recipient_id = ${params.add(recipientId)}${unread ? ' AND n.read_at IS NULL' : ''}`;
     return pagedSelect<NotificationRow>(
       this.dataSource,
-      { columns: 'n.id, n.kind, n.finding_id, n.finding_ids, n.message, n.created_at, n.read_at', from: 'notifications n', where, orderBy: 'n.created_at DESC, n.id' },
+      {
+        columns: 'n.id, n.kind, n.finding_id, n.finding_ids, n.message, n.created_at, n.read_at',
+        from: 'notifications n',
+        where,
+        orderBy: 'n.created_at DESC, n.id',
+      },
       params,
       limit,
       offset,

@@ -153,7 +153,13 @@ export class NotificationsService {
     return this.transactions.run(async (em) => {
       const row = await this.repository.markRead(em, actor.id, id);
       if (!row) throw new DomainException(CommonError.NotFound, `Notification ${id} not found`);
-      await this.audit.append(em, { actorId: actor.id, action: 'notification.read', entity: 'notification', entityId: id, regionCode: actor.regionCode });
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'notification.read',
+        entity: 'notification',
+        entityId: id,
+        regionCode: actor.regionCode,
+      });
       return toNotification(row);
     });
   }

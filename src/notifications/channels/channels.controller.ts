@@ -16,7 +16,10 @@ export class ChannelsController {
   @Get()
   @Allow(Permission.ManageChannels)
   @ApiParam({ name: 'code', example: '522633' })
-  @ApiOperation({ summary: 'The region’s work-group robots, secrets masked (bureau of that region, admin)', operationId: 'getRegionChannels' })
+  @ApiOperation({
+    summary: 'The region’s work-group robots, secrets masked (bureau of that region, admin)',
+    operationId: 'getRegionChannels',
+  })
   @ApiOkResponse({ type: ChannelsDto })
   get(@CurrentActor() actor: Actor, @Param('code', RegionCodePipe) code: string) {
     return this.channels.get(actor, code);

@@ -111,7 +111,11 @@ export class ChannelsRepository {
   }
 
   /** Claims (region, day) for these digests; returns the regions claimed now (a concurrent run waits, then gets none). */
-  async claimDigests(em: EntityManager, asOf: string, claims: { regionCode: string; counts: Record<string, number>; messages: number }[]): Promise<string[]> {
+  async claimDigests(
+    em: EntityManager,
+    asOf: string,
+    claims: { regionCode: string; counts: Record<string, number>; messages: number }[],
+  ): Promise<string[]> {
     if (claims.length === 0) return [];
     const rows = (await em.query(
       `INSERT INTO region_digests (region_code, digest_on, counts, messages)

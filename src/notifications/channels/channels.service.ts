@@ -46,7 +46,8 @@ export class ChannelsService {
         ...this.refusal('wecom', 'wecomWebhookUrl', input.wecomWebhookUrl, next.wecom_webhook_url),
         ...this.refusal('dingtalk', 'dingtalkWebhookUrl', input.dingtalkWebhookUrl, next.dingtalk_webhook_url),
       ];
-      if (next.dingtalk_secret && !next.dingtalk_webhook_url) errors.push({ field: 'dingtalkSecret', message: 'needs a dingtalkWebhookUrl' });
+      if (next.dingtalk_secret && !next.dingtalk_webhook_url)
+        errors.push({ field: 'dingtalkSecret', message: 'needs a dingtalkWebhookUrl' });
       if (errors.length > 0) {
         throw new DomainException(ChannelError.InvalidRequest, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
       }
@@ -83,8 +84,18 @@ export class ChannelsService {
     return this.transactions.run(async (em) => {
       const at = new Date().toLocaleString('zh-CN', { timeZone: this.config.timeZone, hour12: false });
       const payload = { title: '排查系统测试消息', markdown: testMarkdown(region.name, at), test: true };
-      const queued = await this.outbox.queue(em, targets.map((target) => ({ target, regionCode: code, payload })));
-      await this.audit.append(em, { actorId: actor.id, action: 'region.channels.test', entity: 'region', entityId: code, regionCode: code, data: { targets } });
+      const queued = await this.outbox.queue(
+        em,
+        targets.map((target) => ({ target, regionCode: code, payload })),
+      );
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'region.channels.test',
+        entity: 'region',
+        entityId: code,
+        regionCode: code,
+        data: { targets },
+      });
       return { queued };
     });
   }
@@ -105,7 +116,13 @@ export class ChannelsService {
         asOf,
         digests.map((d) => ({
           regionCode: d.regionCode,
-          counts: { newFindings: d.newFindings, newlyOverdue: d.newlyOverdue, dueSoon: d.dueSoon, escalations: d.escalations, overdueTotal: d.overdueTotal },
+          counts: {
+            newFindings: d.newFindings,
+            newlyOverdue: d.newlyOverdue,
+            dueSoon: d.dueSoon,
+            escalations: d.escalations,
+            overdueTotal: d.overdueTotal,
+          },
           messages: hasNews(d) ? (channels.get(d.regionCode)?.length ?? 0) : 0,
         })),
       ),
@@ -137,7 +154,12 @@ export class ChannelsService {
     return input.trim();
   }
 
-  private refusal(kind: RobotKind, field: string, input: string | null | undefined, value: string | null): { field: string; message: string }[] {
+  private refusal(
+    kind: RobotKind,
+    field: string,
+    input: string | null | undefined,
+    value: string | null,
+  ): { field: string; message: string }[] {
     if (input === undefined || value === null) return [];
     const reason = urlRefusal(kind, value, this.config.channelAllowAnyHost);
     return reason ? [{ field, message: reason }] : [];

@@ -80,9 +80,7 @@ export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShu
       });
       outcome = classifyAnswer(kind, res.status, await readCapped(res));
     } catch (error) {
-      // fetch's own messages name no URL; the cause's code says what happened (ECONNREFUSED, timeout …)
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      outcome = { kind: 'retry', reason: error instanceof Error && error.name === 'TimeoutError' ? 'timed out after 5 s' : (cause ?? 'network error') };
+      outcome = { kind: 'retry', reason: failureReason(error) };
     }
     await this.settle(row, outcome);
   }
@@ -102,6 +100,15 @@ export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShu
         return this.outbox.failed(row.id, backoffSeconds(row.attempts), outcome.reason);
     }
   }
+}
+
+/** What went wrong, in words that never carry the URL: a timeout, or the cause's code (ECONNREFUSED …). */
+function failureReason(error: unknown): string {
+  const cause = (error as { cause?: { name?: string; code?: string } }).cause;
+  // the only abort is the timeout's (its error is an AbortError or a TimeoutError, depending on where it struck)
+  const aborted = (name: string | undefined) => name === 'TimeoutError' || name === 'AbortError';
+  if (aborted((error as { name?: string }).name) || aborted(cause?.name)) return 'timed out after 5 s';
+  return cause?.code ?? 'network error';
 }
 
 /** The answer's text, at most 64 KiB (a robot that answers garbage forever is cut off by the timeout). */

@@ -29,7 +29,12 @@ export class PutChannelsDto {
   @MaxLength(2048)
   dingtalkWebhookUrl?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 128, description: 'The DingTalk robot’s 加签 secret (SEC…); never shown again in full' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 128,
+    description: 'The DingTalk robot’s 加签 secret (SEC…); never shown again in full',
+  })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsString()
@@ -41,7 +46,8 @@ export class PutChannelsDto {
 export class ChannelsDto {
   @ApiProperty({ example: '522633' }) regionCode!: string;
   @ApiProperty({ type: String, nullable: true, description: 'masked: the key is shown as ****abcd' }) wecomWebhookUrl!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'masked: the access_token is shown as ****abcd' }) dingtalkWebhookUrl!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'masked: the access_token is shown as ****abcd' }) dingtalkWebhookUrl!:
+    string | null;
   @ApiProperty({ type: String, nullable: true, description: 'masked: SEC****abcd' }) dingtalkSecret!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) updatedAt!: string | null;
 }
