@@ -15,6 +15,8 @@ import { findingsScreen } from './screens/findings.js';
 import { homeScreen } from './screens/home.js';
 import { inspectionScreen } from './screens/inspection.js';
 import { loginScreen, reloginDialog } from './screens/login.js';
+import { channelsScreen } from './screens/channels.js';
+import { notificationsScreen, refreshUnread } from './screens/notifications.js';
 import { reportsScreen } from './screens/reports.js';
 import { syncScreen } from './screens/sync.js';
 
@@ -79,6 +81,8 @@ const routes = [
   [/^\/findings$/, (_m, q) => findingsScreen(q)],
   [/^\/finding\/([0-9a-f-]{36})$/, (m) => findingScreen(m[1])],
   [/^\/reports$/, (_m, q) => reportsScreen(q)],
+  [/^\/notifications$/, () => notificationsScreen()],
+  [/^\/channels$/, (_m, q) => channelsScreen(q)],
 ];
 
 const router = createRouter(routes, {
@@ -97,6 +101,7 @@ const router = createRouter(routes, {
       else a.removeAttribute('aria-current');
       if (a.dataset.role) a.hidden = !user || !a.dataset.role.split(' ').includes(user.role);
     }
+    refreshUnread();
     return true;
   },
   onError(error) {

@@ -44,6 +44,16 @@ export const SEVERITY_LABELS = { general: '一般隐患', major: '重大事故�
 
 export const RESULT_LABELS = { pass: '合格', fail: '不合格', na: '不涉及' } as const;
 
+export const NOTIFICATION_KIND_LABELS = {
+  finding_created: '新隐患',
+  deadline_reminder: '到期提醒',
+  overdue: '已逾期',
+  escalation: '逾期升级',
+  rectification_submitted: '待复核',
+  rectification_rejected: '整改被退回',
+  digest: '每日汇总',
+} as const;
+
 /** Every label map the thin UI shows, served to it as one module (`/labels.js`), so the UI copies none. */
 export const UI_LABELS = {
   institutionTypes: INSTITUTION_TYPE_LABELS,
@@ -53,4 +63,5 @@ export const UI_LABELS = {
   roundKinds: ROUND_KIND_LABELS,
   severities: SEVERITY_LABELS,
   results: RESULT_LABELS,
+  notificationKinds: NOTIFICATION_KIND_LABELS,
 };
