@@ -23,9 +23,13 @@ async function loopFixtures(t: TestApp, f: Factories, w: TwoRegionWorld): Promis
   ctx.roundId = (await request(t.http).post('/api/v1/rounds').set(as(w.bureauCj.token)).send(round)).body.id;
   ctx.draftRoundId = (await request(t.http).post('/api/v1/rounds').set(as(w.bureauCj.token)).send(round)).body.id;
   await request(t.http).post(`/api/v1/rounds/${ctx.roundId}/open`).set(as(w.bureauCj.token));
-  const list = await request(t.http).get(`/api/v1/inspections?roundId=${ctx.roundId}&institutionId=${w.instCj.id}`).set(as(w.bureauCj.token));
+  const list = await request(t.http)
+    .get(`/api/v1/inspections?roundId=${ctx.roundId}&institutionId=${w.instCj.id}`)
+    .set(as(w.bureauCj.token));
   ctx.inspectionId = list.body.items[0].id;
-  ctx.attachmentId = (await request(t.http).post('/api/v1/attachments').set(as(w.inspectorCj.token)).attach('file', PNG_1PX, 'p.png')).body.id;
+  ctx.attachmentId = (
+    await request(t.http).post('/api/v1/attachments').set(as(w.inspectorCj.token)).attach('file', PNG_1PX, 'p.png')
+  ).body.id;
   const saved = await request(t.http)
     .put(`/api/v1/inspections/${ctx.inspectionId}/answers`)
     .set(as(w.inspectorCj.token))
@@ -37,7 +41,10 @@ async function loopFixtures(t: TestApp, f: Factories, w: TwoRegionWorld): Promis
     [w.instCj.id],
   );
   ctx.findingId = rows[0].id;
-  const open = await request(t.http).post('/api/v1/findings').set(as(w.inspectorCj.token)).send({ institutionId: w.instCj.id, title: '楼梯间堆放杂物', severity: 'general' });
+  const open = await request(t.http)
+    .post('/api/v1/findings')
+    .set(as(w.inspectorCj.token))
+    .send({ institutionId: w.instCj.id, title: '楼梯间堆放杂物', severity: 'general' });
   ctx.openFindingId = open.body.id;
   const notes = await f.db.query<{ id: string }>('SELECT id FROM notifications WHERE recipient_id = $1 LIMIT 1', [w.headCj.id]);
   ctx.notificationId = notes.rows[0].id;
@@ -67,8 +74,26 @@ interface RouteCase {
   expect: Record<ActorKey, number>;
 }
 
-const ALL_READ = { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 };
-const SCOPED_READ = { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 200, inspectorOut: 404, headOwn: 200, headOther: 404 };
+const ALL_READ = {
+  anonymous: 401,
+  admin: 200,
+  bureauIn: 200,
+  bureauOut: 200,
+  inspectorIn: 200,
+  inspectorOut: 200,
+  headOwn: 200,
+  headOther: 200,
+};
+const SCOPED_READ = {
+  anonymous: 401,
+  admin: 200,
+  bureauIn: 200,
+  bureauOut: 404,
+  inspectorIn: 200,
+  inspectorOut: 404,
+  headOwn: 200,
+  headOther: 404,
+};
 
 /** Every route of identity, regions, institutions and audit, and what each actor gets. "In" = 从江县 side of the world. */
 const ROUTES: RouteCase[] = [
@@ -76,92 +101,224 @@ const ROUTES: RouteCase[] = [
     name: 'GET /auth/me',
     method: 'get',
     path: () => '/api/v1/auth/me',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 200,
+      inspectorOut: 200,
+      headOwn: 200,
+      headOther: 200,
+    },
   },
   {
     name: 'GET /users',
     method: 'get',
     path: () => '/api/v1/users',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'GET /users/:id',
     method: 'get',
     path: (w) => `/api/v1/users/${w.inspectorCj.id}`,
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /users',
     method: 'post',
     path: () => '/api/v1/users',
-    body: (_w, f) => ({ username: f.unique('new-insp'), password: 'long-enough-pw', displayName: '新检查员', role: 'inspector', regionCode: '522633' }),
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    body: (_w, f) => ({
+      username: f.unique('new-insp'),
+      password: 'long-enough-pw',
+      displayName: '新检查员',
+      role: 'inspector',
+      regionCode: '522633',
+    }),
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'PATCH /users/:id',
     method: 'patch',
     path: (w) => `/api/v1/users/${w.inspectorCj.id}`,
     body: () => ({ displayName: '从江检查员' }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'GET /regions',
     method: 'get',
     path: () => '/api/v1/regions?parentCode=522600',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 200,
+      inspectorOut: 200,
+      headOwn: 200,
+      headOther: 200,
+    },
   },
   {
     name: 'GET /regions/:code',
     method: 'get',
     path: () => '/api/v1/regions/522633',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 200,
+      inspectorOut: 200,
+      headOwn: 200,
+      headOther: 200,
+    },
   },
   {
     name: 'POST /regions',
     method: 'post',
     path: () => '/api/v1/regions',
     body: () => ({ code: `522633${String(100 + Math.floor(Math.random() * 899))}`, name: '测试镇', parentCode: '522633' }),
-    expect: { anonymous: 401, admin: 201, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /regions/import',
     method: 'post',
     path: () => '/api/v1/regions/import',
     body: () => ({ source: 'national', provinceCodes: ['650000'] }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'GET /institutions',
     method: 'get',
     path: () => '/api/v1/institutions',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 200, inspectorOut: 200, headOwn: 200, headOther: 200 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 200,
+      inspectorOut: 200,
+      headOwn: 200,
+      headOther: 200,
+    },
   },
   {
     name: 'GET /institutions/:id',
     method: 'get',
     path: (w) => `/api/v1/institutions/${w.instCj.id}`,
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 200, inspectorOut: 404, headOwn: 200, headOther: 404 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 200,
+      inspectorOut: 404,
+      headOwn: 200,
+      headOther: 404,
+    },
   },
   {
     name: 'POST /institutions',
     method: 'post',
     path: () => '/api/v1/institutions',
     body: () => ({ name: '从江县新建养老院', type: 'elderly_care', regionCode: '522633' }),
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'PATCH /institutions/:id',
     method: 'patch',
     path: (w) => `/api/v1/institutions/${w.instCj.id}`,
     body: () => ({ phone: '0855-6412345' }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /institutions/import',
     method: 'post',
     path: () => '/api/v1/institutions/import',
     multipart: () => 'name,type,regionCode,address,beds,creditCode,headName,phone\n矩阵导入养老院,elderly_care,522633,,,,,\n',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   { name: 'GET /templates', method: 'get', path: () => '/api/v1/templates', expect: ALL_READ },
   { name: 'GET /templates/:id', method: 'get', path: () => `/api/v1/templates/${ctx.templateId}`, expect: ALL_READ },
@@ -171,21 +328,56 @@ const ROUTES: RouteCase[] = [
     method: 'post',
     path: () => '/api/v1/templates',
     body: (_w, f) => ({ ...MINI_TEMPLATE, code: f.unique('tpl').toLowerCase() }),
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 201,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /templates/by-code/:code/versions',
     method: 'post',
     path: () => '/api/v1/templates/by-code/mini-check/versions',
     body: () => ({ name: MINI_TEMPLATE.name, institutionTypes: MINI_TEMPLATE.institutionTypes, sections: MINI_TEMPLATE.sections }),
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 201,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /rounds',
     method: 'post',
     path: () => '/api/v1/rounds',
-    body: () => ({ name: '矩阵轮次', kind: 'self', regionCode: '522633', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }),
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    body: () => ({
+      name: '矩阵轮次',
+      kind: 'self',
+      regionCode: '522633',
+      startsOn: '2026-06-01',
+      endsOn: '2026-06-30',
+      institutionTypes: ['elderly_care'],
+      templates: { elderly_care: 'mini-check' },
+    }),
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   { name: 'GET /rounds', method: 'get', path: () => '/api/v1/rounds', expect: ALL_READ },
   { name: 'GET /rounds/:id', method: 'get', path: () => `/api/v1/rounds/${ctx.roundId}`, expect: SCOPED_READ },
@@ -194,13 +386,31 @@ const ROUTES: RouteCase[] = [
     name: 'POST /rounds/:id/open',
     method: 'post',
     path: () => `/api/v1/rounds/${ctx.roundId}/open`,
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /rounds/:id/close (a draft: 409 for those who may)',
     method: 'post',
     path: () => `/api/v1/rounds/${ctx.draftRoundId}/close`,
-    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 409,
+      bureauIn: 409,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   { name: 'GET /inspections', method: 'get', path: () => '/api/v1/inspections', expect: ALL_READ },
   { name: 'GET /inspections/:id', method: 'get', path: () => `/api/v1/inspections/${ctx.inspectionId}`, expect: SCOPED_READ },
@@ -209,21 +419,48 @@ const ROUTES: RouteCase[] = [
     method: 'put',
     path: () => `/api/v1/inspections/${ctx.inspectionId}/answers`,
     body: () => ({ answers: [{ itemCode: 'A02', result: 'pass' }] }),
-    expect: { anonymous: 401, admin: 403, bureauIn: 403, bureauOut: 403, inspectorIn: 200, inspectorOut: 404, headOwn: 403, headOther: 404 },
+    expect: {
+      anonymous: 401,
+      admin: 403,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 200,
+      inspectorOut: 404,
+      headOwn: 403,
+      headOther: 404,
+    },
   },
   {
     name: 'POST /inspections/:id/submit (incomplete: 409 for the one who may)',
     method: 'post',
     path: () => `/api/v1/inspections/${ctx.inspectionId}/submit`,
     body: () => ({}),
-    expect: { anonymous: 401, admin: 403, bureauIn: 403, bureauOut: 403, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 404 },
+    expect: {
+      anonymous: 401,
+      admin: 403,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 409,
+      inspectorOut: 404,
+      headOwn: 403,
+      headOther: 404,
+    },
   },
   {
     name: 'POST /inspections/:id/assign',
     method: 'post',
     path: () => `/api/v1/inspections/${ctx.inspectionId}/assign`,
     body: (w) => ({ inspectorId: w.inspectorCj.id }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   { name: 'GET /findings', method: 'get', path: () => '/api/v1/findings', expect: ALL_READ },
   { name: 'GET /findings/:id', method: 'get', path: () => `/api/v1/findings/${ctx.findingId}`, expect: SCOPED_READ },
@@ -233,63 +470,195 @@ const ROUTES: RouteCase[] = [
     path: () => '/api/v1/findings',
     body: (w) => ({ institutionId: w.instCj.id, title: '矩阵临时隐患', severity: 'general' }),
     // out of scope the institution is "not in your scope": 400, and nothing is written
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 400, inspectorIn: 201, inspectorOut: 400, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 400,
+      inspectorIn: 201,
+      inspectorOut: 400,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /findings/:id/rectify (general, open → first one in wins, then 409)',
     method: 'post',
     path: () => `/api/v1/findings/${ctx.openFindingId}/rectify`,
     body: () => ({ note: '已整改' }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 409, headOther: 404 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 409,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 409,
+      headOther: 404,
+    },
   },
   {
     name: 'POST /findings/:id/verify (open: 409 for those who may)',
     method: 'post',
     path: () => `/api/v1/findings/${ctx.findingId}/verify`,
     body: () => ({ accepted: true }),
-    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 409, inspectorOut: 404, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 409,
+      bureauIn: 409,
+      bureauOut: 404,
+      inspectorIn: 409,
+      inspectorOut: 404,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'POST /findings/:id/extend',
     method: 'post',
     path: () => `/api/v1/findings/${ctx.findingId}/extend`,
     body: () => ({ deadline: `2027-0${(ctx.extensions = (ctx.extensions ?? 0) + 1)}-01`, reason: '延期' }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   { name: 'GET /notifications', method: 'get', path: () => '/api/v1/notifications', expect: ALL_READ },
   {
     name: 'POST /notifications/:id/read (the head’s own)',
     method: 'post',
     path: () => `/api/v1/notifications/${ctx.notificationId}/read`,
-    expect: { anonymous: 401, admin: 404, bureauIn: 404, bureauOut: 404, inspectorIn: 404, inspectorOut: 404, headOwn: 200, headOther: 404 },
+    expect: {
+      anonymous: 401,
+      admin: 404,
+      bureauIn: 404,
+      bureauOut: 404,
+      inspectorIn: 404,
+      inspectorOut: 404,
+      headOwn: 200,
+      headOther: 404,
+    },
   },
   {
     name: 'POST /jobs/deadlines/run',
     method: 'post',
     path: () => '/api/v1/jobs/deadlines/run',
     body: () => ({ asOf: '2026-06-20' }),
-    expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
+  },
+  {
+    name: 'GET /regions/:code/channels (从江县)',
+    method: 'get',
+    path: () => '/api/v1/regions/522633/channels',
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
+  },
+  {
+    name: 'PUT /regions/:code/channels (从江县, nothing changed)',
+    method: 'put',
+    path: () => '/api/v1/regions/522633/channels',
+    body: () => ({}),
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
+  },
+  {
+    name: 'POST /regions/:code/channels/test (从江县, no robot set)',
+    method: 'post',
+    path: () => '/api/v1/regions/522633/channels/test',
+    expect: {
+      anonymous: 401,
+      admin: 409,
+      bureauIn: 409,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'GET /reports/summary (从江县)',
     method: 'get',
     path: () => '/api/v1/reports/summary?regionCode=522633&month=2026-06',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'GET /reports/monthly (从江县, csv)',
     method: 'get',
     path: () => '/api/v1/reports/monthly?regionCode=522633&month=2026-06&format=csv',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 404,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
-  { name: 'GET /inspections/:id/report.pdf', method: 'get', path: () => `/api/v1/inspections/${ctx.inspectionId}/report.pdf`, expect: SCOPED_READ },
+  {
+    name: 'GET /inspections/:id/report.pdf',
+    method: 'get',
+    path: () => `/api/v1/inspections/${ctx.inspectionId}/report.pdf`,
+    expect: SCOPED_READ,
+  },
   {
     name: 'POST /attachments',
     method: 'post',
     path: () => '/api/v1/attachments',
     multipart: () => PNG_1PX,
     // the 从江 inspector uploaded these bytes in the setup: its own attachment again, with 200
-    expect: { anonymous: 401, admin: 201, bureauIn: 201, bureauOut: 201, inspectorIn: 200, inspectorOut: 201, headOwn: 201, headOther: 201 },
+    expect: {
+      anonymous: 401,
+      admin: 201,
+      bureauIn: 201,
+      bureauOut: 201,
+      inspectorIn: 200,
+      inspectorOut: 201,
+      headOwn: 201,
+      headOther: 201,
+    },
   },
   { name: 'GET /me/offline-pack', method: 'get', path: () => '/api/v1/me/offline-pack', expect: ALL_READ },
   { name: 'GET /attachments/:id', method: 'get', path: () => `/api/v1/attachments/${ctx.attachmentId}`, expect: SCOPED_READ },
@@ -297,13 +666,31 @@ const ROUTES: RouteCase[] = [
     name: 'GET /audit',
     method: 'get',
     path: () => '/api/v1/audit',
-    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 200, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
   {
     name: 'GET /audit/verify',
     method: 'get',
     path: () => '/api/v1/audit/verify',
-    expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
   },
 ];
 
@@ -344,9 +731,12 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
         if (token) req = req.set('Authorization', `Bearer ${token}`);
         if (route.multipart) {
           const file = route.multipart(w);
-          req = req.attach('file', Buffer.isBuffer(file) ? file : Buffer.from(file), Buffer.isBuffer(file) ? 'photo.png' : 'institutions.csv');
-        }
-        else if (route.body) req = req.send(route.body(w, f));
+          req = req.attach(
+            'file',
+            Buffer.isBuffer(file) ? file : Buffer.from(file),
+            Buffer.isBuffer(file) ? 'photo.png' : 'institutions.csv',
+          );
+        } else if (route.body) req = req.send(route.body(w, f));
         const res = await req;
         got[actor] = res.status;
         if (res.status >= 400) expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
@@ -426,7 +816,11 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
     const res = await request(t.http)
       .post('/api/v1/institutions/import')
       .set('Authorization', `Bearer ${w.bureauGz.token}`)
-      .attach('file', Buffer.from('name,type,regionCode,address,beds,creditCode,headName,phone\n越界养老院,elderly_care,522633,,,,,\n'), 'x.csv');
+      .attach(
+        'file',
+        Buffer.from('name,type,regionCode,address,beds,creditCode,headName,phone\n越界养老院,elderly_care,522633,,,,,\n'),
+        'x.csv',
+      );
     expect(res.body).toEqual({ created: 0, updated: 0, failed: [{ line: 2, message: '行政区划不在您的管辖范围内：522633' }] });
   });
 });
