@@ -134,11 +134,7 @@ describe('loadConfig', () => {
     [{ CHANNEL_ALLOW_ANY_HOST: 'maybe' }, 'CHANNEL_ALLOW_ANY_HOST', expect.stringContaining('not a boolean')],
     [{ PUBLIC_BASE_URL: 'https://paicha.example.cn/' }, 'PUBLIC_BASE_URL', expect.stringContaining('must not end with a slash')],
     [{ PUBLIC_BASE_URL: 'paicha.example.cn' }, 'PUBLIC_BASE_URL', expect.stringContaining('is not a URL')],
-    [
-      { WEBHOOK_URL: 'https://hooks.example.cn' },
-      'WEBHOOK_SECRET',
-      'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set',
-    ],
+    [{ WEBHOOK_URL: 'https://hooks.example.cn' }, 'WEBHOOK_SECRET', 'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE', expect.stringContaining('requests per minute')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],

@@ -89,8 +89,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     deadlinesCron: withDefault(read, 'DEADLINES_CRON', '0 8 * * *', parseCron),
     reminderDays: withDefault(read, 'REMINDER_DAYS', 3, (v) => parseInteger(v, 0, 365, 'a whole number of days (0–365)')),
     escalationStepDays: withDefault(read, 'ESCALATION_STEP_DAYS', 7, (v) => parseInteger(v, 1, 365, 'a whole number of days (1–365)')),
-    deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) => parseInteger(v, 1, 3650, 'a whole number of days (1–3650)')),
-    deadlineDaysMajor: withDefault(read, 'DEADLINE_DAYS_MAJOR', 30, (v) => parseInteger(v, 1, 3650, 'a whole number of days (1–3650)')),
+    deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) =>
+      parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
+    ),
+    deadlineDaysMajor: withDefault(read, 'DEADLINE_DAYS_MAJOR', 30, (v) =>
+      parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
+    ),
     webhookUrl,
     webhookSecret,
     channelAllowAnyHost: withDefault(read, 'CHANNEL_ALLOW_ANY_HOST', false, parseBoolean),

@@ -54,9 +54,9 @@ export class DeadlinesService {
     return todayIn(this.config.timeZone);
   }
 
-  run(options: { asOf?: string; slot: string; actorId: string | null }): Promise<DeadlinesResult> {
+  async run(options: { asOf?: string; slot: string; actorId: string | null }): Promise<DeadlinesResult> {
     const asOf = options.asOf ?? this.today();
-    return this.transactions.run(async (em) => {
+    const result = await this.transactions.run(async (em) => {
       const params = new SqlParams();
       const overdue = await this.notifications.overdue(em, this.repository.markOverdueCte(asOf, params), params);
       const reminders = await this.notifications.deadlineReminders(em, asOf, this.config.reminderDays);
@@ -85,5 +85,8 @@ export class DeadlinesService {
       });
       return result;
     });
+    // the robot messages are committed: send them now rather than at the next poll
+    if (result.robotMessages > 0) this.channels.kick();
+    return result;
   }
 }

@@ -66,9 +66,7 @@ export class FindingsService {
           createdBy: actor.id,
         },
       ]);
-      await this.repository.insertEvents(em, [
-        { findingId: row.id, actorId: actor.id, action: 'created', data: { deadline, adHoc: true } },
-      ]);
+      await this.repository.insertEvents(em, [{ findingId: row.id, actorId: actor.id, action: 'created', data: { deadline, adHoc: true } }]);
       await this.notifications.findingsCreated(em, [row.id]);
       await this.audit.append(em, {
         actorId: actor.id,
@@ -95,9 +93,7 @@ export class FindingsService {
       await this.checkAttachments(em, actor, attachmentIds, 'attachmentIds');
       const rectification = { note: input.note, attachmentIds, by: actor.id, at: new Date().toISOString() };
       await this.repository.update(em, id, { status: 'pending_verification', rectification, linkAttachments: attachmentIds });
-      await this.repository.insertEvents(em, [
-        { findingId: id, actorId: actor.id, action: 'rectified', data: { note: input.note, attachmentIds } },
-      ]);
+      await this.repository.insertEvents(em, [{ findingId: id, actorId: actor.id, action: 'rectified', data: { note: input.note, attachmentIds } }]);
       await this.notifications.rectificationSubmitted(em, id);
       await this.audit.append(em, {
         actorId: actor.id,
@@ -117,10 +113,7 @@ export class FindingsService {
       const finding = await this.lock(actor, id, em);
       expectStatus(finding, 'pending_verification');
       if (finding.rectification?.by === actor.id) {
-        throw new DomainException(
-          FindingError.OwnRectification,
-          'The rectification must be verified by someone other than who submitted it',
-        );
+        throw new DomainException(FindingError.OwnRectification, 'The rectification must be verified by someone other than who submitted it');
       }
       const note = input.note?.trim() ?? '';
       if (!input.accepted && note === '') throw invalid([{ field: 'note', message: 'the reason is required when rejecting' }]);
@@ -159,12 +152,7 @@ export class FindingsService {
       const cleared = input.deadline >= todayIn(this.config.timeZone);
       await this.repository.update(em, id, { deadline: input.deadline, ...(cleared ? { overdue: false, overdueSince: null } : {}) });
       await this.repository.insertEvents(em, [
-        {
-          findingId: id,
-          actorId: actor.id,
-          action: 'extended',
-          data: { from: finding.deadline, to: input.deadline, reason: input.reason },
-        },
+        { findingId: id, actorId: actor.id, action: 'extended', data: { from: finding.deadline, to: input.deadline, reason: input.reason } },
       ]);
       await this.audit.append(em, {
         actorId: actor.id,
@@ -262,15 +250,7 @@ export class FindingsService {
 
   async list(
     actor: Actor,
-    filter: {
-      status?: string;
-      severity?: string;
-      institutionId?: string;
-      regionCode?: string;
-      overdue?: boolean;
-      roundId?: string;
-      inspectionId?: string;
-    },
+    filter: { status?: string; severity?: string; institutionId?: string; regionCode?: string; overdue?: boolean; roundId?: string; inspectionId?: string },
     page: PageQueryDto,
   ): Promise<Page<FindingDto>> {
     let regionPath: string | undefined;
@@ -287,9 +267,7 @@ export class FindingsService {
 
 function expectStatus(finding: FindingRow, status: FindingRow['status']): void {
   if (finding.status !== status) {
-    throw new DomainException(FindingError.WrongState, `The finding is ${finding.status}; this step needs it ${status}`, {
-      currentStatus: finding.status,
-    });
+    throw new DomainException(FindingError.WrongState, `The finding is ${finding.status}; this step needs it ${status}`, { currentStatus: finding.status });
   }
 }
 

@@ -49,6 +49,15 @@ export class OutboxRepository {
     return rows;
   }
 
+  /** Whether any row of these targets still waits for delivery (given-up rows do not). */
+  async hasPending(targets: OutboxTarget[]): Promise<boolean> {
+    const [row] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM webhook_outbox WHERE delivered_at IS NULL AND next_attempt_at < 'infinity' AND target = ANY($1::text[])) AS pending`,
+      [targets],
+    )) as { pending: boolean }[];
+    return row.pending;
+  }
+
   async delivered(id: string): Promise<void> {
     await this.dataSource.query('UPDATE webhook_outbox SET delivered_at = now(), last_error = NULL WHERE id = $1', [id]);
   }

@@ -12,6 +12,7 @@ import { ChannelError } from './channels.errors.js';
 import { ChannelsRepository, type ChannelRow, type RegionRow } from './channels.repository.js';
 import type { ChannelsDto, PutChannelsDto } from './dto/channels.dto.js';
 import { digestMarkdown, digestTitle, hasNews, testMarkdown } from './digest-message.js';
+import { RobotDispatcher } from './robot-dispatcher.js';
 import { maskSecret, maskUrl, urlRefusal, type RobotKind } from './robots.js';
 
 /** A region's test messages: at most one burst per this many seconds (the robots allow about 20 a minute). */
@@ -25,7 +26,13 @@ export class ChannelsService {
     private readonly outbox: OutboxRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly dispatcher: RobotDispatcher,
   ) {}
+
+  /** After a commit that queued robot messages: send them now. */
+  kick(): void {
+    this.dispatcher.kick();
+  }
 
   async get(actor: Actor, code: string): Promise<ChannelsDto> {
     await this.regionFor(actor, code);
@@ -81,7 +88,7 @@ export class ChannelsService {
     if (last && Date.now() - new Date(last).getTime() < TEST_EVERY_SECONDS * 1000) {
       throw new DomainException(CommonError.RateLimited, `A test message was sent less than ${TEST_EVERY_SECONDS} s ago`);
     }
-    return this.transactions.run(async (em) => {
+    const result = await this.transactions.run(async (em) => {
       const at = new Date().toLocaleString('zh-CN', { timeZone: this.config.timeZone, hour12: false });
       const payload = { title: '排查系统测试消息', markdown: testMarkdown(region.name, at), test: true };
       const queued = await this.outbox.queue(
@@ -98,6 +105,8 @@ export class ChannelsService {
       });
       return { queued };
     });
+    this.kick();
+    return result;
   }
 
   /**

@@ -21,7 +21,9 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * is retried with the outbox's backoff, a rate-limit answer after a minute,
  * and what retrying cannot fix is given up and recorded. Runs beside the
  * API and the job, so a hanging robot slows neither. Errors are logged and
- * recorded without the URL or the secret.
+ * recorded without the URL or the secret. It polls only while robot rows
+ * wait (checked at boot, and woken by `kick()` when rows are queued), so a
+ * service without robots does not query the outbox every second.
  */
 @Injectable()
 export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +31,8 @@ export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Rows may be waiting: poll. Cleared when a pass finds none left. */
+  private active = true;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -46,9 +50,15 @@ export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShu
     await this.running;
   }
 
+  /** New rows were committed: deliver them now and poll until none waits. */
+  kick(): void {
+    this.active = true;
+    void this.tick();
+  }
+
   /** One pass over the due deliveries (also callable directly). */
   tick(): Promise<void> {
-    if (this.running || this.stopped) return this.running ?? Promise.resolve();
+    if (this.running || this.stopped || !this.active) return this.running ?? Promise.resolve();
     this.running = this.deliverDue()
       .catch((error: unknown) => this.logger.warn(`robot pass failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => (this.running = undefined));
@@ -58,7 +68,11 @@ export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private async deliverDue(): Promise<void> {
     for (;;) {
       const rows = await this.outbox.claimDue(['wecom', 'dingtalk'], BATCH, LEASE_SECONDS);
-      if (rows.length === 0 || this.stopped) return;
+      if (this.stopped) return;
+      if (rows.length === 0) {
+        this.active = await this.outbox.hasPending(['wecom', 'dingtalk']);
+        return;
+      }
       await Promise.all(rows.map((row) => this.deliver(row)));
     }
   }
