@@ -9,6 +9,7 @@ import { IdempotencyKeys1796381747715 } from './1796381747715-IdempotencyKeys.js
 import { AnswerSavedAt1796382386727 } from './1796382386727-AnswerSavedAt.js';
 import { Documents1796391155089 } from './1796391155089-Documents.js';
 import { Draws1796391696144 } from './1796391696144-Draws.js';
+import { NotifyChannels1796392570479 } from './1796392570479-NotifyChannels.js';
 import { AuditKeyed1796392639089 } from './1796392639089-AuditKeyed.js';
 import { PhoneEncrypted1796393049454 } from './1796393049454-PhoneEncrypted.js';
 import { PasswordPolicy1796393348712 } from './1796393348712-PasswordPolicy.js';
@@ -25,6 +26,7 @@ export const MIGRATIONS: Function[] = [
   AnswerSavedAt1796382386727,
   Documents1796391155089,
   Draws1796391696144,
+  NotifyChannels1796392570479,
   AuditKeyed1796392639089,
   PhoneEncrypted1796393049454,
   PasswordPolicy1796393348712,

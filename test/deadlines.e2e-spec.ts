@@ -5,6 +5,7 @@ import { createEmptyDatabase } from './helpers/test-database.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 const AS_OF = '2026-06-20';
+const EMPTY = { markedOverdue: 0, overdueNotices: 0, reminders: 0, escalations: 0, digests: 0, regionDigests: 0, robotMessages: 0, idempotencyKeysExpired: 0 };
 
 describe('deadlines job', () => {
   let t: TestApp;
@@ -48,9 +49,11 @@ describe('deadlines job', () => {
   it('marks overdue past the deadline, reminds within REMINDER_DAYS, escalates overdue major hazards', async () => {
     const res = await run(AS_OF);
     expect(res.status).toBe(200);
-    // overdue: yesterday, majorLate, pendingLate, otherRegionMajorLate; reminders: today and three days ahead, to the head of 从江
-    // escalations: majorLate → bureaus of 522633 and 522600; otherRegionMajorLate → bureau of 513300 (parent of 513336)
-    expect(res.body).toEqual({ asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3, idempotencyKeysExpired: 0 });
+    // overdue: yesterday, majorLate, pendingLate (head of 从江 told of each), otherRegionMajorLate (head of 乡城);
+    // reminders: today and three days ahead, to the head of 从江
+    // escalations (ladder, 7 days a level): majorLate is 9 days overdue → bureaus of 522633 and 522600;
+    // otherRegionMajorLate 4 days → its own region 513336 only, which has no bureau user (not yet 513300)
+    expect(res.body).toEqual({ ...EMPTY, asOf: AS_OF, markedOverdue: 4, overdueNotices: 4, reminders: 2, escalations: 2, digests: 2 });
     const { rows } = await f.db.query<{ id: string; overdue: boolean; overdue_since: string | null }>('SELECT id, overdue, overdue_since FROM findings');
     const overdue = Object.fromEntries(rows.map((r) => [name(r.id), [r.overdue, r.overdue_since]]));
     expect(overdue).toEqual({
@@ -74,30 +77,34 @@ describe('deadlines job', () => {
       [
         ['majorLate', w.bureauCj.id],
         ['majorLate', w.bureauQdn.id],
-        ['otherRegionMajorLate', w.bureauGz.id],
       ].sort(),
     );
     expect(escalations.some(([, r]) => r === bureauProvince.id)).toBe(false);
-    expect(await notices('overdue')).toEqual([]);
+    expect((await notices('overdue')).map((n) => [name(n.finding_id), n.recipient_id]).sort()).toEqual(
+      [
+        ['majorLate', w.headCj.id],
+        ['otherRegionMajorLate', w.headXc.id],
+        ['pendingLate', w.headCj.id],
+        ['yesterday', w.headCj.id],
+      ].sort(),
+    );
     const audit = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`);
-    expect(audit.rows).toEqual([
-      { actor_id: w.admin.id, data: { slot: 'manual', asOf: AS_OF, markedOverdue: 4, reminders: 2, escalations: 3, idempotencyKeysExpired: 0 } },
-    ]);
+    expect(audit.rows).toEqual([{ actor_id: w.admin.id, data: { slot: 'manual', ...res.body } }]);
   });
 
   it('sends nothing twice when the day is run again, also by two runs at once', async () => {
     const before = await f.count('notifications');
     const [a, b] = await Promise.all([run(AS_OF), run(AS_OF)]);
     expect([a.body, b.body]).toEqual([
-      { asOf: AS_OF, markedOverdue: 0, reminders: 0, escalations: 0, idempotencyKeysExpired: 0 },
-      { asOf: AS_OF, markedOverdue: 0, reminders: 0, escalations: 0, idempotencyKeysExpired: 0 },
+      { ...EMPTY, asOf: AS_OF },
+      { ...EMPTY, asOf: AS_OF },
     ]);
     expect(await f.count('notifications')).toBe(before);
   });
 
   it('moves on with the calendar: the next day makes today overdue and reminds the four-days one', async () => {
     const res = await run('2026-06-21');
-    expect(res.body).toEqual({ asOf: '2026-06-21', markedOverdue: 1, reminders: 1, escalations: 0, idempotencyKeysExpired: 0 });
+    expect(res.body).toEqual({ ...EMPTY, asOf: '2026-06-21', markedOverdue: 1, overdueNotices: 1, reminders: 1, digests: 1 });
   });
 
   it('validates asOf and is for admins only', async () => {

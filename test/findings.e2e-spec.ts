@@ -202,7 +202,15 @@ describe('findings workflow', () => {
       expect(mine.status).toBe(200);
       expect(mine.body.total).toBeGreaterThan(0);
       const first = mine.body.items[0];
-      expect(first).toEqual({ id: expect.any(String), kind: expect.any(String), findingId: expect.any(String), message: expect.any(String), createdAt: expect.any(String), readAt: null });
+      expect(first).toEqual({
+        id: expect.any(String),
+        kind: expect.any(String),
+        findingId: expect.any(String),
+        findingIds: [first.findingId],
+        message: expect.any(String),
+        createdAt: expect.any(String),
+        readAt: null,
+      });
       expect((await request(t.http).post(`/api/v1/notifications/${first.id}/read`).set(auth(w.headXc))).status).toBe(404);
       const read = await request(t.http).post(`/api/v1/notifications/${first.id}/read`).set(auth(w.headCj));
       expect(read.status).toBe(200);

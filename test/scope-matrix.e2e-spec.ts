@@ -344,6 +344,25 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, admin: 200, bureauIn: 403, bureauOut: 403, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
   },
   {
+    name: 'GET /regions/:code/channels (从江县)',
+    method: 'get',
+    path: () => '/api/v1/regions/522633/channels',
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'PUT /regions/:code/channels (从江县, nothing changed)',
+    method: 'put',
+    path: () => '/api/v1/regions/522633/channels',
+    body: () => ({}),
+    expect: { anonymous: 401, admin: 200, bureauIn: 200, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
+    name: 'POST /regions/:code/channels/test (从江县, no robot set)',
+    method: 'post',
+    path: () => '/api/v1/regions/522633/channels/test',
+    expect: { anonymous: 401, admin: 409, bureauIn: 409, bureauOut: 404, inspectorIn: 403, inspectorOut: 403, headOwn: 403, headOther: 403 },
+  },
+  {
     name: 'GET /reports/summary (从江县)',
     method: 'get',
     path: () => '/api/v1/reports/summary?regionCode=522633&month=2026-06',

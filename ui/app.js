@@ -18,6 +18,8 @@ import { homeScreen } from './screens/home.js';
 import { inspectionScreen } from './screens/inspection.js';
 import { loginScreen, reloginDialog } from './screens/login.js';
 import { passwordScreen } from './screens/password.js';
+import { channelsScreen } from './screens/channels.js';
+import { notificationsScreen, refreshUnread } from './screens/notifications.js';
 import { reportsScreen } from './screens/reports.js';
 import { templateScreen, templatesScreen } from './screens/templates.js';
 import { syncScreen } from './screens/sync.js';
@@ -88,6 +90,8 @@ const routes = [
   [/^\/reports$/, (_m, q) => reportsScreen(q)],
   [/^\/documents$/, (_m, q) => documentsScreen(q)],
   [/^\/rounds\/([0-9a-f-]{36})\/draw$/, (m) => drawScreen(m[1])],
+  [/^\/notifications$/, () => notificationsScreen()],
+  [/^\/channels$/, (_m, q) => channelsScreen(q)],
 ];
 
 const router = createRouter(routes, {
@@ -106,6 +110,7 @@ const router = createRouter(routes, {
       else a.removeAttribute('aria-current');
       if (a.dataset.role) a.hidden = !user || !a.dataset.role.split(' ').includes(user.role);
     }
+    refreshUnread();
     return true;
   },
   onError(error) {

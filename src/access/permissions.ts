@@ -28,6 +28,7 @@ export enum Permission {
   ExtendFindings = 'findings.extend',
   ReadNotifications = 'notifications.read',
   RunJobs = 'jobs.run',
+  ManageChannels = 'channels.manage',
   ReadReports = 'reports.read',
   UploadAttachments = 'attachments.upload',
   ReadAttachments = 'attachments.read',
@@ -84,6 +85,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.IssueSupervision,
     Permission.RevokeDocuments,
     Permission.ManageDocumentSettings,
+    Permission.ManageChannels,
   ]),
   // filling is the job of inspectors (supervisory) and heads (self-check); which inspection is decided by its kind
   [Role.Inspector]: new Set([

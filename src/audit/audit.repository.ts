@@ -28,16 +28,20 @@ export interface AuditRow {
  * The INSERT of one audit event per row of `source` (a CTE of the caller's
  * statement), for a workflow step that is a single statement: the event
  * commits with the change exactly as `AuditService.append` would write it.
+ * `columns` may take the entity id and the data from each row (SQL
+ * expressions over `source`) instead of the constants of `event`.
  */
 export function auditInsertFrom(
   source: string,
   regionColumn: string,
   event: { actorId: string | null; action: string; entity: string; entityId: string | null; data: Record<string, unknown> },
   params: SqlParams,
+  columns: { entityId?: string; data?: string } = {},
 ): string {
   return `INSERT INTO audit_events (at, actor_id, action, entity, entity_id, region_code, data)
     SELECT ${params.add(new Date().toISOString())}, ${params.add(event.actorId)}, ${params.add(event.action)}, ${params.add(event.entity)},
-           ${params.add(event.entityId)}, ${regionColumn}, ${params.add(JSON.stringify(jsonSafe(event.data)))}::jsonb
+           ${columns.entityId ?? params.add(event.entityId)}, ${regionColumn},
+           ${columns.data ?? `${params.add(JSON.stringify(jsonSafe(event.data)))}::jsonb`}
     FROM ${source}`;
 }
 

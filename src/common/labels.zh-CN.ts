@@ -59,6 +59,16 @@ export const DOCUMENT_KIND_LABELS = {
 
 export const DOCUMENT_STATUS_LABELS = { issued: '已签发', served: '已送达', revoked: '已作废' } as const;
 
+export const NOTIFICATION_KIND_LABELS = {
+  finding_created: '新隐患',
+  deadline_reminder: '到期提醒',
+  overdue: '已逾期',
+  escalation: '逾期升级',
+  rectification_submitted: '待复核',
+  rectification_rejected: '整改被退回',
+  digest: '每日汇总',
+} as const;
+
 /** Every label map the thin UI shows, served to it as one module (`/labels.js`), so the UI copies none. */
 export const UI_LABELS = {
   institutionTypes: INSTITUTION_TYPE_LABELS,
@@ -70,4 +80,5 @@ export const UI_LABELS = {
   results: RESULT_LABELS,
   documentKinds: DOCUMENT_KIND_LABELS,
   documentStatus: DOCUMENT_STATUS_LABELS,
+  notificationKinds: NOTIFICATION_KIND_LABELS,
 };

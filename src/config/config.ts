@@ -20,11 +20,15 @@ export interface AppConfig {
   storageDir: string;
   deadlinesCron: string;
   reminderDays: number;
+  /** Overdue major findings climb one region level per this many days (ESCALATION_STEP_DAYS). */
+  escalationStepDays: number;
   deadlineDaysGeneral: number;
   deadlineDaysMajor: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
-  /** Where the public reaches this service (no trailing slash): documents' QR codes open `${publicBaseUrl}/verify/<code>`. */
+  /** CHANNEL_ALLOW_ANY_HOST: work-group robot URLs may be on any host (tests, proxies). */
+  channelAllowAnyHost: boolean;
+  /** PUBLIC_BASE_URL: where the public reaches this service (no trailing slash): documents' QR codes open `${publicBaseUrl}/verify/<code>`, messages link the UI. */
   publicBaseUrl: string | undefined;
   corsOrigins: string[];
   /** Requests per client (token, else IP) and minute; 0 = no limit. */
@@ -118,6 +122,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     storageDir: resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage')),
     deadlinesCron: withDefault(read, 'DEADLINES_CRON', '0 8 * * *', parseCron),
     reminderDays: withDefault(read, 'REMINDER_DAYS', 3, (v) => parseInteger(v, 0, 365, 'a whole number of days (0–365)')),
+    escalationStepDays: withDefault(read, 'ESCALATION_STEP_DAYS', 7, (v) => parseInteger(v, 1, 365, 'a whole number of days (1–365)')),
     deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) =>
       parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
     ),
@@ -126,6 +131,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ),
     webhookUrl,
     webhookSecret,
+    channelAllowAnyHost: withDefault(read, 'CHANNEL_ALLOW_ANY_HOST', false, parseBoolean),
     publicBaseUrl: optional(read, 'PUBLIC_BASE_URL', parseBaseUrl),
     corsOrigins: withDefault(read, 'CORS_ORIGINS', [], parseOrigins),
     rateLimitPerMinute: withDefault(read, 'RATE_LIMIT_PER_MINUTE', 3000, (v) =>

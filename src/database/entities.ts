@@ -12,6 +12,8 @@ import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity.js';
 import { AnswerEntity } from '../inspections/answer.entity.js';
 import { InspectionEntity } from '../inspections/inspection.entity.js';
 import { NotificationEntity } from '../notifications/notification.entity.js';
+import { RegionChannelEntity } from '../notifications/channels/region-channel.entity.js';
+import { RegionDigestEntity } from '../notifications/channels/region-digest.entity.js';
 import { RoundEntity } from '../rounds/round.entity.js';
 import { TemplateEntity } from '../templates/template.entity.js';
 import { InstitutionEntity } from '../institutions/institution.entity.js';
@@ -38,6 +40,8 @@ export const ENTITIES: Function[] = [
   NotificationEntity,
   RegionDocumentSettingsEntity,
   RecusalEntity,
+  RegionChannelEntity,
+  RegionDigestEntity,
   RegionEntity,
   RoundEntity,
   RoundPublicationEntity,

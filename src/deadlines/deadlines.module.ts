@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
+import { ChannelsModule } from '../notifications/channels/channels.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { DeadlinesJob } from './deadlines.job.js';
 import { DeadlinesRepository } from './deadlines.repository.js';
@@ -8,7 +9,7 @@ import { DeadlinesService } from './deadlines.service.js';
 import { JobsController } from './jobs.controller.js';
 
 @Module({
-  imports: [AuditModule, NotificationsModule, IdempotencyModule],
+  imports: [AuditModule, NotificationsModule, ChannelsModule, IdempotencyModule],
   controllers: [JobsController],
   providers: [DeadlinesRepository, DeadlinesService, DeadlinesJob],
 })

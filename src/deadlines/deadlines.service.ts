@@ -5,6 +5,8 @@ import { InjectConfig } from '../config/config.module.js';
 import { todayIn } from '../common/dates.js';
 import { Transactions } from '../common/transactions.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { SqlParams } from '../access/scope.js';
+import { ChannelsService } from '../notifications/channels/channels.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { DeadlinesRepository } from './deadlines.repository.js';
 
@@ -13,21 +15,28 @@ export const DEADLINES_JOB = 'deadlines';
 export interface DeadlinesResult {
   asOf: string;
   markedOverdue: number;
+  /** `overdue` notices to the heads of the findings just marked. */
+  overdueNotices: number;
   reminders: number;
   escalations: number;
+  /** In-app `digest` notifications to heads (one per head and day). */
+  digests: number;
+  /** Regions whose robot digest was made this run, and the robot messages queued. */
+  regionDigests: number;
+  robotMessages: number;
   /** Idempotency-Key records past their retention, deleted. */
   idempotencyKeysExpired: number;
 }
 
 /**
  * 整改期限跟踪: one run, as of a calendar date in TZ, in one transaction of
- * set-based statements — mark overdue, remind the heads before the deadline,
- * escalate overdue major hazards to the bureaus, and forget Idempotency-Key
- * records past their retention. Every notice is unique per
- * (finding, kind, recipient), so a re-run of a day sends nothing twice.
- * (No per-finding "overdue" notice: the head was reminded before the deadline
- * and sees the overdue mark; a notice for each of hundreds of thousands of
- * findings on a catch-up run would triple the job's cost.)
+ * set-based statements — mark overdue and tell the heads (one statement),
+ * remind the heads before the deadline, escalate overdue major hazards up the
+ * region ladder, give each head one digest of the day, make each region's
+ * robot digest, and forget Idempotency-Key records past their retention.
+ * Every notice is unique per (finding, kind, recipient) and every digest per
+ * (recipient or region, day), so a re-run of a day sends nothing twice, and a
+ * catch-up run after an outage sends one digest per head and region.
  */
 @Injectable()
 export class DeadlinesService {
@@ -38,20 +47,34 @@ export class DeadlinesService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly channels: ChannelsService,
   ) {}
 
   today(): string {
     return todayIn(this.config.timeZone);
   }
 
-  run(options: { asOf?: string; slot: string; actorId: string | null }): Promise<DeadlinesResult> {
+  async run(options: { asOf?: string; slot: string; actorId: string | null }): Promise<DeadlinesResult> {
     const asOf = options.asOf ?? this.today();
-    return this.transactions.run(async (em) => {
-      const marked = await this.repository.markOverdue(em, asOf);
+    const result = await this.transactions.run(async (em) => {
+      const params = new SqlParams();
+      const overdue = await this.notifications.overdue(em, this.repository.markOverdueCte(asOf, params), params);
       const reminders = await this.notifications.deadlineReminders(em, asOf, this.config.reminderDays);
-      const escalations = await this.notifications.escalations(em);
+      const escalations = await this.notifications.escalations(em, asOf, this.config.escalationStepDays);
+      const digests = await this.notifications.headDigests(em, asOf);
+      const robots = await this.channels.dailyDigests(em, asOf);
       const idempotencyKeysExpired = await this.idempotency.deleteExpired(em);
-      const result: DeadlinesResult = { asOf, markedOverdue: marked.length, reminders, escalations, idempotencyKeysExpired };
+      const result: DeadlinesResult = {
+        asOf,
+        markedOverdue: overdue.marked,
+        overdueNotices: overdue.notices,
+        reminders,
+        escalations,
+        digests,
+        regionDigests: robots.regions,
+        robotMessages: robots.messages,
+        idempotencyKeysExpired,
+      };
       await this.audit.append(em, {
         actorId: options.actorId,
         action: 'job.run',
@@ -62,5 +85,8 @@ export class DeadlinesService {
       });
       return result;
     });
+    // the robot messages are committed: send them now rather than at the next poll
+    if (result.robotMessages > 0) this.channels.kick();
+    return result;
   }
 }

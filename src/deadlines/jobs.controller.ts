@@ -17,8 +17,12 @@ class RunDeadlinesDto {
 class DeadlinesResultDto {
   @ApiProperty({ format: 'date' }) asOf!: string;
   @ApiProperty() markedOverdue!: number;
+  @ApiProperty({ description: '`overdue` notices to the heads of the findings just marked' }) overdueNotices!: number;
   @ApiProperty() reminders!: number;
-  @ApiProperty() escalations!: number;
+  @ApiProperty({ description: 'escalation notices (the region ladder, ESCALATION_STEP_DAYS per level)' }) escalations!: number;
+  @ApiProperty({ description: 'in-app digest notifications to heads (one per head and day)' }) digests!: number;
+  @ApiProperty({ description: 'regions whose work-group robot digest was made by this run' }) regionDigests!: number;
+  @ApiProperty({ description: 'robot messages queued in the outbox' }) robotMessages!: number;
   @ApiProperty({ description: 'Idempotency-Key records past their retention, deleted' }) idempotencyKeysExpired!: number;
 }
 
@@ -31,7 +35,7 @@ export class JobsController {
   @Post('deadlines/run')
   @HttpCode(200)
   @Allow(Permission.RunJobs)
-  @ApiOperation({ summary: 'Run the deadlines job now, as of a date (audited with slot "manual")' })
+  @ApiOperation({ summary: 'Run the deadlines job now, as of a date (audited with slot "manual"); also sends the day’s digests' })
   @ApiOkResponse({ type: DeadlinesResultDto })
   run(@CurrentActor() actor: Actor, @Body() body: RunDeadlinesDto) {
     return this.deadlines.run({ asOf: body.asOf, slot: 'manual', actorId: actor.id });

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
 import { pagedSelect } from '../common/paged-select.js';
 import { institutionScope, regionInSubtree, SqlParams } from '../access/scope.js';
+import { auditInsertFrom } from '../audit/audit.repository.js';
 
 export interface FindingRow {
   id: string;
@@ -75,38 +76,63 @@ export class FindingsRepository {
 
   /**
    * Set-based insert of findings; a finding that exists for the same
-   * (inspection, item) is skipped, so a retry can never double them.
+   * (inspection, item) is skipped, so a retry can never double them. With
+   * `audit`, the same statement writes one `finding.create` event per
+   * finding it made (entity `finding`), so the trail of each finding starts
+   * at its creation.
    */
-  async insertMany(em: EntityManager, findings: NewFinding[]): Promise<{ id: string; item_code: string | null }[]> {
+  async insertMany(
+    em: EntityManager,
+    findings: NewFinding[],
+    audit?: { actorId: string },
+  ): Promise<{ id: string; item_code: string | null }[]> {
     if (findings.length === 0) return [];
+    const params = new SqlParams();
+    const rows = params.add(
+      JSON.stringify(
+        findings.map((f) => ({
+          inspection_id: f.inspectionId,
+          institution_id: f.institutionId,
+          region_code: f.regionCode,
+          item_code: f.itemCode,
+          section_title: f.sectionTitle,
+          title: f.title,
+          description: f.description,
+          severity: f.severity,
+          found_on: f.foundOn,
+          deadline: f.deadline,
+          attachment_ids: f.attachmentIds,
+          created_by: f.createdBy,
+        })),
+      ),
+    );
+    const audited = audit
+      ? `, audited AS (${auditInsertFrom(
+          'inserted',
+          'inserted.region_code',
+          { actorId: audit.actorId, action: 'finding.create', entity: 'finding', entityId: null, data: {} },
+          params,
+          {
+            entityId: 'inserted.id::text',
+            data: `jsonb_build_object('inspectionId', inserted.inspection_id, 'institutionId', inserted.institution_id, 'itemCode', inserted.item_code,
+                                      'title', inserted.title, 'severity', inserted.severity, 'deadline', inserted.deadline::text)`,
+          },
+        )})`
+      : '';
     return (await em.query(
-      `INSERT INTO findings (inspection_id, institution_id, region_code, item_code, section_title, title, description, severity,
-                             found_on, deadline, supervised, attachment_ids, linked_attachment_ids, created_by)
-       SELECT f.inspection_id, f.institution_id, f.region_code, f.item_code, f.section_title, f.title, f.description, f.severity,
-              f.found_on, f.deadline, f.severity = 'major', ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[],
-              ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[], f.created_by
-       FROM jsonb_to_recordset($1::jsonb) AS f(inspection_id uuid, institution_id uuid, region_code text, item_code text, section_title text,
-            title text, description text, severity text, found_on date, deadline date, attachment_ids jsonb, created_by uuid)
-       ON CONFLICT (inspection_id, item_code) DO NOTHING
-       RETURNING id, item_code`,
-      [
-        JSON.stringify(
-          findings.map((f) => ({
-            inspection_id: f.inspectionId,
-            institution_id: f.institutionId,
-            region_code: f.regionCode,
-            item_code: f.itemCode,
-            section_title: f.sectionTitle,
-            title: f.title,
-            description: f.description,
-            severity: f.severity,
-            found_on: f.foundOn,
-            deadline: f.deadline,
-            attachment_ids: f.attachmentIds,
-            created_by: f.createdBy,
-          })),
-        ),
-      ],
+      `WITH inserted AS (
+         INSERT INTO findings (inspection_id, institution_id, region_code, item_code, section_title, title, description, severity,
+                               found_on, deadline, supervised, attachment_ids, linked_attachment_ids, created_by)
+         SELECT f.inspection_id, f.institution_id, f.region_code, f.item_code, f.section_title, f.title, f.description, f.severity,
+                f.found_on, f.deadline, f.severity = 'major', ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[],
+                ARRAY(SELECT jsonb_array_elements_text(f.attachment_ids))::uuid[], f.created_by
+         FROM jsonb_to_recordset(${rows}::jsonb) AS f(inspection_id uuid, institution_id uuid, region_code text, item_code text, section_title text,
+              title text, description text, severity text, found_on date, deadline date, attachment_ids jsonb, created_by uuid)
+         ON CONFLICT (inspection_id, item_code) DO NOTHING
+         RETURNING id, item_code, inspection_id, institution_id, region_code, title, severity, deadline
+       )${audited}
+       SELECT id, item_code FROM inserted`,
+      params.values,
     )) as { id: string; item_code: string | null }[];
   }
 

@@ -190,7 +190,8 @@ export class FindingsService {
 
   /**
    * Inside the submit transaction: one finding per failed item (unique per
-   * inspection and item), its history entry and the heads' notifications.
+   * inspection and item) with its own `finding.create` audit event in the
+   * same statement, its history entry and the heads' notifications.
    */
   async createFromInspection(
     em: EntityManager,
@@ -213,7 +214,7 @@ export class FindingsService {
       attachmentIds: f.attachmentIds,
       createdBy: actor.id,
     }));
-    const inserted = await this.repository.insertMany(em, rows);
+    const inserted = await this.repository.insertMany(em, rows, { actorId: actor.id });
     const byItem = new Map(rows.map((r) => [r.itemCode, r]));
     await this.repository.insertEvents(
       em,

@@ -8,8 +8,12 @@ export const MESSAGES = {
   findingCreated: '检查发现%s：“%s”，请于 %s 前完成整改并上传整改材料。',
   /** institution, title, deadline */
   deadlineReminder: '整改期限提醒：%s的隐患“%s”将于 %s 到期，请抓紧整改并提交整改材料。',
-  /** institution, title, deadline */
-  escalation: '重大事故隐患逾期升级：%s的“%s”（整改期限 %s）已逾期未整改，请督促落实。',
+  /** title, deadline */
+  overdue: '隐患“%s”已超过整改期限（%s），已被标记为逾期，请立即整改并提交整改材料。',
+  /** institution, title, deadline, days overdue */
+  escalation: '重大事故隐患逾期升级：%s的“%s”（整改期限 %s）已逾期 %s 天未整改，请督促落实。',
+  /** newly overdue count, due soon count */
+  headDigest: '今日整改汇总：新逾期隐患 %s 项，即将到期隐患 %s 项。请逐项整改并上传整改材料。',
   /** institution, title */
   rectificationSubmitted: '%s已提交隐患“%s”的整改材料，请及时复核销号。',
   /** title, reason */

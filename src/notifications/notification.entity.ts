@@ -1,13 +1,18 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { UserEntity } from '../users/user.entity.js';
 
-/** An in-app notification; at most one per finding, kind and recipient. */
+/**
+ * An in-app notification; at most one per finding, kind and recipient. A
+ * `digest` is about several findings (`findingIds`), at most one per recipient and day.
+ */
 @Entity('notifications')
 @Check(
   'notifications_kind_check',
-  `"kind" IN ('finding_created', 'deadline_reminder', 'overdue', 'escalation', 'rectification_submitted', 'rectification_rejected')`,
+  `"kind" IN ('finding_created', 'deadline_reminder', 'overdue', 'escalation', 'rectification_submitted', 'rectification_rejected', 'digest')`,
 )
+@Check('notifications_digest_check', `("kind" = 'digest') = ("finding_id" IS NULL) AND ("kind" = 'digest') = ("digest_on" IS NOT NULL)`)
 @Index('notifications_finding_kind_recipient_key', ['findingId', 'kind', 'recipientId'], { unique: true })
+@Index('notifications_digest_key', ['recipientId', 'digestOn'], { unique: true, where: `"kind" = 'digest'` })
 @Index('notifications_recipient_idx', ['recipientId', 'createdAt'])
 export class NotificationEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -23,8 +28,17 @@ export class NotificationEntity {
   @Column({ type: 'varchar', length: 32 })
   kind!: string;
 
-  @Column({ type: 'uuid' })
-  findingId!: string;
+  /** Null on a digest. */
+  @Column({ type: 'uuid', nullable: true })
+  findingId!: string | null;
+
+  /** The findings a digest is about (empty on the other kinds). */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  findingIds!: string[];
+
+  /** The day (the job's `asOf`) a digest is for. */
+  @Column({ type: 'date', nullable: true })
+  digestOn!: string | null;
 
   /** The foreign key only (named, not imported: findings send notifications, not the other way). */
   @ManyToOne('FindingEntity', { onDelete: 'CASCADE' })

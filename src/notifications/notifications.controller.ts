@@ -9,7 +9,15 @@ import { PageDto, PageQueryDto } from '../common/pagination.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { NotificationsService } from './notifications.service.js';
 
-const KINDS = ['finding_created', 'deadline_reminder', 'overdue', 'escalation', 'rectification_submitted', 'rectification_rejected'];
+const KINDS = [
+  'finding_created',
+  'deadline_reminder',
+  'overdue',
+  'escalation',
+  'rectification_submitted',
+  'rectification_rejected',
+  'digest',
+];
 
 class NotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'true: only unread ones' })
@@ -22,7 +30,10 @@ class NotificationsQueryDto extends PageQueryDto {
 class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: KINDS }) kind!: string;
-  @ApiProperty({ format: 'uuid' }) findingId!: string;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'null on a digest (see findingIds)' }) findingId!:
+    string | null;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'the findings it is about: [findingId], or those of a digest' })
+  findingIds!: string[];
   @ApiProperty({ example: '检查发现一般事故隐患：“安全出口标志是否完好”，请于 2026-06-17 前完成整改并上传整改材料。' }) message!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) readAt!: string | null;

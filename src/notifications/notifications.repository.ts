@@ -9,16 +9,11 @@ import { SqlParams } from '../access/scope.js';
 export interface NotificationRow {
   id: string;
   kind: string;
-  finding_id: string;
+  finding_id: string | null;
+  finding_ids: string[];
   message: string;
   created_at: Date;
   read_at: Date | null;
-}
-
-export interface OutboxRow {
-  id: string;
-  payload: Record<string, unknown>;
-  attempts: number;
 }
 
 @Injectable()
@@ -35,11 +30,25 @@ export class NotificationsRepository {
    * queued in the outbox by the same statement. Returns how many were new.
    */
   async insertFrom(em: EntityManager, select: string, params: SqlParams): Promise<number> {
+    return (await this.insertWith(em, { select }, params)).created;
+  }
+
+  /**
+   * The same as one statement with more around it: `with` are CTEs the SELECT
+   * may read (e.g. the job's UPDATE … RETURNING), `after` are CTEs that read
+   * `created` (e.g. history entries), `count` a relation whose rows are
+   * counted as `counted` (e.g. the findings the UPDATE marked).
+   */
+  async insertWith(
+    em: EntityManager,
+    parts: { with?: string; select: string; after?: string; count?: string },
+    params: SqlParams,
+  ): Promise<{ created: number; counted: number }> {
     const webhooks = params.add(this.config.webhookUrl !== undefined);
     const rows = (await em.query(
-      `WITH created AS (
+      `WITH ${parts.with ? `${parts.with},` : ''} created AS (
          INSERT INTO notifications (recipient_id, kind, finding_id, message)
-         ${select}
+         ${parts.select}
          ON CONFLICT (finding_id, kind, recipient_id) DO NOTHING
          RETURNING id, recipient_id, kind, finding_id, message, created_at
        ), queued AS (
@@ -47,9 +56,40 @@ export class NotificationsRepository {
          SELECT id, jsonb_build_object('id', id, 'kind', kind, 'findingId', finding_id, 'recipientId', recipient_id,
                                        'message', message, 'createdAt', created_at)
          FROM created WHERE ${webhooks}::boolean
+       )${parts.after ? `, ${parts.after}` : ''}
+       SELECT (SELECT count(*)::int FROM created) AS created, ${parts.count ? `(SELECT count(*)::int FROM ${parts.count})` : '0'} AS counted`,
+      params.values,
+    )) as { created: number; counted: number }[];
+    return rows[0];
+  }
+
+  /**
+   * One `digest` per head and day (`asOf`) of the `overdue` and
+   * `deadline_reminder` notices this transaction gave them (their
+   * `created_at` is the transaction's `now()`), instead of many pushes.
+   */
+  async insertHeadDigests(em: EntityManager, asOf: string, message: string): Promise<number> {
+    const webhooks = this.config.webhookUrl !== undefined;
+    const rows = (await em.query(
+      `WITH today AS (
+         SELECT n.recipient_id, array_agg(n.finding_id ORDER BY n.kind DESC, n.finding_id) AS ids,
+                count(*) FILTER (WHERE n.kind = 'overdue')::int AS overdue, count(*) FILTER (WHERE n.kind = 'deadline_reminder')::int AS due
+         FROM users u JOIN notifications n ON n.recipient_id = u.id AND n.created_at = now() AND n.kind IN ('overdue', 'deadline_reminder')
+         WHERE u.role = 'institution_head'
+         GROUP BY n.recipient_id
+       ), created AS (
+         INSERT INTO notifications (recipient_id, kind, finding_id, finding_ids, digest_on, message)
+         SELECT recipient_id, 'digest', NULL, ids, $1::date, format($2::text, overdue, due) FROM today
+         ON CONFLICT (recipient_id, digest_on) WHERE kind = 'digest' DO NOTHING
+         RETURNING id, recipient_id, kind, finding_ids, message, created_at
+       ), queued AS (
+         INSERT INTO webhook_outbox (notification_id, payload)
+         SELECT id, jsonb_build_object('id', id, 'kind', kind, 'findingId', NULL, 'findingIds', to_jsonb(finding_ids),
+                                       'recipientId', recipient_id, 'message', message, 'createdAt', created_at)
+         FROM created WHERE $3::boolean
        )
        SELECT count(*)::int AS n FROM created`,
-      params.values,
+      [asOf, message, webhooks],
     )) as { n: number }[];
     return rows[0].n;
   }
@@ -59,7 +99,12 @@ export class NotificationsRepository {
     const where = `n.recipient_id = ${params.add(recipientId)}${unread ? ' AND n.read_at IS NULL' : ''}`;
     return pagedSelect<NotificationRow>(
       this.dataSource,
-      { columns: 'n.id, n.kind, n.finding_id, n.message, n.created_at, n.read_at', from: 'notifications n', where, orderBy: 'n.created_at DESC, n.id' },
+      {
+        columns: 'n.id, n.kind, n.finding_id, n.finding_ids, n.message, n.created_at, n.read_at',
+        from: 'notifications n',
+        where,
+        orderBy: 'n.created_at DESC, n.id',
+      },
       params,
       limit,
       offset,
@@ -70,36 +115,9 @@ export class NotificationsRepository {
   async markRead(em: EntityManager, recipientId: string, id: string): Promise<NotificationRow | undefined> {
     const [rows] = (await em.query(
       `UPDATE notifications n SET read_at = COALESCE(read_at, now()) WHERE n.id = $1 AND n.recipient_id = $2
-       RETURNING n.id, n.kind, n.finding_id, n.message, n.created_at, n.read_at`,
+       RETURNING n.id, n.kind, n.finding_id, n.finding_ids, n.message, n.created_at, n.read_at`,
       [id, recipientId],
     )) as [NotificationRow[], number];
     return rows[0];
-  }
-
-  /**
-   * Claims due deliveries for this worker: a lease pushes their next attempt
-   * out, so a worker that dies mid-way leaves them to be retried, and
-   * SKIP LOCKED keeps two instances from taking the same row.
-   */
-  async claimDue(limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE webhook_outbox o SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
-       WHERE o.id IN (SELECT id FROM webhook_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING o.id::text, o.payload, o.attempts`,
-      [limit, leaseSeconds],
-    )) as [OutboxRow[], number];
-    return rows;
-  }
-
-  async delivered(id: string): Promise<void> {
-    await this.dataSource.query('UPDATE webhook_outbox SET delivered_at = now(), last_error = NULL WHERE id = $1', [id]);
-  }
-
-  async failed(id: string, retryInSeconds: number, error: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE webhook_outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1',
-      [id, retryInSeconds, error.slice(0, 1000)],
-    );
   }
 }

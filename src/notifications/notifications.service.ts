@@ -12,7 +12,8 @@ import { NotificationsRepository, type NotificationRow } from './notifications.r
 export interface Notification {
   id: string;
   kind: string;
-  findingId: string;
+  findingId: string | null;
+  findingIds: string[];
   message: string;
   createdAt: string;
   readAt: string | null;
@@ -84,18 +85,63 @@ export class NotificationsService {
     );
   }
 
-  /** Overdue major findings → the bureau users of the institution's region and of the region above it. */
-  escalations(em: EntityManager): Promise<number> {
-    const p = new SqlParams();
-    return this.repository.insertFrom(
+  /**
+   * The findings the CTE `marked` (from the deadlines job: id, institution_id,
+   * title, deadline) has just marked overdue → their institution's heads, in
+   * the same statement as the marking. Returns how many were marked and told.
+   */
+  async overdue(em: EntityManager, markedCte: string, p: SqlParams): Promise<{ marked: number; notices: number }> {
+    const { created, counted } = await this.repository.insertWith(
       em,
-      `SELECT u.id, 'escalation', f.id, format(${p.add(MESSAGES.escalation)}, i.name, left(f.title, ${TITLE_CHARS}), f.deadline)
-       FROM findings f JOIN institutions i ON i.id = f.institution_id
-       JOIN regions r ON r.code = f.region_code
-       JOIN users u ON u.role = 'bureau' AND u.active AND (u.region_code = r.code OR u.region_code = r.parent_code)
-       WHERE f.overdue AND f.severity = 'major' AND f.status <> 'closed'`,
+      {
+        with: markedCte,
+        select: `SELECT u.id, 'overdue', m.id, format(${p.add(MESSAGES.overdue)}, left(m.title, ${TITLE_CHARS}), m.deadline)
+                 FROM marked m JOIN users u ON u.institution_id = m.institution_id AND u.role = 'institution_head' AND u.active`,
+        count: 'marked',
+      },
       p,
     );
+    return { marked: counted, notices: created };
+  }
+
+  /**
+   * The escalation ladder: an overdue major finding reaches the bureaus of its
+   * own region on its first overdue day, then one region up per `stepDays`
+   * of overdue, up to the province; each bureau user once per finding. A
+   * catch-up run reaches every level due at once. Each region reached is
+   * written into the finding's history (`escalated`).
+   */
+  escalations(em: EntityManager, asOf: string, stepDays: number): Promise<number> {
+    const p = new SqlParams();
+    const date = p.add(asOf);
+    return this.repository
+      .insertWith(
+        em,
+        {
+          with: `ladder AS (
+            SELECT f.id, f.title, f.deadline, i.name AS institution, a.codes, cardinality(a.codes) AS depth,
+                   LEAST(cardinality(a.codes) - 1, (${date}::date - f.overdue_since) / ${p.add(stepDays)}::int) AS level
+            FROM findings f JOIN institutions i ON i.id = f.institution_id JOIN regions r ON r.code = f.region_code
+            CROSS JOIN LATERAL (SELECT string_to_array(trim(BOTH '/' FROM r.path), '/') AS codes) a
+            WHERE f.overdue AND f.severity = 'major' AND f.status <> 'closed' AND f.overdue_since <= ${date}::date)`,
+          select: `SELECT u.id, 'escalation', l.id,
+                          format(${p.add(MESSAGES.escalation)}, l.institution, left(l.title, ${TITLE_CHARS}), l.deadline, ${date}::date - l.deadline)
+                   FROM ladder l JOIN users u ON u.role = 'bureau' AND u.active AND u.region_code = ANY(l.codes[l.depth - l.level : l.depth])`,
+          after: `history AS (
+            INSERT INTO finding_events (finding_id, at, actor_id, action, data)
+            SELECT c.finding_id, now(), NULL, 'escalated',
+                   jsonb_build_object('regionCode', u.region_code, 'recipients', count(*), 'asOf', ${date}::text)
+            FROM created c JOIN users u ON u.id = c.recipient_id
+            GROUP BY c.finding_id, u.region_code)`,
+        },
+        p,
+      )
+      .then((r) => r.created);
+  }
+
+  /** One in-app digest per head and day of what this run told them (see the repository). */
+  headDigests(em: EntityManager, asOf: string): Promise<number> {
+    return this.repository.insertHeadDigests(em, asOf, MESSAGES.headDigest);
   }
 
   async list(actor: Actor, unread: boolean, page: PageQueryDto): Promise<Page<Notification>> {
@@ -107,7 +153,13 @@ export class NotificationsService {
     return this.transactions.run(async (em) => {
       const row = await this.repository.markRead(em, actor.id, id);
       if (!row) throw new DomainException(CommonError.NotFound, `Notification ${id} not found`);
-      await this.audit.append(em, { actorId: actor.id, action: 'notification.read', entity: 'notification', entityId: id, regionCode: actor.regionCode });
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'notification.read',
+        entity: 'notification',
+        entityId: id,
+        regionCode: actor.regionCode,
+      });
       return toNotification(row);
     });
   }
@@ -118,6 +170,7 @@ function toNotification(row: NotificationRow): Notification {
     id: row.id,
     kind: row.kind,
     findingId: row.finding_id,
+    findingIds: row.finding_id ? [row.finding_id] : row.finding_ids,
     message: row.message,
     createdAt: new Date(row.created_at).toISOString(),
     readAt: row.read_at ? new Date(row.read_at).toISOString() : null,

@@ -2,13 +2,18 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { createHmac } from 'node:crypto';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { NotificationsRepository, type OutboxRow } from './notifications.repository.js';
+import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
 const POLL_MS = 1_000;
 const BATCH = 20;
 const LEASE_SECONDS = 60;
 const TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_SECONDS = 3_600;
+
+/** Exponential backoff after the n-th failed attempt: 1 s, 2 s, 4 s … up to an hour. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, attempts - 1));
+}
 
 /** `sha256=<hex HMAC-SHA256 of the exact body>` with WEBHOOK_SECRET. */
 export function webhookSignature(secret: string, body: string): string {
@@ -31,7 +36,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
-    private readonly repository: NotificationsRepository,
+    private readonly repository: OutboxRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,7 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   private async deliverDue(): Promise<void> {
     for (;;) {
-      const rows = await this.repository.claimDue(BATCH, LEASE_SECONDS);
+      const rows = await this.repository.claimDue(['webhook'], BATCH, LEASE_SECONDS);
       if (rows.length === 0 || this.stopped) return;
       await Promise.all(rows.map((row) => this.deliver(row)));
     }
@@ -88,7 +93,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async retry(row: OutboxRow, reason: string): Promise<void> {
-    const seconds = Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, row.attempts - 1));
+    const seconds = backoffSeconds(row.attempts);
     await this.repository.failed(row.id, seconds, reason);
   }
 }

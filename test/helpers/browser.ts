@@ -124,8 +124,8 @@ export interface BrowserSuite {
   browser: Browser;
 }
 
-export async function startBrowserSuite(): Promise<BrowserSuite> {
-  const t = (await createTestApp({ listen: true })) as TestApp & { baseUrl: string };
+export async function startBrowserSuite(env?: Record<string, string>): Promise<BrowserSuite> {
+  const t = (await createTestApp({ listen: true, env })) as TestApp & { baseUrl: string };
   return { t, f: await Factories.for(t), browser: await launch() };
 }
 
