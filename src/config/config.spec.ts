@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       adminPassword: undefined,
       uploadMaxBytes: 10 * 1024 * 1024,
       storageDir: '/srv/paicha/data/storage',
+      storage: { kind: 'local', dir: '/srv/paicha/data/storage' },
       deadlinesCron: '0 8 * * *',
       reminderDays: 3,
       deadlineDaysGeneral: 15,
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
       adminPassword: '0123456789',
       uploadMaxBytes: 2048,
       storageDir: '/mnt/files',
+      storage: { kind: 'local', dir: '/mnt/files' },
       deadlinesCron: '*/5 * * * *',
       reminderDays: 5,
       deadlineDaysGeneral: 10,
@@ -121,14 +123,43 @@ describe('loadConfig', () => {
     ],
     [{ JWT_SECRET: 'too-short' }, 'JWT_SECRET', 'Invalid environment variable JWT_SECRET: must be at least 32 bytes long'],
     [{ WEBHOOK_URL: 'ftp://x' }, 'WEBHOOK_URL', expect.stringContaining('WEBHOOK_URL')],
-    [{ WEBHOOK_URL: 'https://hooks.example.cn' }, 'WEBHOOK_SECRET', 'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set'],
+    [
+      { WEBHOOK_URL: 'https://hooks.example.cn' },
+      'WEBHOOK_SECRET',
+      'Invalid environment variable WEBHOOK_SECRET: is required when WEBHOOK_URL is set',
+    ],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE', expect.stringContaining('requests per minute')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
+    [{ STORAGE_URL: 'http://bucket/x' }, 'STORAGE_URL', expect.stringContaining('is not s3:')],
+    [{ STORAGE_URL: 's3://Bad_Bucket' }, 'STORAGE_URL', expect.stringContaining('not a valid bucket name')],
+    [{ STORAGE_URL: 's3://files?endpoint=nope' }, 'STORAGE_URL', expect.stringContaining('endpoint "nope" is not a URL')],
+    [{ STORAGE_URL: 's3://files?forcePathStyle=maybe' }, 'STORAGE_URL', expect.stringContaining('forcePathStyle')],
+    [{ STORAGE_URL: 's3://files?bucket=x' }, 'STORAGE_URL', expect.stringContaining('unknown parameter "bucket"')],
+    [{ STORAGE_URL: 's3://files', AWS_ACCESS_KEY_ID: 'k' }, 'STORAGE_URL', expect.stringContaining('AWS_SECRET_ACCESS_KEY')],
   ])('rejects %j naming %s', (env, variable, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);
     expect(error.message).toEqual(message);
+  });
+
+  it('reads an S3 STORAGE_URL with its credentials', () => {
+    const config = loadConfig({
+      STORAGE_URL: 's3://paicha-files/prod/photos/?endpoint=http://127.0.0.1:9000/&region=cn-north-1',
+      AWS_ACCESS_KEY_ID: 'key',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(config.storage).toEqual({
+      kind: 's3',
+      bucket: 'paicha-files',
+      prefix: 'prod/photos/',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'cn-north-1',
+      forcePathStyle: true,
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+    });
+    expect(loadConfig({ STORAGE_URL: 's3://files?forcePathStyle=false' }).storage).toMatchObject({ prefix: '', forcePathStyle: false });
   });
 
   it('treats blank values as unset', () => {

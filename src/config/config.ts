@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { validate as isValidCron } from 'node-cron';
+import { parseStorageUrl, type StorageTarget } from './storage-url.js';
 
 /**
  * The service's whole configuration, read once from the environment at boot.
@@ -17,6 +18,8 @@ export interface AppConfig {
   adminPassword: string | undefined;
   uploadMaxBytes: number;
   storageDir: string;
+  /** Where files live: the local `storageDir` (default) or an S3-compatible bucket (`STORAGE_URL`). */
+  storage: StorageTarget;
   deadlinesCron: string;
   reminderDays: number;
   deadlineDaysGeneral: number;
@@ -68,6 +71,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('WEBHOOK_SECRET', 'is required when WEBHOOK_URL is set');
   }
 
+  const storageDir = resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage'));
+  const storageUrl = optional(read, 'STORAGE_URL', (v) =>
+    parseStorageUrl(v, { accessKeyId: read('AWS_ACCESS_KEY_ID'), secretAccessKey: read('AWS_SECRET_ACCESS_KEY') }),
+  );
+
   return {
     port: withDefault(read, 'PORT', 3000, (v) => parseInteger(v, 1, 65535, 'a port number (1–65535)')),
     databaseUrl,
@@ -79,15 +87,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     uploadMaxBytes: withDefault(read, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, (v) =>
       parseInteger(v, 1, 1024 * 1024 * 1024, 'a size in bytes between 1 and 1073741824'),
     ),
-    storageDir: resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage')),
+    storageDir,
+    storage: storageUrl ?? { kind: 'local', dir: storageDir },
     deadlinesCron: withDefault(read, 'DEADLINES_CRON', '0 8 * * *', parseCron),
     reminderDays: withDefault(read, 'REMINDER_DAYS', 3, (v) => parseInteger(v, 0, 365, 'a whole number of days (0–365)')),
-    deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) =>
-      parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
-    ),
-    deadlineDaysMajor: withDefault(read, 'DEADLINE_DAYS_MAJOR', 30, (v) =>
-      parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
-    ),
+    deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) => parseInteger(v, 1, 3650, 'a whole number of days (1–3650)')),
+    deadlineDaysMajor: withDefault(read, 'DEADLINE_DAYS_MAJOR', 30, (v) => parseInteger(v, 1, 3650, 'a whole number of days (1–3650)')),
     webhookUrl,
     webhookSecret,
     corsOrigins: withDefault(read, 'CORS_ORIGINS', [], parseOrigins),
