@@ -7,5 +7,15 @@ import { AuditChainer1796025000000 } from './1796025000000-AuditChainer.js';
 import { CredentialsNotify1796026000000 } from './1796026000000-CredentialsNotify.js';
 import { IdempotencyKeys1796381747715 } from './1796381747715-IdempotencyKeys.js';
 import { AnswerSavedAt1796382386727 } from './1796382386727-AnswerSavedAt.js';
+import { LoginAttempts1796395159593 } from './1796395159593-LoginAttempts.js';
 
-export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727];
+export const MIGRATIONS: Function[] = [
+  Identity1796023093778,
+  Inspections1796024031788,
+  Workflow1796024535860,
+  AuditChainer1796025000000,
+  CredentialsNotify1796026000000,
+  IdempotencyKeys1796381747715,
+  AnswerSavedAt1796382386727,
+  LoginAttempts1796395159593,
+];

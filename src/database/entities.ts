@@ -1,5 +1,6 @@
 import { AttachmentEntity } from '../attachments/attachment.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { LoginAttemptEntity } from '../auth/login-attempt.entity.js';
 import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
@@ -28,6 +29,7 @@ export const ENTITIES: Function[] = [
   InspectionEntity,
   InstitutionEntity,
   JobRunEntity,
+  LoginAttemptEntity,
   NotificationEntity,
   RegionEntity,
   RoundEntity,
