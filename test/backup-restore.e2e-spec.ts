@@ -8,6 +8,8 @@ import request from 'supertest';
 import { rectifiedFieldFinding, submittedFieldInspection } from './factories/field.js';
 import { Factories } from './factories/world.js';
 import { PDF_MINI } from './helpers/files.js';
+import { startS3 } from './helpers/s3.js';
+import { openScratchServer } from '../src/database/scratch-server.js';
 import { tempDataDir } from './helpers/processes.js';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from './helpers/test-app.js';
 
@@ -109,5 +111,68 @@ describe('backup and restore drill (local storage, embedded PostgreSQL 18)', () 
     const forced = await cli(['restore', '--from', out, '--force'], env);
     expect(forced.code).toBe(0);
     console.log(`drill: backup ${backedUp.ms} ms, restore ${restored.ms} ms (${backedUp.output.trim()})`);
+  }, 120_000);
+
+  it('backs up an S3 bucket and a PostgreSQL 15 server through pg_dump, and restores them into an empty bucket', async () => {
+    // the machine's PostgreSQL 15 service (and its pg_dump 15): the path of a DATABASE_URL deployment
+    const server = await openScratchServer(process.env.PAICHA_PG15_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const s3 = await startS3();
+    const dir = await tempDataDir('paicha-drill-s3');
+    let app: TestApp | undefined;
+    try {
+      const url = await server.createDatabase('paicha_drill15');
+      await s3.createBucket('live');
+      await s3.createBucket('restored');
+      app = await createTestApp({ databaseUrl: url, env: s3.env('live') });
+      const f = await Factories.for(app);
+      const photo = await readFile('test/fixtures/photo.jpg');
+      const found = await submittedFieldInspection(app, f, photo);
+      const admin = await f.user({ role: 'admin' });
+      const ids = (await f.db.query<{ id: string; sha256: string }>('SELECT id, sha256 FROM attachments')).rows;
+      await f.close();
+      const as = { Authorization: `Bearer ${admin.token}` };
+      const before = {
+        verify: (await request(app.http).get('/api/v1/audit/verify').set(as).expect(200)).body,
+        finding: (await request(app.http).get(`/api/v1/findings/${found.findingId}`).set(as).expect(200)).body,
+      };
+      await app.close();
+      app = undefined;
+
+      const backedUp = await cli(['backup', '--out', dir], { DATABASE_URL: url, ...s3.env('live') });
+      expect(backedUp.output).toContain('database by pg_dump (PostgreSQL 15');
+      expect(backedUp.output).toContain('from s3 storage');
+      expect(backedUp.code).toBe(0);
+
+      const db = new pg.Client({ connectionString: url });
+      db.on('error', () => undefined);
+      await db.connect();
+      await db.query('DROP SCHEMA public CASCADE');
+      await db.query('CREATE SCHEMA public');
+      await db.end();
+      const restored = await cli(['restore', '--from', dir], { DATABASE_URL: url, ...s3.env('restored') });
+      expect(restored.output).toContain('restored');
+      expect(restored.code).toBe(0);
+      expect(await s3.keys('restored')).toEqual((await s3.keys('live')).filter((k) => !k.startsWith('tmp/')));
+
+      app = await createTestApp({ databaseUrl: url, env: s3.env('restored') });
+      expect((await request(app.http).get('/api/v1/audit/verify').set(as).expect(200)).body).toEqual(before.verify);
+      expect((await request(app.http).get(`/api/v1/findings/${found.findingId}`).set(as).expect(200)).body).toEqual(before.finding);
+      for (const row of ids) {
+        const got = await request(app.http).get(`/api/v1/attachments/${row.id}`).set(as).buffer(true);
+        expect(got.status).toBe(200);
+        expect(
+          createHash('sha256')
+            .update(got.body as Buffer)
+            .digest('hex'),
+        ).toBe(row.sha256);
+      }
+    } finally {
+      await app?.close();
+      await s3.stop();
+      s3.client.destroy();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+      await rm(s3.dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
