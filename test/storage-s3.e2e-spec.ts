@@ -56,8 +56,13 @@ describe('attachments in an S3 bucket shared by two instances', () => {
     // a real PNG header, then 12 MiB: more than two 5 MiB parts of a multipart upload
     const bytes = Buffer.concat([PNG_1PX, randomBytes(12 * 1024 * 1024)]);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    s3.requests.length = 0;
     const res = await upload(a, w.headCj.token, bytes, '消防通道.png');
     expect(res.status).toBe(201);
+    // streamed in three parts (5 + 5 + 2 MiB) to a temporary key, then copied to its content address
+    const parts = s3.requests.filter((r) => /^PUT \/paicha-files\/paicha\/attachments\/tmp\/.*partNumber=/.test(r));
+    expect(parts).toHaveLength(3);
+    expect(s3.requests.filter((r) => /^POST .*\?uploads/.test(r))).toHaveLength(1);
     expect(res.body).toMatchObject({ sha256, size: bytes.length, contentType: 'image/png' });
 
     const keys = await s3.keys(bucket);

@@ -12,6 +12,8 @@ export interface TestS3 {
   port: number;
   dir: string;
   client: S3Client;
+  /** `METHOD path?query` of every request the server received (to see multipart uploads happen). */
+  requests: string[];
   /** STORAGE_URL and credentials for a bucket (created here) under a key prefix. */
   env(bucket: string, prefix?: string): Record<string, string>;
   createBucket(name: string): Promise<void>;
@@ -25,8 +27,16 @@ export async function startS3(): Promise<TestS3> {
   const port = await freeLowPort();
   const dir = await tempDataDir('paicha-s3');
   let server: S3rver | undefined;
+  const requests: string[] = [];
   const start = async () => {
     server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: dir });
+    // s3rver is a Koa app: a middleware put first sees every request
+    (server as unknown as { middleware: unknown[] }).middleware.unshift(
+      async (ctx: { method: string; url: string }, next: () => Promise<void>) => {
+        requests.push(`${ctx.method} ${ctx.url}`);
+        await next();
+      },
+    );
     await server.run();
   };
   await start();
@@ -44,6 +54,7 @@ export async function startS3(): Promise<TestS3> {
     port,
     dir,
     client,
+    requests,
     env: (bucket, prefix = '') => ({
       STORAGE_URL: `s3://${bucket}/${prefix}?endpoint=${endpoint}&region=us-east-1&forcePathStyle=true`,
       AWS_ACCESS_KEY_ID: 'S3RVER',
