@@ -14,6 +14,7 @@ import { AuditKeyed1796392639089 } from './1796392639089-AuditKeyed.js';
 import { PhoneEncrypted1796393049454 } from './1796393049454-PhoneEncrypted.js';
 import { PasswordPolicy1796393348712 } from './1796393348712-PasswordPolicy.js';
 import { SeparatedDuties1796394900000 } from './1796394900000-SeparatedDuties.js';
+import { LoginAttempts1796395159593 } from './1796395159593-LoginAttempts.js';
 import { TemplateRegion1796395781729 } from './1796395781729-TemplateRegion.js';
 
 export const MIGRATIONS: Function[] = [
@@ -31,5 +32,6 @@ export const MIGRATIONS: Function[] = [
   PhoneEncrypted1796393049454,
   PasswordPolicy1796393348712,
   SeparatedDuties1796394900000,
+  LoginAttempts1796395159593,
   TemplateRegion1796395781729,
 ];

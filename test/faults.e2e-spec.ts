@@ -275,7 +275,7 @@ describe('PostgreSQL restarted while 16 clients save answers', () => {
     // /health said 503 for the whole outage, 200 afterwards
     expect(outageHealth.length).toBeGreaterThan(0);
     expect(healthDown).toBe(outageHealth.length);
-    expect((await call(base, 'GET', '/health')).body).toEqual({ status: 'ok', db: 'up' });
+    expect((await call(base, 'GET', '/health')).body).toEqual({ status: 'ok', db: 'up', storage: 'up' });
 
     // every client succeeded again after the (last) restart
     expect(clients.map((c) => c.okAfterRestart > 0)).toEqual(clients.map(() => true));

@@ -34,7 +34,7 @@ describe('GET /health when the database is down', () => {
 
     const down = await request(t.http).get('/health');
     expect(down.status).toBe(503);
-    expect(down.body).toEqual({ status: 'error', db: 'down' });
+    expect(down.body).toEqual({ status: 'error', db: 'down', storage: 'up' });
     // an API request meanwhile is a 503 to retry, not a 500
     const api = await request(t.http).get('/api/v1/regions').set('Authorization', `Bearer ${adminUser.token}`);
     expect(api.status).toBe(503);
@@ -44,7 +44,7 @@ describe('GET /health when the database is down', () => {
     await admin.query(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
     const up = await request(t.http).get('/health');
     expect(up.status).toBe(200);
-    expect(up.body).toEqual({ status: 'ok', db: 'up' });
+    expect(up.body).toEqual({ status: 'ok', db: 'up', storage: 'up' });
     expect((await request(t.http).get('/api/v1/regions').set('Authorization', `Bearer ${adminUser.token}`)).status).toBe(200);
   });
 });

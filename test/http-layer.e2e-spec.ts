@@ -70,7 +70,7 @@ describe('HTTP layer (configureApp)', () => {
   it('answers GET /health with the contract body and security headers', async () => {
     const res = await request(t.http).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', db: 'up' });
+    expect(res.body).toEqual({ status: 'ok', db: 'up', storage: 'up' });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');

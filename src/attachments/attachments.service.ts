@@ -1,8 +1,6 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
-import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor.js';
@@ -15,7 +13,7 @@ import { safeString } from '../common/json-safe.js';
 import { Transactions } from '../common/transactions.js';
 import { AttachmentError } from './attachments.errors.js';
 import { AttachmentsRepository, type AttachmentRow } from './attachments.repository.js';
-import { FileStore } from './file-store.js';
+import { ContentStore, createObjectStore, type ObjectStore, S3ObjectStore, StorageError } from './storage/index.js';
 
 /** What we accept, judged by the bytes (file-type), never by the name or the header. */
 export const ALLOWED_TYPES = new Map([
@@ -41,9 +39,11 @@ export interface Stored {
 }
 
 @Injectable()
-export class AttachmentsService implements OnModuleInit {
+export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Attachments');
-  private readonly store: FileStore;
+  /** The object store (local disk or S3) the attachments' bytes live in; other features may keep their files there too. */
+  readonly objects: ObjectStore;
+  private readonly store: ContentStore;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -51,13 +51,34 @@ export class AttachmentsService implements OnModuleInit {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {
-    this.store = new FileStore(config.storageDir);
+    this.objects = createObjectStore(config.storage);
+    this.store = new ContentStore(this.objects);
   }
 
   async onModuleInit(): Promise<void> {
-    await mkdir(this.config.storageDir, { recursive: true }).catch((error: unknown) =>
-      this.logger.warn(`STORAGE_DIR ${this.config.storageDir} is not usable: ${String(error)}; uploads will answer 503`),
+    const where = this.config.storage.kind === 's3' ? `bucket ${this.config.storage.bucket}` : `STORAGE_DIR ${this.config.storageDir}`;
+    await this.objects
+      .check()
+      .catch((error: unknown) => this.logger.warn(`${where} is not usable: ${String(error)}; uploads will answer 503 until it is`));
+  }
+
+  onModuleDestroy(): void {
+    if (this.objects instanceof S3ObjectStore) this.objects.destroy();
+  }
+
+  /** Whether the file store answers now (for /health): 'up' or 'down'. */
+  async storageStatus(timeoutMs = 2_000): Promise<'up' | 'down'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), timeoutMs)));
+    const probe = this.objects.check().then(
+      () => 'up' as const,
+      () => 'down' as const,
     );
+    try {
+      return await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async upload(actor: Actor, req: Request): Promise<Stored> {
@@ -100,7 +121,13 @@ export class AttachmentsService implements OnModuleInit {
     return this.transactions.run(async (em) => {
       const existing = await this.repository.lockOwnBySha(em, actor.id, received.sha256);
       if (existing) return { attachment: toAttachment(existing), created: false };
-      const row = await this.repository.insert(em, { filename, contentType: type.mime, size: received.size, sha256: received.sha256, uploadedBy: actor.id });
+      const row = await this.repository.insert(em, {
+        filename,
+        contentType: type.mime,
+        size: received.size,
+        sha256: received.sha256,
+        uploadedBy: actor.id,
+      });
       await this.audit.append(em, {
         actorId: actor.id,
         action: 'attachment.upload',
@@ -125,7 +152,7 @@ export class AttachmentsService implements OnModuleInit {
     const out = new Map<string, Buffer>();
     for (const row of await this.repository.findVisible(actor, [...new Set(ids)])) {
       if (!['image/jpeg', 'image/png'].includes(row.content_type) || Number(row.size) > maxBytes) continue;
-      const bytes = await readFile(this.store.pathOf(row.sha256)).catch(() => undefined);
+      const bytes = await this.store.read(row.sha256).catch(() => undefined);
       if (bytes) out.set(row.id, bytes);
     }
     return out;
@@ -149,30 +176,30 @@ export class AttachmentsService implements OnModuleInit {
 
   /** Bytes kept by storeGenerated; the caller has authorized the reader. */
   async readGenerated(sha256: string): Promise<Buffer> {
-    return readFile(this.store.pathOf(sha256)).catch((error: unknown) => {
+    return this.store.read(sha256).catch((error: unknown) => {
       throw isStorageError(error) ? storageUnavailable(error) : error;
     });
   }
 
-  async open(actor: Actor, id: string): Promise<{ attachment: Attachment; stream: ReadStream }> {
+  async open(actor: Actor, id: string): Promise<{ attachment: Attachment; stream: Readable }> {
     const [row] = await this.repository.findVisible(actor, [id]);
     if (!row) throw new DomainException(AttachmentError.NotFound, `Attachment ${id} not found`);
-    const stream = this.store.open(row.sha256);
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (error) => reject(isStorageError(error) ? storageUnavailable(error) : error));
-    });
-    return { attachment: toAttachment(row), stream };
+    try {
+      return { attachment: toAttachment(row), stream: await this.store.open(row.sha256) };
+    } catch (error) {
+      // A row whose bytes are missing is as unusable as a store that does not answer: 503, never a 500.
+      if (isStorageError(error)) throw storageUnavailable(error);
+      throw error;
+    }
   }
 }
 
-function isStorageError(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code !== undefined && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT', 'ENOTDIR', 'EDQUOT', 'EIO'].includes(code);
+function isStorageError(error: unknown): error is StorageError {
+  return error instanceof StorageError;
 }
 
-function storageUnavailable(error: unknown): DomainException {
-  return new DomainException(AttachmentError.StorageUnavailable, `File storage is unavailable (${(error as NodeJS.ErrnoException).code})`);
+function storageUnavailable(error: StorageError): DomainException {
+  return new DomainException(AttachmentError.StorageUnavailable, `File storage is unavailable (${error.message})`);
 }
 
 /** A safe display name: no path, no control characters, the extension of the real type. */

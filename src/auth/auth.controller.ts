@@ -23,8 +23,8 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResultDto })
   @ApiUnauthorizedResponse({ description: 'Invalid username or password (the same answer for every failure)' })
   @ApiTooManyRequestsResponse({ description: `More than ${LOGIN_LIMIT.attempts} attempts per minute for one IP and username` })
-  login(@Body() body: LoginDto, @Ip() ip: string) {
-    this.limiter.hit(ip, body.username);
+  async login(@Body() body: LoginDto, @Ip() ip: string) {
+    await this.limiter.hit(ip, body.username);
     return this.auth.login(body.username, body.password, ip);
   }
 

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       adminPassword: undefined,
       uploadMaxBytes: 10 * 1024 * 1024,
       storageDir: '/srv/paicha/data/storage',
+      storage: { kind: 'local', dir: '/srv/paicha/data/storage' },
       deadlinesCron: '0 8 * * *',
       reminderDays: 3,
       escalationStepDays: 7,
@@ -93,6 +94,7 @@ describe('loadConfig', () => {
       adminPassword: 'Str0ng-enough',
       uploadMaxBytes: 2048,
       storageDir: '/mnt/files',
+      storage: { kind: 'local', dir: '/mnt/files' },
       deadlinesCron: '*/5 * * * *',
       reminderDays: 5,
       escalationStepDays: 3,
@@ -179,10 +181,35 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
     [{ PUBLIC_BASE_URL: 'paicha.example.cn' }, 'PUBLIC_BASE_URL', expect.stringContaining('PUBLIC_BASE_URL: "paicha.example.cn" is not a URL')],
     [{ PUBLIC_BASE_URL: 'https://x.cn/?a=1' }, 'PUBLIC_BASE_URL', expect.stringContaining('without query, fragment or credentials')],
+    [{ STORAGE_URL: 'http://bucket/x' }, 'STORAGE_URL', expect.stringContaining('is not s3:')],
+    [{ STORAGE_URL: 's3://Bad_Bucket' }, 'STORAGE_URL', expect.stringContaining('not a valid bucket name')],
+    [{ STORAGE_URL: 's3://files?endpoint=nope' }, 'STORAGE_URL', expect.stringContaining('endpoint "nope" is not a URL')],
+    [{ STORAGE_URL: 's3://files?forcePathStyle=maybe' }, 'STORAGE_URL', expect.stringContaining('forcePathStyle')],
+    [{ STORAGE_URL: 's3://files?bucket=x' }, 'STORAGE_URL', expect.stringContaining('unknown parameter "bucket"')],
+    [{ STORAGE_URL: 's3://files', AWS_ACCESS_KEY_ID: 'k' }, 'STORAGE_URL', expect.stringContaining('AWS_SECRET_ACCESS_KEY')],
   ])('rejects %j naming %s', (env, variable, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);
     expect(error.message).toEqual(message);
+  });
+
+  it('reads an S3 STORAGE_URL with its credentials', () => {
+    const config = loadConfig({
+      STORAGE_URL: 's3://paicha-files/prod/photos/?endpoint=http://127.0.0.1:9000/&region=cn-north-1',
+      AWS_ACCESS_KEY_ID: 'key',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(config.storage).toEqual({
+      kind: 's3',
+      bucket: 'paicha-files',
+      prefix: 'prod/photos/',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'cn-north-1',
+      forcePathStyle: true,
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+    });
+    expect(loadConfig({ STORAGE_URL: 's3://files?forcePathStyle=false' }).storage).toMatchObject({ prefix: '', forcePathStyle: false });
   });
 
   it('treats blank values as unset', () => {

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { validate as isValidCron } from 'node-cron';
 import { PASSWORD_RULES, passwordProblems } from '../common/password-rules.js';
+import { parseStorageUrl, type StorageTarget } from './storage-url.js';
 
 /**
  * The service's whole configuration, read once from the environment at boot.
@@ -18,6 +19,8 @@ export interface AppConfig {
   adminPassword: string | undefined;
   uploadMaxBytes: number;
   storageDir: string;
+  /** Where files live: the local `storageDir` (default) or an S3-compatible bucket (`STORAGE_URL`). */
+  storage: StorageTarget;
   deadlinesCron: string;
   reminderDays: number;
   /** Overdue major findings climb one region level per this many days (ESCALATION_STEP_DAYS). */
@@ -107,6 +110,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const adminUsername = withDefault(read, 'ADMIN_USERNAME', 'admin', parseUsername);
   const adminPassword = optional(read, 'ADMIN_PASSWORD', parsePassword);
   if (adminPassword && passwordProblems(adminPassword, adminUsername).length > 0) throw new ConfigError('ADMIN_PASSWORD', 'must not contain ADMIN_USERNAME');
+  const storageDir = resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage'));
+  const storageUrl = optional(read, 'STORAGE_URL', (v) =>
+    parseStorageUrl(v, { accessKeyId: read('AWS_ACCESS_KEY_ID'), secretAccessKey: read('AWS_SECRET_ACCESS_KEY') }),
+  );
 
   return {
     port: withDefault(read, 'PORT', 3000, (v) => parseInteger(v, 1, 65535, 'a port number (1–65535)')),
@@ -119,7 +126,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     uploadMaxBytes: withDefault(read, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, (v) =>
       parseInteger(v, 1, 1024 * 1024 * 1024, 'a size in bytes between 1 and 1073741824'),
     ),
-    storageDir: resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage')),
+    storageDir,
+    storage: storageUrl ?? { kind: 'local', dir: storageDir },
     deadlinesCron: withDefault(read, 'DEADLINES_CRON', '0 8 * * *', parseCron),
     reminderDays: withDefault(read, 'REMINDER_DAYS', 3, (v) => parseInteger(v, 0, 365, 'a whole number of days (0–365)')),
     escalationStepDays: withDefault(read, 'ESCALATION_STEP_DAYS', 7, (v) => parseInteger(v, 1, 365, 'a whole number of days (1–365)')),

@@ -4,6 +4,7 @@ import { DocumentCounterEntity, DocumentEntity, RegionDocumentSettingsEntity } f
 import { DrawEntity } from '../draws/draw.entity.js';
 import { RecusalEntity } from '../draws/recusal.entity.js';
 import { RoundPublicationEntity } from '../draws/round-publication.entity.js';
+import { LoginAttemptEntity } from '../auth/login-attempt.entity.js';
 import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
@@ -37,6 +38,7 @@ export const ENTITIES: Function[] = [
   InspectionEntity,
   InstitutionEntity,
   JobRunEntity,
+  LoginAttemptEntity,
   NotificationEntity,
   RegionDocumentSettingsEntity,
   RecusalEntity,

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { HealthController } from './health.controller.js';
 
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, AttachmentsModule],
   controllers: [HealthController],
 })
 export class HealthModule {}
