@@ -30,12 +30,27 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     // the boot and the command-line tools are where the environment is read
     ignores: ['src/config/**', 'src/main.ts', 'src/database/migration-cli.ts', 'src/database/embedded-postgres.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read settings through src/config (AppConfig).' }] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read settings through src/config (AppConfig).',
+        },
+      ],
+    },
   },
   { files: ['bench/lib/offline.mjs'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['ui/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'module' } },
   { files: ['ui/sw.js'], languageOptions: { globals: { ...globals.serviceworker } } },
-  { files: ['**/*.mjs', '**/*.cjs', 'jest.config.js', 'bench/**/*.js', 'scripts/**/*.js'], languageOptions: { globals: { ...globals.node } } },
-  { files: ['**/*.cjs', 'jest.config.js'], rules: { '@typescript-eslint/no-require-imports': 'off' }, languageOptions: { sourceType: 'commonjs' } },
+  {
+    files: ['**/*.mjs', '**/*.cjs', 'jest.config.js', 'bench/**/*.js', 'scripts/**/*.js'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.cjs', 'jest.config.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: { sourceType: 'commonjs' },
+  },
   prettier,
 );

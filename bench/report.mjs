@@ -18,7 +18,8 @@ export function resultsTable(results, { quick = false, at = new Date() } = {}) {
     '| scenario | value | unit | baseline | ratio | target | pass |',
     '|---|---|---|---|---|---|---|',
     ...results.map(
-      (r) => `| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target ?? '—'} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`,
+      (r) =>
+        `| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target ?? '—'} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`,
     ),
   ];
   return lines.join('\n');

@@ -7,7 +7,19 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { writePerformanceDoc } from './report.mjs';
 import { join } from 'node:path';
-import { freePort, inProcessApp, login, median, pool, rm, serviceProcess, startDatabase, tempDir, timed, ADMIN_PASSWORD } from './lib/stack.mjs';
+import {
+  freePort,
+  inProcessApp,
+  login,
+  median,
+  pool,
+  rm,
+  serviceProcess,
+  startDatabase,
+  tempDir,
+  timed,
+  ADMIN_PASSWORD,
+} from './lib/stack.mjs';
 import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -29,9 +41,19 @@ function record(scenario, value, unit, baseline, target, better = 'lower') {
   const ratio = baseline === null ? null : value / baseline;
   const measure = ratio ?? value;
   const pass = target === null ? null : better === 'lower' ? measure <= target : measure >= target;
-  results.push({ scenario, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratio === null ? null : round(ratio, 2), target, pass });
+  results.push({
+    scenario,
+    value: round(value),
+    unit,
+    baseline: baseline === null ? null : round(baseline),
+    ratio: ratio === null ? null : round(ratio, 2),
+    target,
+    pass,
+  });
   const mark = pass === null ? 'info' : pass ? 'ok  ' : 'MISS';
-  console.log(`  ${mark} ${scenario}: ${round(value)} ${unit}${baseline === null ? '' : ` vs ${round(baseline)} (ratio ${round(ratio, 2)})`}${target === null ? '' : ` target ${better === 'lower' ? '≤' : '≥'} ${target}`}`);
+  console.log(
+    `  ${mark} ${scenario}: ${round(value)} ${unit}${baseline === null ? '' : ` vs ${round(baseline)} (ratio ${round(ratio, 2)})`}${target === null ? '' : ` target ${better === 'lower' ? '≤' : '≥'} ${target}`}`,
+  );
 }
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const log = (m) => console.log(`  · ${m}`);
@@ -50,9 +72,18 @@ async function runLoad(config) {
 
 async function bareServer(databaseUrl) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bench/lib/bare-answers-server.mjs', databaseUrl, String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['bench/lib/bare-answers-server.mjs', databaseUrl, String(port)], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await new Promise((resolve) => child.stdout.once('data', resolve));
-  return { base: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** Least-squares slope of log(time) over log(size): 1 is linear, 2 quadratic. */
@@ -84,7 +115,11 @@ try {
   const inspector = await login(service.base, seeded.result.inspectorUsername, 'bench-password-2');
   const bureau = await login(service.base, seeded.result.bureauUsername, 'bench-password-2');
   const http = async (method, path, token, body) => {
-    const res = await fetch(`${service.base}/api/v1${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body && JSON.stringify(body) });
+    const res = await fetch(`${service.base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: body && JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
     return res.headers.get('content-type')?.includes('json') ? res.json() : res.arrayBuffer();
   };
@@ -92,9 +127,29 @@ try {
   // 5. opening a round over the province
   console.log('5. open a round');
   const benchRound = await http('POST', '/rounds', admin, {
-    name: '基准轮次', kind: 'self', regionCode: '520000', startsOn: '2026-07-01', endsOn: '2026-07-31',
-    institutionTypes: ['elderly_care', 'community_elderly', 'funeral', 'child_welfare', 'relief_station', 'mental_health', 'minor_protection'],
-    templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety', funeral: 'funeral-safety', child_welfare: 'child-welfare-safety', relief_station: 'relief-station-safety', mental_health: 'mental-health-safety', minor_protection: 'minor-protection-safety' },
+    name: '基准轮次',
+    kind: 'self',
+    regionCode: '520000',
+    startsOn: '2026-07-01',
+    endsOn: '2026-07-31',
+    institutionTypes: [
+      'elderly_care',
+      'community_elderly',
+      'funeral',
+      'child_welfare',
+      'relief_station',
+      'mental_health',
+      'minor_protection',
+    ],
+    templates: {
+      elderly_care: 'elderly-care-safety',
+      community_elderly: 'community-elderly-safety',
+      funeral: 'funeral-safety',
+      child_welfare: 'child-welfare-safety',
+      relief_station: 'relief-station-safety',
+      mental_health: 'mental-health-safety',
+      minor_protection: 'minor-protection-safety',
+    },
   });
   const opened = await timed(() => http('POST', `/rounds/${benchRound.id}/open`, admin, {}));
   record(`open a round over ${opened.result.inspectionsCreated} institutions`, opened.ms, 'ms', null, 5000);
@@ -110,10 +165,15 @@ try {
     const batches = targets.map((x) => ({
       path: `/api/v1/inspections/${x.id}/answers`,
       body: JSON.stringify({
-        answers: x.sections.flatMap((s) => s.items).slice(0, 62).map((i) => ({
-          itemCode: i.code, result: 'pass', note: '现场检查无异常',
-          ...(i.responseType === 'number' ? { value: 2 } : i.responseType === 'text' ? { value: '正常' } : {}),
-        })),
+        answers: x.sections
+          .flatMap((s) => s.items)
+          .slice(0, 62)
+          .map((i) => ({
+            itemCode: i.code,
+            result: 'pass',
+            note: '现场检查无异常',
+            ...(i.responseType === 'number' ? { value: 2 } : i.responseType === 'text' ? { value: '正常' } : {}),
+          })),
       }),
     }));
     const seconds = quick ? 3 : 10;
@@ -130,14 +190,29 @@ try {
       runs.service.push(await runLoad({ url: service.base, token: inspector, targets: batches, seconds, warmup }));
     }
     for (const [who, loads] of Object.entries(runs)) {
-      for (const load of loads) if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
+      for (const load of loads)
+        if (load.non2xx > 0 || load.errors > 0 || load.total === 0)
+          throw new Error(`${who}: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
     }
     const mean = (loads, f) => loads.reduce((n, l) => n + f(l), 0) / loads.length;
     const bareRps = mean(runs.bare, (l) => l.rps);
-    record('answer batches: throughput (req/s, ratio to bare)', mean(runs.service, (l) => l.rps), 'req/s', bareRps, 0.5, 'higher');
+    record(
+      'answer batches: throughput (req/s, ratio to bare)',
+      mean(runs.service, (l) => l.rps),
+      'req/s',
+      bareRps,
+      0.5,
+      'higher',
+    );
     // as fast as answers come back, latency is queueing (Little's law: 32 clients ÷ throughput), for the bare server too
     const closedP99 = (loads) => Math.max(...loads.map((l) => l.p99));
-    record('answer batches: p99 latency, 32 clients as fast as they can (ratio to bare)', closedP99(runs.service), 'ms', closedP99(runs.bare), null);
+    record(
+      'answer batches: p99 latency, 32 clients as fast as they can (ratio to bare)',
+      closedP99(runs.service),
+      'ms',
+      closedP99(runs.bare),
+      null,
+    );
 
     // Latency at an offered rate (open loop, measured from when each batch was due): bare and service
     // alternate at each rate. First the pace the issue describes — every inspector's phone every few
@@ -146,17 +221,33 @@ try {
     const bare = await bareServer(database.url);
     try {
       const paced = async (rate, who, measured = seconds) =>
-        runLoad({ url: who === 'bare' ? bare.base : service.base, ...(who === 'bare' ? {} : { token: inspector }), targets: batches, seconds: measured, warmup, rate });
+        runLoad({
+          url: who === 'bare' ? bare.base : service.base,
+          ...(who === 'bare' ? {} : { token: inspector }),
+          targets: batches,
+          seconds: measured,
+          warmup,
+          rate,
+        });
       const checked = (load, who, rate) => {
-        if (load.non2xx > 0 || load.errors > 0 || load.total === 0) throw new Error(`${who} at ${rate} req/s: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
+        if (load.non2xx > 0 || load.errors > 0 || load.total === 0)
+          throw new Error(`${who} at ${rate} req/s: ${load.non2xx} non-2xx answers, ${load.errors} errors of ${load.total}`);
         return load;
       };
       // twice as long as the other loads: at 32 req/s a p99 needs some hundreds of batches
       const phoneRate = batches.length;
       const barePhone = checked(await paced(phoneRate, 'bare', seconds * 2), 'bare', phoneRate);
       const svcPhone = checked(await paced(phoneRate, 'service', seconds * 2), 'service', phoneRate);
-      log(`one batch a second per client: bare p50 ${barePhone.p50} ms, p99 ${barePhone.p99} ms; service p50 ${svcPhone.p50} ms, p99 ${svcPhone.p99} ms, max ${svcPhone.max} ms`);
-      record(`answer batches: p99 latency, 32 clients at one batch a second each (bare p99 ${barePhone.p99} ms)`, svcPhone.p99, 'ms', null, 50);
+      log(
+        `one batch a second per client: bare p50 ${barePhone.p50} ms, p99 ${barePhone.p99} ms; service p50 ${svcPhone.p50} ms, p99 ${svcPhone.p99} ms, max ${svcPhone.max} ms`,
+      );
+      record(
+        `answer batches: p99 latency, 32 clients at one batch a second each (bare p99 ${barePhone.p99} ms)`,
+        svcPhone.p99,
+        'ms',
+        null,
+        50,
+      );
 
       // a rate holds when p99 ≤ 50 ms and what is offered is served; a server is driven on until it
       // saturates (serves less than offered, or p99 passes 250 ms), so one stall does not end its sweep
@@ -177,7 +268,13 @@ try {
         log(`${rate} req/s offered: ${step.join('; ')}`);
       }
       // (no ratio when the bare server held no rate: a stall at the lowest one)
-      record('answer batches: highest offered rate served with p99 ≤ 50 ms (ratio to bare)', best.service, 'req/s', best.bare || null, null);
+      record(
+        'answer batches: highest offered rate served with p99 ≤ 50 ms (ratio to bare)',
+        best.service,
+        'req/s',
+        best.bare || null,
+        null,
+      );
     } finally {
       await bare.stop();
     }
@@ -191,7 +288,18 @@ try {
     const bareSummary = [];
     const svcSummary = [];
     for (let i = 0; i < 7; i++) {
-      bareSummary.push((await timed(() => Promise.all([repository.summary(window), repository.byChildRegion(window, '520000', 1), repository.byType(window), repository.bySection(window, '临时检查发现')]))).ms);
+      bareSummary.push(
+        (
+          await timed(() =>
+            Promise.all([
+              repository.summary(window),
+              repository.byChildRegion(window, '520000', 1),
+              repository.byType(window),
+              repository.bySection(window, '临时检查发现'),
+            ]),
+          )
+        ).ms,
+      );
       svcSummary.push((await timed(() => http('GET', '/reports/summary?regionCode=520000&month=2026-06', bureau))).ms);
     }
     record('province monthly summary (HTTP, ratio to bare SQL)', median(svcSummary), 'ms', median(bareSummary), 1.5);
@@ -205,7 +313,8 @@ try {
     const pdfBureau = await login(service.base, seeded.result.bureauUsername, 'bench-password-2');
     log(`service peak RSS before the PDF: ${round(await service.peakRssMiB())} MiB`);
     const pdfTimes = [];
-    for (let i = 0; i < 3; i++) pdfTimes.push((await timed(() => http('GET', '/reports/monthly?regionCode=520000&month=2026-06&format=pdf', pdfBureau))).ms);
+    for (let i = 0; i < 3; i++)
+      pdfTimes.push((await timed(() => http('GET', '/reports/monthly?regionCode=520000&month=2026-06&format=pdf', pdfBureau))).ms);
     record('province monthly PDF', median(pdfTimes), 'ms', null, 3000);
     record('service peak RSS during the PDF', await service.peakRssMiB(), 'MiB', null, 300);
   }
@@ -215,7 +324,9 @@ try {
     //    the INSERT … SELECT of the same `overdue` notices to the institutions' heads (one head per institution)
     console.log('4. deadlines job');
     const DEADLINE_FINDINGS = Math.round(1_000_000 * scale);
-    const { rows: [{ n }] } = await db.query('SELECT count(*)::int AS n FROM findings');
+    const {
+      rows: [{ n }],
+    } = await db.query('SELECT count(*)::int AS n FROM findings');
     await addFindings(db, DEADLINE_FINDINGS - n, { month: '2026-06' });
     await db.query(
       `INSERT INTO users (username, password_hash, display_name, role, institution_id)
@@ -230,7 +341,9 @@ try {
     };
     await reset();
     const bare = await timed(async () => {
-      const marked = await db.query(`UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`);
+      const marked = await db.query(
+        `UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`,
+      );
       const told = await db.query(
         `INSERT INTO notifications (recipient_id, kind, finding_id, message)
          SELECT u.id, 'overdue', f.id, format('隐患“%s”已超过整改期限（%s），已被标记为逾期，请立即整改并提交整改材料。', left(f.title, 60), f.deadline)
@@ -242,7 +355,13 @@ try {
     await reset();
     const job = await timed(() => http('POST', '/jobs/deadlines/run', admin, { asOf: '2026-07-01' }));
     log(`job: ${JSON.stringify(job.result)}; bare UPDATE marked ${bare.result.marked}, bare INSERT told ${bare.result.told}`);
-    record(`deadlines job over ${DEADLINE_FINDINGS} findings (ratio to bare UPDATE + INSERT of the overdue notices)`, job.ms, 'ms', bare.ms, 2);
+    record(
+      `deadlines job over ${DEADLINE_FINDINGS} findings (ratio to bare UPDATE + INSERT of the overdue notices)`,
+      job.ms,
+      'ms',
+      bare.ms,
+      2,
+    );
     await service.stop();
     service = undefined;
   }
@@ -270,12 +389,20 @@ try {
       const items = (x) => x.template.sections.reduce((n, section) => n + section.items.length, 0);
       const inspection = pack.inspections.sort((a, b) => items(b) - items(a))[0]; // the longest checklist
       const out = await new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['bench/lib/offline.mjs', demo.base, 'demo-inspector', 'Paicha-2026', inspection.id, quick ? '2' : '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(
+          process.execPath,
+          ['bench/lib/offline.mjs', demo.base, 'demo-inspector', 'Paicha-2026', inspection.id, quick ? '2' : '5'],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         let text = '';
         child.stdout.on('data', (c) => (text += c));
-        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text.trim().split('\n').pop())) : reject(new Error(`offline bench exited ${code}`))));
+        child.on('exit', (code) =>
+          code === 0 ? resolve(JSON.parse(text.trim().split('\n').pop())) : reject(new Error(`offline bench exited ${code}`)),
+        );
       });
-      log(`cold loads offline: ${out.coldLoadMs.map((ms) => round(ms)).join(', ')} ms; in the page (ms since navigation): ${out.coldTimings.map((x) => `shell HTML ${x.shellHtml}, DOMContentLoaded ${x.domContentLoaded}, checklist shown ${x.checklist}`).join('; ')}`);
+      log(
+        `cold loads offline: ${out.coldLoadMs.map((ms) => round(ms)).join(', ')} ms; in the page (ms since navigation): ${out.coldTimings.map((x) => `shell HTML ${x.shellHtml}, DOMContentLoaded ${x.domContentLoaded}, checklist shown ${x.checklist}`).join('; ')}`,
+      );
       record('field app: cold load of a checklist with no network (median)', median(out.coldLoadMs), 'ms', null, null);
       record(`field app: sync after reconnecting, ${out.answers} answers and ${out.photos} photos`, out.syncMs, 'ms', null, null);
       record('field app: IndexedDB usage of one filled inspection with its photos', out.idbBytes / 1024, 'KiB', null, null);
@@ -307,17 +434,32 @@ try {
       for (let i = 0; i < 5; i++) summaryMs.push((await timed(() => gapp.get(ReportsService).summary(actor, '520000', '2026-06'))).ms);
       growth.summary.push({ size: institutions * 5, ms: median(summaryMs) });
       const rounds = gapp.get(RoundsService);
-      const r = await rounds.create(actor, { name: '增长', kind: 'self', regionCode: '520000', startsOn: '2026-07-01', endsOn: '2026-07-31', institutionTypes: ['elderly_care', 'community_elderly'], templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety' } });
+      const r = await rounds.create(actor, {
+        name: '增长',
+        kind: 'self',
+        regionCode: '520000',
+        startsOn: '2026-07-01',
+        endsOn: '2026-07-31',
+        institutionTypes: ['elderly_care', 'community_elderly'],
+        templates: { elderly_care: 'elderly-care-safety', community_elderly: 'community-elderly-safety' },
+      });
       growth.open.push({ size: institutions, ms: (await timed(() => rounds.open(actor, r.id))).ms });
       const target = Math.round(100_000 * scale * k);
-      const { rows: [{ c }] } = await gdb.query('SELECT count(*)::int AS c FROM findings');
+      const {
+        rows: [{ c }],
+      } = await gdb.query('SELECT count(*)::int AS c FROM findings');
       await addFindings(gdb, target - c, { month: '2026-06' });
       await gdb.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
       await gdb.query('VACUUM ANALYZE');
-      growth.deadlines.push({ size: target, ms: (await timed(() => gapp.get(DeadlinesService).run({ asOf: '2026-07-01', slot: `bench-${k}`, actorId: null }))).ms });
+      growth.deadlines.push({
+        size: target,
+        ms: (await timed(() => gapp.get(DeadlinesService).run({ asOf: '2026-07-01', slot: `bench-${k}`, actorId: null }))).ms,
+      });
       await gapp.close();
       await gdb.end();
-      log(`×${k}: summary ${round(growth.summary.at(-1).ms)} ms over ${institutions * 5} findings, open ${round(growth.open.at(-1).ms)} ms over ${institutions}, deadlines ${round(growth.deadlines.at(-1).ms)} ms over ${target}`);
+      log(
+        `×${k}: summary ${round(growth.summary.at(-1).ms)} ms over ${institutions * 5} findings, open ${round(growth.open.at(-1).ms)} ms over ${institutions}, deadlines ${round(growth.deadlines.at(-1).ms)} ms over ${target}`,
+      );
     }
     for (const [name, points] of Object.entries(growth)) record(`growth exponent: ${name} (×1, ×3, ×10)`, exponent(points), '', null, 1.2);
   }
@@ -333,5 +475,10 @@ await writeFile(new URL('./results.json', import.meta.url), JSON.stringify(resul
 // a full run of every scenario is the one docs/performance.md shows
 if (!quick && !only) await writePerformanceDoc(results, { quick });
 console.log('\n| scenario | value | unit | baseline | ratio | target | pass |\n|---|---|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target ?? '—'} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`);
-console.log(`\nbench/results.json written; ${results.filter((r) => r.pass).length}/${results.filter((r) => r.pass !== null).length} targets met; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+for (const r of results)
+  console.log(
+    `| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${r.target ?? '—'} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`,
+  );
+console.log(
+  `\nbench/results.json written; ${results.filter((r) => r.pass).length}/${results.filter((r) => r.pass !== null).length} targets met; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);

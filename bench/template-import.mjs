@@ -44,7 +44,11 @@ async function child(kind, items) {
 if (process.argv[2] === '--child') {
   await child(process.argv[3], Number(process.argv[4]));
 } else {
-  for (const [kind, items] of [['xlsx', 1000], ['csv', 1000], ['xlsx', 10000]]) {
+  for (const [kind, items] of [
+    ['xlsx', 1000],
+    ['csv', 1000],
+    ['xlsx', 10000],
+  ]) {
     const args = ['--expose-gc', new URL(import.meta.url).pathname, '--child', kind, String(items)];
     const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop());

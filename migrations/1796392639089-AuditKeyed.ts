@@ -11,7 +11,9 @@ export class AuditKeyed1796392639089 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "audit_events" ADD "hash_alg" character varying(16)`);
-    await queryRunner.query(`ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_hash_alg_check" CHECK ("hash_alg" IN ('sha256', 'hmac-sha256', 'hmac-sm3'))`);
+    await queryRunner.query(
+      `ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_hash_alg_check" CHECK ("hash_alg" IN ('sha256', 'hmac-sha256', 'hmac-sm3'))`,
+    );
     await queryRunner.query(`ALTER TABLE "audit_events" DISABLE TRIGGER "audit_events_no_update_delete"`);
     await queryRunner.query(`UPDATE "audit_events" SET "hash_alg" = 'sha256' WHERE "seq" IS NOT NULL`);
     await queryRunner.query(`CREATE OR REPLACE FUNCTION "audit_events_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -50,12 +50,22 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
     res.download(join(process.cwd(), 'templates', 'sample-import.xlsx'), 'sample-import.xlsx'),
   );
   const ui = createUiShell(options.uiDir ?? UI_DIR).middleware;
-  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => (req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next)));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+    req.url.startsWith(`/${API_PREFIX}/`) ? next() : ui(req, res, next),
+  );
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'ETag', 'Content-Disposition', 'Location', 'Idempotent-Replayed', 'Retry-After', ...RATE_LIMIT_HEADERS],
+      exposedHeaders: [
+        'X-Request-Id',
+        'ETag',
+        'Content-Disposition',
+        'Location',
+        'Idempotent-Replayed',
+        'Retry-After',
+        ...RATE_LIMIT_HEADERS,
+      ],
     });
   }
   app.use([`/${API_PREFIX}/`, '/health'], rateLimitMiddleware(config.rateLimitPerMinute));
@@ -65,7 +75,13 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
 
   // /health, the verify pages of documents and /public/… (一公开) are for everyone, outside the API's base path
   app.setGlobalPrefix(API_PREFIX, {
-    exclude: ['health', { path: 'verify', method: RequestMethod.GET }, { path: 'verify/:code', method: RequestMethod.GET }, 'public/rounds', 'public/rounds/:id'],
+    exclude: [
+      'health',
+      { path: 'verify', method: RequestMethod.GET },
+      { path: 'verify/:code', method: RequestMethod.GET },
+      'public/rounds',
+      'public/rounds/:id',
+    ],
   });
   app.useGlobalPipes(createValidationPipe());
   const audit = app.get(AuditService);
@@ -74,7 +90,10 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
     new ProblemDetailsFilter(routeMethodsLookup(expressApp), (req, problem) => {
       // 等保 安全审计: every refusal of a known actor is in the trail
       const actor = (req as express.Request & { actor?: Actor }).actor;
-      if (actor) void audit.recordRefusal(actor, req.method, req.originalUrl.split('?')[0], problem.type).catch((error: unknown) => refusals.error(String(error)));
+      if (actor)
+        void audit
+          .recordRefusal(actor, req.method, req.originalUrl.split('?')[0], problem.type)
+          .catch((error: unknown) => refusals.error(String(error)));
     }),
   );
 

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     const server = app.getHttpServer() as import('node:http').Server;
     server.headersTimeout = 20_000;
     server.requestTimeout = 120_000;
-    log.info(`Paicha listening on http://localhost:${config.port} (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`);
+    log.info(
+      `Paicha listening on http://localhost:${config.port} (${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'})`,
+    );
 
     let stopping = false;
     const shutdown = (signal: string) => {

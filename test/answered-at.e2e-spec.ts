@@ -20,8 +20,14 @@ describe('answers: answeredAt from the device, savedAt from the server', () => {
   // the round starts on 2026-06-01 in Asia/Shanghai: 2026-05-31T16:00:00Z
   const ROUND_OPENS = Date.parse('2026-05-31T16:00:00Z');
   const auth = bearer;
-  const put = (answers: Record<string, unknown>[]) => request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
-  const answer = (itemCode: string, answeredAt?: string) => ({ itemCode, result: 'pass', value: itemCode === 'B01' ? 2 : itemCode === 'B02' ? '记录完整' : undefined, answeredAt });
+  const put = (answers: Record<string, unknown>[]) =>
+    request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers });
+  const answer = (itemCode: string, answeredAt?: string) => ({
+    itemCode,
+    result: 'pass',
+    value: itemCode === 'B01' ? 2 : itemCode === 'B02' ? '记录完整' : undefined,
+    answeredAt,
+  });
   const byCode = (answers: AnswerOut[]) => Object.fromEntries(answers.map((a) => [a.itemCode, a]));
 
   beforeAll(async () => {
@@ -76,15 +82,22 @@ describe('answers: answeredAt from the device, savedAt from the server', () => {
 
   it('refuses an answeredAt before the round or too far ahead with 400 naming the answer, and writes nothing', async () => {
     const version = (await request(t.http).get(`/api/v1/inspections/${id}`).set(auth(w.inspectorCj))).body.version as number;
-    const rows = async () => (await f.db.query('SELECT item_code, answered_at, saved_at FROM answers WHERE inspection_id = $1 ORDER BY item_code', [id])).rows;
+    const rows = async () =>
+      (await f.db.query('SELECT item_code, answered_at, saved_at FROM answers WHERE inspection_id = $1 ORDER BY item_code', [id])).rows;
     const stored = await rows();
     const audit = await f.count('audit_events');
     const cases: [Record<string, unknown>[], string[]][] = [
       [[answer('A01'), answer('A02', '2026-05-31T23:59:59+08:00')], ['answers[1].answeredAt']],
       [[answer('A01', new Date(Date.now() + 6 * 60 * 1000).toISOString())], ['answers[0].answeredAt']],
-      [[answer('A01', '2026-02-30T10:00:00+08:00'), answer('A02', '2026-06-03T25:15:00Z')], ['answers[0].answeredAt', 'answers[1].answeredAt']],
+      [
+        [answer('A01', '2026-02-30T10:00:00+08:00'), answer('A02', '2026-06-03T25:15:00Z')],
+        ['answers[0].answeredAt', 'answers[1].answeredAt'],
+      ],
       [[answer('A01'), answer('A02', '2026-06-03T09:15:00')], ['answers[1].answeredAt']],
-      [[answer('A01', '3 June 2026'), answer('A02', 1780000000000 as unknown as string)], ['answers[0].answeredAt', 'answers[1].answeredAt']],
+      [
+        [answer('A01', '3 June 2026'), answer('A02', 1780000000000 as unknown as string)],
+        ['answers[0].answeredAt', 'answers[1].answeredAt'],
+      ],
     ];
     for (const [batch, fields] of cases) {
       const res = await put(batch);

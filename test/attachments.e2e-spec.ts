@@ -25,8 +25,11 @@ describe('attachments', () => {
   const upload = (token: string, bytes: Buffer, name: string) =>
     request(t.http).post('/api/v1/attachments').set('Authorization', `Bearer ${token}`).attach('file', bytes, name);
   const rowsOf = async (sha256: string) =>
-    (await f.db.query<{ uploaded_by: string }>('SELECT uploaded_by FROM attachments WHERE sha256 = $1 ORDER BY created_at', [sha256])).rows.map((r) => r.uploaded_by);
-  const uploadEvents = async () => (await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'attachment.upload'`)).rows[0].n;
+    (
+      await f.db.query<{ uploaded_by: string }>('SELECT uploaded_by FROM attachments WHERE sha256 = $1 ORDER BY created_at', [sha256])
+    ).rows.map((r) => r.uploaded_by);
+  const uploadEvents = async () =>
+    (await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'attachment.upload'`)).rows[0].n;
 
   beforeAll(async () => {
     storage = await tempDataDir('paicha-storage');
@@ -99,17 +102,26 @@ describe('attachments', () => {
     expect(Buffer.compare(own.body as Buffer, jpeg)).toBe(0);
     // not used anywhere yet: only its uploader sees it
     for (const other of [w.headCj, w.inspectorXc, w.bureauGz]) {
-      expect((await request(t.http).get(`/api/v1/attachments/${a.body.id}`).set('Authorization', `Bearer ${other.token}`)).status).toBe(404);
+      expect((await request(t.http).get(`/api/v1/attachments/${a.body.id}`).set('Authorization', `Bearer ${other.token}`)).status).toBe(
+        404,
+      );
     }
     const pdf = await upload(w.headCj.token, PDF_MINI, '整改报告.pdf');
     const download = await request(t.http).get(`/api/v1/attachments/${pdf.body.id}`).set('Authorization', `Bearer ${w.headCj.token}`);
-    expect(download.headers['content-disposition']).toBe(`attachment; filename="file.pdf"; filename*=UTF-8''${encodeURIComponent('整改报告.pdf')}`);
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="file.pdf"; filename*=UTF-8''${encodeURIComponent('整改报告.pdf')}`,
+    );
   });
 
   it('answers 404 to another region’s user and 400 to a malformed id', async () => {
     const png = await upload(w.inspectorCj.token, PNG_1PX, 'x.png');
-    expect((await request(t.http).get(`/api/v1/attachments/${png.body.id}`).set('Authorization', `Bearer ${w.inspectorXc.token}`)).status).toBe(404);
-    expect((await request(t.http).get('/api/v1/attachments/..%2F..%2Fetc%2Fpasswd').set('Authorization', `Bearer ${w.inspectorCj.token}`)).status).toBe(400);
+    expect(
+      (await request(t.http).get(`/api/v1/attachments/${png.body.id}`).set('Authorization', `Bearer ${w.inspectorXc.token}`)).status,
+    ).toBe(404);
+    expect(
+      (await request(t.http).get('/api/v1/attachments/..%2F..%2Fetc%2Fpasswd').set('Authorization', `Bearer ${w.inspectorCj.token}`))
+        .status,
+    ).toBe(400);
   });
 
   // the same bytes from the same user are one attachment (an offline phone's retry makes no second row)
@@ -134,7 +146,9 @@ describe('attachments', () => {
     expect(theirs.body.id).not.toBe(mine.body.id);
     expect((await rowsOf(mine.body.sha256)).sort()).toEqual([w.inspectorCj.id, w.headCj.id].sort());
     // the head cannot read the inspector's through its own id
-    expect((await request(t.http).get(`/api/v1/attachments/${mine.body.id}`).set('Authorization', `Bearer ${w.headCj.token}`)).status).toBe(404);
+    expect((await request(t.http).get(`/api/v1/attachments/${mine.body.id}`).set('Authorization', `Bearer ${w.headCj.token}`)).status).toBe(
+      404,
+    );
   });
 
   it('makes one row of eight identical uploads at once', async () => {
@@ -159,7 +173,10 @@ describe('attachments when STORAGE_DIR cannot be written', () => {
     try {
       const w = await twoRegionWorld(f);
       const rows = await f.count('attachments');
-      const res = await request(t.http).post('/api/v1/attachments').set('Authorization', `Bearer ${w.headCj.token}`).attach('file', PNG_1PX, 'a.png');
+      const res = await request(t.http)
+        .post('/api/v1/attachments')
+        .set('Authorization', `Bearer ${w.headCj.token}`)
+        .attach('file', PNG_1PX, 'a.png');
       expect(res.status).toBe(503);
       expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
       expect(res.body.type).toBe('urn:paicha:problem:attachment_storage_unavailable');
@@ -172,5 +189,4 @@ describe('attachments when STORAGE_DIR cannot be written', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
-
 });

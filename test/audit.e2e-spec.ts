@@ -48,7 +48,10 @@ describe('audit trail', () => {
       .post('/api/v1/institutions')
       .set('Authorization', `Bearer ${w.bureauCj.token}`)
       .send({ name: '留痕测试院', type: 'funeral', regionCode: '522633' });
-    await request(t.http).patch(`/api/v1/institutions/${created.body.id}`).set('Authorization', `Bearer ${w.bureauCj.token}`).send({ beds: 9 });
+    await request(t.http)
+      .patch(`/api/v1/institutions/${created.body.id}`)
+      .set('Authorization', `Bearer ${w.bureauCj.token}`)
+      .send({ beds: 9 });
     const res = await request(t.http)
       .get(`/api/v1/audit?entity=institution&entityId=${created.body.id}`)
       .set('Authorization', `Bearer ${w.bureauQdn.token}`);
@@ -56,7 +59,13 @@ describe('audit trail', () => {
     expect(res.body.total).toBe(2);
     expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['institution.create', 'institution.update']);
     const [first, second] = res.body.items;
-    expect(first).toMatchObject({ actorId: w.bureauCj.id, entity: 'institution', entityId: created.body.id, regionCode: '522633', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(first).toMatchObject({
+      actorId: w.bureauCj.id,
+      entity: 'institution',
+      entityId: created.body.id,
+      regionCode: '522633',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.data).toEqual({ changes: { beds: 9 } });
     const out = await request(t.http)
@@ -67,7 +76,9 @@ describe('audit trail', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {
-    await expect(f.db.query(`UPDATE audit_events SET action = 'x' WHERE seq = (SELECT min(seq) FROM audit_events)`)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(f.db.query(`UPDATE audit_events SET action = 'x' WHERE seq = (SELECT min(seq) FROM audit_events)`)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(f.db.query('DELETE FROM audit_events')).rejects.toThrow(/append-only: DELETE refused/);
     await expect(f.db.query('TRUNCATE audit_events')).rejects.toThrow(/append-only: TRUNCATE refused/);
     expect((await verify()).body.ok).toBe(true);
@@ -79,7 +90,9 @@ describe('audit trail', () => {
     const unchained = await f.db.query<{ id: string }>(
       `INSERT INTO audit_events (at, action, entity, data) VALUES (now(), 'probe', 'job', '{}') RETURNING id`,
     );
-    await expect(f.db.query(`UPDATE audit_events SET action = 'changed' WHERE id = $1`, [unchained.rows[0].id])).rejects.toThrow(/append-only/);
+    await expect(f.db.query(`UPDATE audit_events SET action = 'changed' WHERE id = $1`, [unchained.rows[0].id])).rejects.toThrow(
+      /append-only/,
+    );
     expect((await verify()).body.ok).toBe(true);
   });
 
@@ -104,7 +117,9 @@ describe('audit trail', () => {
 
   it('keys the chain: a writer of the database without AUDIT_KEY cannot rebuild a consistent one', async () => {
     await verify();
-    const { rows: algs } = await f.db.query<{ hash_alg: string; n: number }>('SELECT hash_alg, count(*)::int AS n FROM audit_events GROUP BY 1');
+    const { rows: algs } = await f.db.query<{ hash_alg: string; n: number }>(
+      'SELECT hash_alg, count(*)::int AS n FROM audit_events GROUP BY 1',
+    );
     expect(algs).toEqual([{ hash_alg: 'hmac-sha256', n: (await f.auditHead()).events }]);
     // the forger alters an event and recomputes every later hash the way an unkeyed chain would
     const { rows } = await f.db.query<{ seq: string }>('SELECT seq::text FROM audit_events ORDER BY seq OFFSET 5 LIMIT 1');
@@ -120,7 +135,16 @@ describe('audit trail', () => {
       );
       let previous = events.rows[0].hash as string;
       for (const e of events.rows.slice(1)) {
-        const content = { seq: e.seq, at: new Date(e.at).toISOString(), actorId: e.actor_id, action: e.action, entity: e.entity, entityId: e.entity_id, regionCode: e.region_code, data: e.data };
+        const content = {
+          seq: e.seq,
+          at: new Date(e.at).toISOString(),
+          actorId: e.actor_id,
+          action: e.action,
+          entity: e.entity,
+          entityId: e.entity_id,
+          regionCode: e.region_code,
+          data: e.data,
+        };
         previous = createHash('sha256').update(previous).update(canonicalJson(content)).digest('hex');
         await client.query(`UPDATE audit_events SET hash = $2, hash_alg = 'sha256' WHERE seq = $1`, [e.seq, previous]);
       }
@@ -151,7 +175,11 @@ describe('audit trail keyed with SM3 (AUDIT_HASH=sm3, CRYPTO_SUITE=gm)', () => {
 
   it('records hmac-sm3 for every new event and verifies the chain', async () => {
     const w = await twoRegionWorld(f);
-    await request(t.http).post('/api/v1/institutions').set('Authorization', `Bearer ${w.admin.token}`).send({ name: '国密机构', type: 'elderly_care', regionCode: '522633' }).expect(201);
+    await request(t.http)
+      .post('/api/v1/institutions')
+      .set('Authorization', `Bearer ${w.admin.token}`)
+      .send({ name: '国密机构', type: 'elderly_care', regionCode: '522633' })
+      .expect(201);
     const res = await request(t.http).get('/api/v1/audit/verify').set('Authorization', `Bearer ${w.admin.token}`).expect(200);
     expect(res.body).toMatchObject({ ok: true, firstBadSeq: null });
     const { rows } = await f.db.query<{ hash_alg: string }>('SELECT DISTINCT hash_alg FROM audit_events');

@@ -47,7 +47,7 @@ describe('auth', () => {
       },
     });
     // no hash and no password in the answer (passwordChangeRequired is the only password word)
-    expect(JSON.stringify(res.body).replace("passwordChangeRequired", "")).not.toMatch(/password|argon2/i);
+    expect(JSON.stringify(res.body).replace('passwordChangeRequired', '')).not.toMatch(/password|argon2/i);
     const me = await request(t.http).get('/api/v1/auth/me').set('Authorization', `Bearer ${res.body.accessToken}`);
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(w.inspectorCj.id);
@@ -84,10 +84,18 @@ describe('auth', () => {
     );
     expect(rows).toContainEqual(expect.objectContaining({ action: 'auth.login', entity_id: w.inspectorCj.id }));
     expect(rows).toContainEqual(
-      expect.objectContaining({ action: 'auth.login_failed', entity_id: null, data: expect.objectContaining({ username: 'nobody-here', reason: 'unknown_user' }) }),
+      expect.objectContaining({
+        action: 'auth.login_failed',
+        entity_id: null,
+        data: expect.objectContaining({ username: 'nobody-here', reason: 'unknown_user' }),
+      }),
     );
     expect(rows).toContainEqual(
-      expect.objectContaining({ action: 'auth.login_failed', entity_id: w.bureauCj.id, data: expect.objectContaining({ reason: 'wrong_password' }) }),
+      expect.objectContaining({
+        action: 'auth.login_failed',
+        entity_id: w.bureauCj.id,
+        data: expect.objectContaining({ reason: 'wrong_password' }),
+      }),
     );
   });
 
@@ -151,7 +159,9 @@ describe('auth', () => {
         .send({ password: 'A-brand-new-password1' });
       expect(changed.status).toBe(200);
       expect401(await me(other.token));
-      const relogin = await request(t.http).post('/api/v1/auth/login').send({ username: other.username, password: 'A-brand-new-password1' });
+      const relogin = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ username: other.username, password: 'A-brand-new-password1' });
       expect(relogin.status).toBe(200);
       // set by the admin: the new token is good only for choosing one's own password
       expect(relogin.body.passwordChangeRequired).toBe(true);
@@ -187,7 +197,10 @@ describe('admin bootstrap', () => {
       expect(res.status).toBe(200);
       expect(res.body.user.role).toBe('admin');
       // a second instance on the same database creates no other admin
-      const second = await createTestApp({ databaseUrl: t.databaseUrl, env: { ADMIN_USERNAME: 'other-chief', ADMIN_PASSWORD: 'x-password-12' } });
+      const second = await createTestApp({
+        databaseUrl: t.databaseUrl,
+        env: { ADMIN_USERNAME: 'other-chief', ADMIN_PASSWORD: 'x-password-12' },
+      });
       await second.close();
       const f = await Factories.for(t);
       const { rows } = await f.db.query<{ username: string }>(`SELECT username FROM users WHERE role = 'admin'`);

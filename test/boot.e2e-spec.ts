@@ -82,10 +82,14 @@ describe('booting on the embedded database', () => {
     const noDataKey = startService({ ...jwt, DATA_KEY: '' });
     running.push(noDataKey);
     expect(await noDataKey.exited).toBe(1);
-    expect(noDataKey.output()).toBe('Invalid environment variable DATA_KEY: is required when DATABASE_URL is set (at least 32 characters)\n');
+    expect(noDataKey.output()).toBe(
+      'Invalid environment variable DATA_KEY: is required when DATABASE_URL is set (at least 32 characters)\n',
+    );
     const noAuditKey = startService({ ...jwt, AUDIT_KEY: '' });
     running.push(noAuditKey);
     expect(await noAuditKey.exited).toBe(1);
-    expect(noAuditKey.output()).toBe('Invalid environment variable AUDIT_KEY: is required when DATABASE_URL is set (at least 32 characters)\n');
+    expect(noAuditKey.output()).toBe(
+      'Invalid environment variable AUDIT_KEY: is required when DATABASE_URL is set (at least 32 characters)\n',
+    );
   });
 });

@@ -73,7 +73,10 @@ describe('credentials kept in memory, forgotten on every instance when they chan
     const user = await f.user({ role: 'bureau', regionCode: '522600' });
     expect((await me(a, user)).status).toBe(200);
     expect((await me(b, user)).status).toBe(200);
-    const res = await request(a.http).patch(`/api/v1/users/${user.id}`).set('Authorization', `Bearer ${admin.token}`).send({ active: false });
+    const res = await request(a.http)
+      .patch(`/api/v1/users/${user.id}`)
+      .set('Authorization', `Bearer ${admin.token}`)
+      .send({ active: false });
     expect(res.status).toBe(200);
     expect((await me(a, user)).status).toBe(401);
     expect(await refusedWithin(b, user)).toBeLessThan(1000);
@@ -83,7 +86,10 @@ describe('credentials kept in memory, forgotten on every instance when they chan
     const changed = await f.user({ role: 'bureau', regionCode: '522600' });
     const bumped = await f.user({ role: 'bureau', regionCode: '522600' });
     for (const t of [a, b]) for (const u of [changed, bumped]) expect((await me(t, u)).status).toBe(200);
-    const res = await request(b.http).patch(`/api/v1/users/${changed.id}`).set('Authorization', `Bearer ${admin.token}`).send({ password: 'a-new-password-123' });
+    const res = await request(b.http)
+      .patch(`/api/v1/users/${changed.id}`)
+      .set('Authorization', `Bearer ${admin.token}`)
+      .send({ password: 'a-new-password-123' });
     expect(res.status).toBe(200);
     expect((await me(b, changed)).status).toBe(401);
     expect(await refusedWithin(a, changed)).toBeLessThan(1000);

@@ -5,7 +5,16 @@ import { createEmptyDatabase } from './helpers/test-database.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 const AS_OF = '2026-06-20';
-const EMPTY = { markedOverdue: 0, overdueNotices: 0, reminders: 0, escalations: 0, digests: 0, regionDigests: 0, robotMessages: 0, idempotencyKeysExpired: 0 };
+const EMPTY = {
+  markedOverdue: 0,
+  overdueNotices: 0,
+  reminders: 0,
+  escalations: 0,
+  digests: 0,
+  regionDigests: 0,
+  robotMessages: 0,
+  idempotencyKeysExpired: 0,
+};
 
 describe('deadlines job', () => {
   let t: TestApp;
@@ -33,7 +42,12 @@ describe('deadlines job', () => {
       majorLate: await findingIn(f, { ...at, deadline: '2026-06-10', severity: 'major' }),
       pendingLate: await findingIn(f, { ...at, deadline: '2026-06-18', status: 'pending_verification' }),
       closedLate: await findingIn(f, { ...at, deadline: '2026-06-01', status: 'closed' }),
-      otherRegionMajorLate: await findingIn(f, { institutionId: w.instXc.id, regionCode: '513336', deadline: '2026-06-15', severity: 'major' }),
+      otherRegionMajorLate: await findingIn(f, {
+        institutionId: w.instXc.id,
+        regionCode: '513336',
+        deadline: '2026-06-15',
+        severity: 'major',
+      }),
     };
   });
 
@@ -43,7 +57,11 @@ describe('deadlines job', () => {
   });
 
   const notices = async (kind: string) =>
-    (await f.db.query<{ finding_id: string; recipient_id: string }>('SELECT finding_id, recipient_id FROM notifications WHERE kind = $1', [kind])).rows;
+    (
+      await f.db.query<{ finding_id: string; recipient_id: string }>('SELECT finding_id, recipient_id FROM notifications WHERE kind = $1', [
+        kind,
+      ])
+    ).rows;
   const name = (id: string) => Object.entries(ids).find(([, v]) => v === id)?.[0];
 
   it('marks overdue past the deadline, reminds within REMINDER_DAYS, escalates overdue major hazards', async () => {
@@ -54,7 +72,9 @@ describe('deadlines job', () => {
     // escalations (ladder, 7 days a level): majorLate is 9 days overdue → bureaus of 522633 and 522600;
     // otherRegionMajorLate 4 days → its own region 513336 only, which has no bureau user (not yet 513300)
     expect(res.body).toEqual({ ...EMPTY, asOf: AS_OF, markedOverdue: 4, overdueNotices: 4, reminders: 2, escalations: 2, digests: 2 });
-    const { rows } = await f.db.query<{ id: string; overdue: boolean; overdue_since: string | null }>('SELECT id, overdue, overdue_since FROM findings');
+    const { rows } = await f.db.query<{ id: string; overdue: boolean; overdue_since: string | null }>(
+      'SELECT id, overdue, overdue_since FROM findings',
+    );
     const overdue = Object.fromEntries(rows.map((r) => [name(r.id), [r.overdue, r.overdue_since]]));
     expect(overdue).toEqual({
       yesterday: [true, '2026-06-20'],
@@ -88,7 +108,9 @@ describe('deadlines job', () => {
         ['yesterday', w.headCj.id],
       ].sort(),
     );
-    const audit = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`);
+    const audit = await f.db.query(
+      `SELECT actor_id, data FROM audit_events WHERE action = 'job.run' AND entity = 'job' AND entity_id = 'deadlines'`,
+    );
     expect(audit.rows).toEqual([{ actor_id: w.admin.id, data: { slot: 'manual', ...res.body } }]);
   });
 

@@ -40,12 +40,16 @@ describe('SEED_DEMO', () => {
     const self = await request(t.http).get('/api/v1/inspections?status=pending').set(head);
     expect(self.body.items.some((x: { kind: string }) => x.kind === 'self')).toBe(true);
 
-    const states = await f.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM findings GROUP BY status ORDER BY status');
+    const states = await f.db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM findings GROUP BY status ORDER BY status',
+    );
     expect(states.rows.map((r) => r.status)).toEqual(['closed', 'open', 'pending_verification']);
     const regions = await f.db.query<{ code: string }>(`SELECT code FROM regions WHERE code IN ('522633', '513336', '440600')`);
     expect(regions.rows).toHaveLength(3);
     expect(await f.count('institutions')).toBe(10);
-    const verify = await request(t.http).get('/api/v1/audit/verify').set(await login('demo-bureau'));
+    const verify = await request(t.http)
+      .get('/api/v1/audit/verify')
+      .set(await login('demo-bureau'));
     expect(verify.status).toBe(403);
   });
 

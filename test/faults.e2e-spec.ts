@@ -53,7 +53,10 @@ async function call(base: string, method: string, path: string, token?: string, 
   try {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(60_000),
     });
@@ -177,145 +180,156 @@ describe('PostgreSQL restarted while 16 clients save answers', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers 503 (never 500) during the outage, recovers without a restart, and loses no acknowledged batch', async () => {
-    const { base, service } = app!;
-    const pid = service.child.pid;
+  it(
+    'answers 503 (never 500) during the outage, recovers without a restart, and loses no acknowledged batch',
+    async () => {
+      const { base, service } = app!;
+      const pid = service.child.pid;
 
-    // 16 institutions of 从江县, each with its head, in one self-check round on the mini checklist
-    const county = { code: '522633', name: '从江县', institution: (n: number) => `从江县第${n}养老院` };
-    const { admin, heads, inspectionIds } = await selfCheckCounty(f, base, county, CLIENTS, MINI_TEMPLATE, '故障演练自查');
-    const clients = heads.map((head, i) => ({ head, inspectionId: inspectionIds[i], seq: 0, acked: new Map<string, number>(), ackedBatches: 0, okAfterRestart: 0 }));
+      // 16 institutions of 从江县, each with its head, in one self-check round on the mini checklist
+      const county = { code: '522633', name: '从江县', institution: (n: number) => `从江县第${n}养老院` };
+      const { admin, heads, inspectionIds } = await selfCheckCounty(f, base, county, CLIENTS, MINI_TEMPLATE, '故障演练自查');
+      const clients = heads.map((head, i) => ({
+        head,
+        inspectionId: inspectionIds[i],
+        seq: 0,
+        acked: new Map<string, number>(),
+        ackedBatches: 0,
+        okAfterRestart: 0,
+      }));
 
-    // the load: each client saves changing batches in a loop; the note and the value carry its sequence number
-    const SUBSETS = [['A01', 'A02', 'B01', 'B02'], ['A02', 'B01'], ['A01', 'B02'], ['B01']];
-    const replies: { status: number; contentType: string | null; body: unknown }[] = [];
-    let lastRestart = Infinity;
-    let running = true;
-    const loops = clients.map(async (c, n) => {
-      while (running) {
-        const seq = ++c.seq;
-        const items = SUBSETS[seq % SUBSETS.length];
-        const answers = items.map((code) => ({
-          itemCode: code,
-          result: 'pass',
-          note: `c${n} s${seq}`,
-          ...(code === 'B01' ? { value: seq } : code === 'B02' ? { value: `第${seq}批记录` } : {}),
-        }));
-        const sentAt = Date.now();
-        const reply = await call(base, 'PUT', `/api/v1/inspections/${c.inspectionId}/answers`, c.head.token, { answers });
-        replies.push({ status: reply.status, contentType: reply.contentType, body: reply.status === 200 ? undefined : reply.body });
-        if (reply.status === 200) {
-          for (const code of items) c.acked.set(code, seq);
-          c.ackedBatches++;
-          if (sentAt > lastRestart) c.okAfterRestart++;
+      // the load: each client saves changing batches in a loop; the note and the value carry its sequence number
+      const SUBSETS = [['A01', 'A02', 'B01', 'B02'], ['A02', 'B01'], ['A01', 'B02'], ['B01']];
+      const replies: { status: number; contentType: string | null; body: unknown }[] = [];
+      let lastRestart = Infinity;
+      let running = true;
+      const loops = clients.map(async (c, n) => {
+        while (running) {
+          const seq = ++c.seq;
+          const items = SUBSETS[seq % SUBSETS.length];
+          const answers = items.map((code) => ({
+            itemCode: code,
+            result: 'pass',
+            note: `c${n} s${seq}`,
+            ...(code === 'B01' ? { value: seq } : code === 'B02' ? { value: `第${seq}批记录` } : {}),
+          }));
+          const sentAt = Date.now();
+          const reply = await call(base, 'PUT', `/api/v1/inspections/${c.inspectionId}/answers`, c.head.token, { answers });
+          replies.push({ status: reply.status, contentType: reply.contentType, body: reply.status === 200 ? undefined : reply.body });
+          if (reply.status === 200) {
+            for (const code of items) c.acked.set(code, seq);
+            c.ackedBatches++;
+            if (sentAt > lastRestart) c.okAfterRestart++;
+          }
+          await sleep(reply.status === 200 ? 5 : 25);
         }
-        await sleep(reply.status === 200 ? 5 : 25);
-      }
-    });
+      });
 
-    const outageHealth: number[] = [];
-    const recoveries: number[] = [];
-    const outages: number[] = [];
-    try {
-      for (let cycle = 0; cycle < RESTARTS; cycle++) {
+      const outageHealth: number[] = [];
+      const recoveries: number[] = [];
+      const outages: number[] = [];
+      try {
+        for (let cycle = 0; cycle < RESTARTS; cycle++) {
+          await sleep(LOAD_MS);
+          const before = replies.filter((r) => r.status === 200).length;
+          expect(before).toBeGreaterThan(0);
+          await server!.stop(); // SIGINT: fast shutdown, open transactions rolled back, every connection cut
+          const down = Date.now();
+          while (Date.now() - down < OUTAGE_MS) {
+            outageHealth.push((await call(base, 'GET', '/health')).status);
+            await sleep(100);
+          }
+          server = await startEmbeddedPostgres({ dataDir, port: pgPort, settings: DISPOSABLE_SETTINGS });
+          const up = Date.now();
+          outages.push(up - down);
+          lastRestart = up;
+          for (;;) {
+            const health = await call(base, 'GET', '/health');
+            if (health.status === 200) break;
+            if (Date.now() - up > 15_000) throw new Error(`/health did not come back: ${health.status}`);
+            await sleep(50);
+          }
+          recoveries.push(Date.now() - up);
+        }
         await sleep(LOAD_MS);
-        const before = replies.filter((r) => r.status === 200).length;
-        expect(before).toBeGreaterThan(0);
-        await server!.stop(); // SIGINT: fast shutdown, open transactions rolled back, every connection cut
-        const down = Date.now();
-        while (Date.now() - down < OUTAGE_MS) {
-          outageHealth.push((await call(base, 'GET', '/health')).status);
-          await sleep(100);
-        }
-        server = await startEmbeddedPostgres({ dataDir, port: pgPort, settings: DISPOSABLE_SETTINGS });
-        const up = Date.now();
-        outages.push(up - down);
-        lastRestart = up;
-        for (;;) {
-          const health = await call(base, 'GET', '/health');
-          if (health.status === 200) break;
-          if (Date.now() - up > 15_000) throw new Error(`/health did not come back: ${health.status}`);
-          await sleep(50);
-        }
-        recoveries.push(Date.now() - up);
+        // on a loaded machine a client may need longer than the load window for its first save after the
+        // restart: wait (bounded) until each has one, so the assertion below is about recovery, not speed
+        const until = Date.now() + 20_000;
+        while (clients.some((c) => c.okAfterRestart === 0) && Date.now() < until) await sleep(100);
+      } finally {
+        running = false;
+        await Promise.all(loops);
       }
-      await sleep(LOAD_MS);
-      // on a loaded machine a client may need longer than the load window for its first save after the
-      // restart: wait (bounded) until each has one, so the assertion below is about recovery, not speed
-      const until = Date.now() + 20_000;
-      while (clients.some((c) => c.okAfterRestart === 0) && Date.now() < until) await sleep(100);
-    } finally {
-      running = false;
-      await Promise.all(loops);
-    }
 
-    // the same service process lived through it: never exited, still there
-    expect(service.child.exitCode).toBeNull();
-    expect(process.kill(pid!, 0)).toBe(true);
-    expect(service.child.signalCode).toBeNull();
+      // the same service process lived through it: never exited, still there
+      expect(service.child.exitCode).toBeNull();
+      expect(process.kill(pid!, 0)).toBe(true);
+      expect(service.child.signalCode).toBeNull();
 
-    const byStatus = new Map<number, number>();
-    for (const r of replies) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-    const healthDown = outageHealth.filter((s) => s === 503).length;
-    console.log(
-      `[faults] PostgreSQL restarted ${RESTARTS}× (down ${outages.join(', ')} ms, /health 200 again after ${recoveries.join(', ')} ms); ` +
-        `${replies.length} answer batches from ${CLIENTS} clients: ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(', ')}; ` +
-        `/health during the outage: ${healthDown}×503 of ${outageHealth.length}`,
-    );
-
-    // only 200 and 503; every 503 is problem+json asking to retry
-    const unexpected = replies.filter((r) => r.status !== 200 && r.status !== 503);
-    expect(unexpected.slice(0, 3)).toEqual([]);
-    const unavailable = replies.filter((r) => r.status === 503);
-    expect(unavailable.length).toBeGreaterThan(0); // the outage did reach the clients
-    for (const r of unavailable) {
-      expect(r.contentType).toBe(PROBLEM_JSON);
-      expect(r.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
-    }
-    // /health said 503 for the whole outage, 200 afterwards
-    expect(outageHealth.length).toBeGreaterThan(0);
-    expect(healthDown).toBe(outageHealth.length);
-    expect((await call(base, 'GET', '/health')).body).toEqual({ status: 'ok', db: 'up', storage: 'up' });
-
-    // every client succeeded again after the (last) restart
-    expect(clients.map((c) => c.okAfterRestart > 0)).toEqual(clients.map(() => true));
-
-    // every acknowledged batch is in the database: per item, the stored note is that batch's or a later one's
-    let checkedAnswers = 0;
-    for (const c of clients) {
-      const { rows } = await f.db.query<{ item_code: string; note: string; value: unknown }>(
-        'SELECT item_code, note, value FROM answers WHERE inspection_id = $1',
-        [c.inspectionId],
+      const byStatus = new Map<number, number>();
+      for (const r of replies) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+      const healthDown = outageHealth.filter((s) => s === 503).length;
+      console.log(
+        `[faults] PostgreSQL restarted ${RESTARTS}× (down ${outages.join(', ')} ms, /health 200 again after ${recoveries.join(', ')} ms); ` +
+          `${replies.length} answer batches from ${CLIENTS} clients: ${[...byStatus].map(([s, n]) => `${s}×${n}`).join(', ')}; ` +
+          `/health during the outage: ${healthDown}×503 of ${outageHealth.length}`,
       );
-      const stored = new Map(rows.map((r) => [r.item_code, r]));
-      for (const [code, ackedSeq] of c.acked) {
-        const row = stored.get(code);
-        expect(row).toBeDefined();
-        const match = /^c(\d+) s(\d+)$/.exec(row!.note);
-        expect(match).not.toBeNull();
-        const storedSeq = Number(match![2]);
-        expect(Number(match![1])).toBe(clients.indexOf(c));
-        expect(storedSeq).toBeGreaterThanOrEqual(ackedSeq);
-        expect(storedSeq).toBeLessThanOrEqual(c.seq);
-        if (code === 'B01') expect(row!.value).toBe(storedSeq); // value and note from the same batch
-        checkedAnswers++;
+
+      // only 200 and 503; every 503 is problem+json asking to retry
+      const unexpected = replies.filter((r) => r.status !== 200 && r.status !== 503);
+      expect(unexpected.slice(0, 3)).toEqual([]);
+      const unavailable = replies.filter((r) => r.status === 503);
+      expect(unavailable.length).toBeGreaterThan(0); // the outage did reach the clients
+      for (const r of unavailable) {
+        expect(r.contentType).toBe(PROBLEM_JSON);
+        expect(r.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
       }
-      // each committed batch moved the version once and wrote one audit event, in the same transaction
-      const { rows: meta } = await f.db.query<{ version: number; events: number }>(
-        `SELECT x.version, (SELECT count(*)::int FROM audit_events e WHERE e.entity = 'inspection' AND e.entity_id = x.id::text AND e.action = 'inspection.answer') AS events
+      // /health said 503 for the whole outage, 200 afterwards
+      expect(outageHealth.length).toBeGreaterThan(0);
+      expect(healthDown).toBe(outageHealth.length);
+      expect((await call(base, 'GET', '/health')).body).toEqual({ status: 'ok', db: 'up', storage: 'up' });
+
+      // every client succeeded again after the (last) restart
+      expect(clients.map((c) => c.okAfterRestart > 0)).toEqual(clients.map(() => true));
+
+      // every acknowledged batch is in the database: per item, the stored note is that batch's or a later one's
+      let checkedAnswers = 0;
+      for (const c of clients) {
+        const { rows } = await f.db.query<{ item_code: string; note: string; value: unknown }>(
+          'SELECT item_code, note, value FROM answers WHERE inspection_id = $1',
+          [c.inspectionId],
+        );
+        const stored = new Map(rows.map((r) => [r.item_code, r]));
+        for (const [code, ackedSeq] of c.acked) {
+          const row = stored.get(code);
+          expect(row).toBeDefined();
+          const match = /^c(\d+) s(\d+)$/.exec(row!.note);
+          expect(match).not.toBeNull();
+          const storedSeq = Number(match![2]);
+          expect(Number(match![1])).toBe(clients.indexOf(c));
+          expect(storedSeq).toBeGreaterThanOrEqual(ackedSeq);
+          expect(storedSeq).toBeLessThanOrEqual(c.seq);
+          if (code === 'B01') expect(row!.value).toBe(storedSeq); // value and note from the same batch
+          checkedAnswers++;
+        }
+        // each committed batch moved the version once and wrote one audit event, in the same transaction
+        const { rows: meta } = await f.db.query<{ version: number; events: number }>(
+          `SELECT x.version, (SELECT count(*)::int FROM audit_events e WHERE e.entity = 'inspection' AND e.entity_id = x.id::text AND e.action = 'inspection.answer') AS events
          FROM inspections x WHERE x.id = $1`,
-        [c.inspectionId],
-      );
-      expect(meta[0].version - 1).toBeGreaterThanOrEqual(c.ackedBatches);
-      expect(meta[0].version - 1).toBeLessThanOrEqual(c.seq);
-      expect(meta[0].events).toBe(meta[0].version - 1);
-    }
-    expect(checkedAnswers).toBeGreaterThanOrEqual(CLIENTS * 4);
+          [c.inspectionId],
+        );
+        expect(meta[0].version - 1).toBeGreaterThanOrEqual(c.ackedBatches);
+        expect(meta[0].version - 1).toBeLessThanOrEqual(c.seq);
+        expect(meta[0].events).toBe(meta[0].version - 1);
+      }
+      expect(checkedAnswers).toBeGreaterThanOrEqual(CLIENTS * 4);
 
-    // and the audit trail is one unbroken chain
-    const verify = expectOk(await call(base, 'GET', '/api/v1/audit/verify', admin.token));
-    expect(verify).toMatchObject({ ok: true, firstBadSeq: null });
-  }, 60_000 + RESTARTS * (2 * LOAD_MS + OUTAGE_MS + 20_000));
+      // and the audit trail is one unbroken chain
+      const verify = expectOk(await call(base, 'GET', '/api/v1/audit/verify', admin.token));
+      expect(verify).toMatchObject({ ok: true, firstBadSeq: null });
+    },
+    60_000 + RESTARTS * (2 * LOAD_MS + OUTAGE_MS + 20_000),
+  );
 
   it('classifies each error a restart raises in the driver as "database unavailable" (503), at each step of a transaction', async () => {
     // The same pool settings as the service; the errors are the ones pg and TypeORM really raise.
@@ -351,9 +365,16 @@ describe('PostgreSQL restarted while 16 clients save answers', () => {
 
     const seen = Object.entries(errors).map(([step, e]) => {
       const err = e as { code?: string; message?: string; driverError?: { code?: string; message?: string } };
-      return { step, code: err.driverError?.code ?? err.code, message: err.driverError?.message ?? err.message, unavailable: isDatabaseUnavailable(e) };
+      return {
+        step,
+        code: err.driverError?.code ?? err.code,
+        message: err.driverError?.message ?? err.message,
+        unavailable: isDatabaseUnavailable(e),
+      };
     });
-    console.log(`[faults] driver errors of a restart:\n${seen.map((s) => `  ${s.step}: ${s.code ?? '-'} ${s.message} → ${s.unavailable ? '503' : '500'}`).join('\n')}`);
+    console.log(
+      `[faults] driver errors of a restart:\n${seen.map((s) => `  ${s.step}: ${s.code ?? '-'} ${s.message} → ${s.unavailable ? '503' : '500'}`).join('\n')}`,
+    );
     expect(seen.map((s) => s.step).sort()).toEqual(
       [
         'COMMIT of a transaction cut before it',
@@ -390,133 +411,159 @@ describe('the service killed with SIGKILL during a submit', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('leaves each inspection submitted with all its findings or not submitted at all', async () => {
-    // a checklist whose every item fails: one submit writes FAILED_ITEMS findings, their events, notifications and the audit event
-    const sections = [];
-    for (let s = 0; s * 20 < FAILED_ITEMS; s++) {
-      const items = [];
-      for (let i = s * 20; i < Math.min(FAILED_ITEMS, (s + 1) * 20); i++) {
-        items.push({
-          code: `K${String(i + 1).padStart(3, '0')}`,
-          text: `第${i + 1}项：消防设施是否完好有效`,
-          severity: i % 5 === 0 ? 'major' : 'general',
-          responseType: 'pass_fail',
-          requiresPhotoOnFail: false,
-        });
+  it(
+    'leaves each inspection submitted with all its findings or not submitted at all',
+    async () => {
+      // a checklist whose every item fails: one submit writes FAILED_ITEMS findings, their events, notifications and the audit event
+      const sections = [];
+      for (let s = 0; s * 20 < FAILED_ITEMS; s++) {
+        const items = [];
+        for (let i = s * 20; i < Math.min(FAILED_ITEMS, (s + 1) * 20); i++) {
+          items.push({
+            code: `K${String(i + 1).padStart(3, '0')}`,
+            text: `第${i + 1}项：消防设施是否完好有效`,
+            severity: i % 5 === 0 ? 'major' : 'general',
+            responseType: 'pass_fail',
+            requiresPhotoOnFail: false,
+          });
+        }
+        sections.push({ code: `S${s + 1}`, title: `第${s + 1}部分`, items });
       }
-      sections.push({ code: `S${s + 1}`, title: `第${s + 1}部分`, items });
-    }
-    const template = { code: 'fault-many-items', name: '故障演练检查表', institutionTypes: ['elderly_care'], sections };
-    const codes = sections.flatMap((s) => s.items.map((i) => i.code));
+      const template = { code: 'fault-many-items', name: '故障演练检查表', institutionTypes: ['elderly_care'], sections };
+      const codes = sections.flatMap((s) => s.items.map((i) => i.code));
 
-    let app = await start();
-    const county = { code: '522631', name: '黎平县', institution: (n: number) => `黎平县第${n}敬老院` };
-    const { admin, heads, inspectionIds: inspections } = await selfCheckCounty(f, app.base, county, ATTEMPTS + 1, template, '强杀演练自查');
-    const answers = codes.map((code) => ({ itemCode: code, result: 'fail', note: `${code} 不合格` }));
-    for (const [i, head] of heads.entries()) expectOk(await call(app.base, 'PUT', `/api/v1/inspections/${inspections[i]}/answers`, head.token, { answers }));
+      let app = await start();
+      const county = { code: '522631', name: '黎平县', institution: (n: number) => `黎平县第${n}敬老院` };
+      const {
+        admin,
+        heads,
+        inspectionIds: inspections,
+      } = await selfCheckCounty(f, app.base, county, ATTEMPTS + 1, template, '强杀演练自查');
+      const answers = codes.map((code) => ({ itemCode: code, result: 'fail', note: `${code} 不合格` }));
+      for (const [i, head] of heads.entries())
+        expectOk(await call(app.base, 'PUT', `/api/v1/inspections/${inspections[i]}/answers`, head.token, { answers }));
 
-    const stateOf = async (id: string) => {
-      const { rows } = await f.db.query<{ status: string; submitted_at: Date | null; findings: number; items: number; events: number; notes: number; audits: number }>(
-        `SELECT x.status, x.submitted_at,
+      const stateOf = async (id: string) => {
+        const { rows } = await f.db.query<{
+          status: string;
+          submitted_at: Date | null;
+          findings: number;
+          items: number;
+          events: number;
+          notes: number;
+          audits: number;
+        }>(
+          `SELECT x.status, x.submitted_at,
            (SELECT count(*)::int FROM findings g WHERE g.inspection_id = x.id) AS findings,
            (SELECT count(DISTINCT g.item_code)::int FROM findings g WHERE g.inspection_id = x.id) AS items,
            (SELECT count(*)::int FROM finding_events e JOIN findings g ON g.id = e.finding_id WHERE g.inspection_id = x.id AND e.action = 'created') AS events,
            (SELECT count(*)::int FROM notifications n JOIN findings g ON g.id = n.finding_id WHERE g.inspection_id = x.id) AS notes,
            (SELECT count(*)::int FROM audit_events a WHERE a.entity = 'inspection' AND a.entity_id = x.id::text AND a.action = 'inspection.submit') AS audits
          FROM inspections x WHERE x.id = $1`,
-        [id],
-      );
-      return rows[0];
-    };
-    const ALL = { status: 'submitted', findings: FAILED_ITEMS, items: FAILED_ITEMS, events: FAILED_ITEMS, notes: FAILED_ITEMS, audits: 1 };
-    const NONE = { status: 'in_progress', submitted_at: null, findings: 0, items: 0, events: 0, notes: 0, audits: 0 };
-
-    // one normal submit, warmed up as each attempt is: how long a submit takes here
-    const warm = (base: string, i: number) => call(base, 'GET', `/api/v1/inspections/${inspections[i]}`, heads[i].token);
-    expectOk(await warm(app.base, 0));
-    const t0 = performance.now();
-    const normal = expectOk(await call(app.base, 'POST', `/api/v1/inspections/${inspections[0]}/submit`, heads[0].token, { signature: '院长' }));
-    const submitMs = performance.now() - t0;
-    expect(normal.findingsCreated).toBe(FAILED_ITEMS);
-    expect(await stateOf(inspections[0])).toMatchObject(ALL);
-
-    // Each kill: POST /submit of two inspections (the second a random moment after the
-    // first), SIGKILL after a delay, then a fresh service for the next kill (the first
-    // kill reuses the service above). The delay starts at about a normal submit and
-    // follows a staircase (shorter after submits that landed, longer after ones that
-    // did not), with jitter, so that both outcomes stay plausible.
-    // finding_events ids come from a sequence, which a rollback does not undo: events drawn
-    // but not committed show a submit that the kill cut in the middle of its transaction
-    const sequence = (await f.db.query<{ name: string }>("SELECT pg_get_serial_sequence('finding_events', 'id') AS name")).rows[0].name;
-    const drawnEvents = async () => {
-      const { rows } = await f.db.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${sequence}`);
-      return rows[0].is_called ? Number(rows[0].last_value) : 0;
-    };
-    let delay = Math.max(10, submitMs);
-    let cutMidway = 0;
-    const outcomes: { delay: number; landed: boolean; replied: number }[] = [];
-    for (let a = 1; a <= ATTEMPTS; a += 2) {
-      if (a > 1) app = await start();
-      const batch = [a, a + 1].filter((i) => i <= ATTEMPTS);
-      for (const i of batch) expectOk(await warm(app.base, i));
-      const drawnBefore = await drawnEvents();
-      const killAfter = delay * (0.75 + Math.random() * 0.5);
-      const second = Math.random() * killAfter;
-      const replied = batch.map(() => -1);
-      const submits = batch.map(async (i, k) => {
-        if (k > 0) await sleep(second);
-        replied[k] = (await call(app.base, 'POST', `/api/v1/inspections/${inspections[i]}/submit`, heads[i].token, {})).status;
-      });
-      await sleep(killAfter);
-      app.service.child.kill('SIGKILL');
-      await app.service.exited;
-      running.delete(app.service);
-      await Promise.all(submits);
-      // PostgreSQL notices the dead client before we look: until then a COMMIT already on the wire may still land
-      for (let waited = 0; ; waited += 20) {
-        const { rows } = await f.db.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'paicha'",
+          [id],
         );
-        if (rows[0].n === 0) break;
-        if (waited > 10_000) throw new Error('the killed service’s connections did not go away');
-        await sleep(20);
-      }
-      let landedHere = 0;
-      for (const [k, i] of batch.entries()) {
-        const state = await stateOf(inspections[i]);
-        const landed = state.status === 'submitted';
-        if (landed) expect(state).toMatchObject(ALL);
-        else expect(state).toEqual(NONE);
-        if (replied[k] === 200) expect(landed).toBe(true); // an acknowledged submit is never lost
-        outcomes.push({ delay: Math.round(killAfter - (k > 0 ? second : 0)), landed, replied: replied[k] });
-        if (landed) landedHere++;
-      }
-      cutMidway += ((await drawnEvents()) - drawnBefore - landedHere * FAILED_ITEMS) / FAILED_ITEMS;
-      delay = landedHere === batch.length ? delay * 0.6 : landedHere === 0 ? delay * 1.6 : delay;
-    }
-    const landedCount = outcomes.filter((o) => o.landed).length;
-    console.log(
-      `[faults] normal submit of ${FAILED_ITEMS} failed items: ${Math.round(submitMs)} ms; ${outcomes.length} submits cut by ${Math.ceil(ATTEMPTS / 2)} SIGKILLs: ` +
-        `${landedCount} submitted whole, ${outcomes.length - landedCount} not submitted at all ` +
-        `(${cutMidway} of them cut inside the transaction after inserting their findings, rolled back); ` +
-        `(ms from request to kill → outcome, status if the reply came first) ${outcomes
-          .map((o) => `${o.delay}→${o.landed ? 'submitted' : 'none'}${o.replied > 0 ? `(${o.replied})` : ''}`)
-          .join(', ')}`,
-    );
-    expect(outcomes).toHaveLength(ATTEMPTS);
-    expect(Number.isInteger(cutMidway)).toBe(true); // whole submits only: never a part of one's findings drawn
+        return rows[0];
+      };
+      const ALL = {
+        status: 'submitted',
+        findings: FAILED_ITEMS,
+        items: FAILED_ITEMS,
+        events: FAILED_ITEMS,
+        notes: FAILED_ITEMS,
+        audits: 1,
+      };
+      const NONE = { status: 'in_progress', submitted_at: null, findings: 0, items: 0, events: 0, notes: 0, audits: 0 };
 
-    // a restarted service submits the ones that did not land, and the audit trail is intact
-    app = await start();
-    for (let a = 1; a <= ATTEMPTS; a++) {
-      if (outcomes[a - 1].landed) continue;
-      const res = expectOk(await call(app.base, 'POST', `/api/v1/inspections/${inspections[a]}/submit`, heads[a].token, {}));
-      expect(res.findingsCreated).toBe(FAILED_ITEMS);
-    }
-    for (const id of inspections) expect(await stateOf(id)).toMatchObject(ALL);
-    const verify = expectOk(await call(app.base, 'GET', '/api/v1/audit/verify', admin.token));
-    expect(verify).toMatchObject({ ok: true, firstBadSeq: null });
-    await stopService(app.service);
-    running.delete(app.service);
-  }, 120_000 + ATTEMPTS * 10_000);
+      // one normal submit, warmed up as each attempt is: how long a submit takes here
+      const warm = (base: string, i: number) => call(base, 'GET', `/api/v1/inspections/${inspections[i]}`, heads[i].token);
+      expectOk(await warm(app.base, 0));
+      const t0 = performance.now();
+      const normal = expectOk(
+        await call(app.base, 'POST', `/api/v1/inspections/${inspections[0]}/submit`, heads[0].token, { signature: '院长' }),
+      );
+      const submitMs = performance.now() - t0;
+      expect(normal.findingsCreated).toBe(FAILED_ITEMS);
+      expect(await stateOf(inspections[0])).toMatchObject(ALL);
+
+      // Each kill: POST /submit of two inspections (the second a random moment after the
+      // first), SIGKILL after a delay, then a fresh service for the next kill (the first
+      // kill reuses the service above). The delay starts at about a normal submit and
+      // follows a staircase (shorter after submits that landed, longer after ones that
+      // did not), with jitter, so that both outcomes stay plausible.
+      // finding_events ids come from a sequence, which a rollback does not undo: events drawn
+      // but not committed show a submit that the kill cut in the middle of its transaction
+      const sequence = (await f.db.query<{ name: string }>("SELECT pg_get_serial_sequence('finding_events', 'id') AS name")).rows[0].name;
+      const drawnEvents = async () => {
+        const { rows } = await f.db.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${sequence}`);
+        return rows[0].is_called ? Number(rows[0].last_value) : 0;
+      };
+      let delay = Math.max(10, submitMs);
+      let cutMidway = 0;
+      const outcomes: { delay: number; landed: boolean; replied: number }[] = [];
+      for (let a = 1; a <= ATTEMPTS; a += 2) {
+        if (a > 1) app = await start();
+        const batch = [a, a + 1].filter((i) => i <= ATTEMPTS);
+        for (const i of batch) expectOk(await warm(app.base, i));
+        const drawnBefore = await drawnEvents();
+        const killAfter = delay * (0.75 + Math.random() * 0.5);
+        const second = Math.random() * killAfter;
+        const replied = batch.map(() => -1);
+        const submits = batch.map(async (i, k) => {
+          if (k > 0) await sleep(second);
+          replied[k] = (await call(app.base, 'POST', `/api/v1/inspections/${inspections[i]}/submit`, heads[i].token, {})).status;
+        });
+        await sleep(killAfter);
+        app.service.child.kill('SIGKILL');
+        await app.service.exited;
+        running.delete(app.service);
+        await Promise.all(submits);
+        // PostgreSQL notices the dead client before we look: until then a COMMIT already on the wire may still land
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await f.db.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'paicha'",
+          );
+          if (rows[0].n === 0) break;
+          if (waited > 10_000) throw new Error('the killed service’s connections did not go away');
+          await sleep(20);
+        }
+        let landedHere = 0;
+        for (const [k, i] of batch.entries()) {
+          const state = await stateOf(inspections[i]);
+          const landed = state.status === 'submitted';
+          if (landed) expect(state).toMatchObject(ALL);
+          else expect(state).toEqual(NONE);
+          if (replied[k] === 200) expect(landed).toBe(true); // an acknowledged submit is never lost
+          outcomes.push({ delay: Math.round(killAfter - (k > 0 ? second : 0)), landed, replied: replied[k] });
+          if (landed) landedHere++;
+        }
+        cutMidway += ((await drawnEvents()) - drawnBefore - landedHere * FAILED_ITEMS) / FAILED_ITEMS;
+        delay = landedHere === batch.length ? delay * 0.6 : landedHere === 0 ? delay * 1.6 : delay;
+      }
+      const landedCount = outcomes.filter((o) => o.landed).length;
+      console.log(
+        `[faults] normal submit of ${FAILED_ITEMS} failed items: ${Math.round(submitMs)} ms; ${outcomes.length} submits cut by ${Math.ceil(ATTEMPTS / 2)} SIGKILLs: ` +
+          `${landedCount} submitted whole, ${outcomes.length - landedCount} not submitted at all ` +
+          `(${cutMidway} of them cut inside the transaction after inserting their findings, rolled back); ` +
+          `(ms from request to kill → outcome, status if the reply came first) ${outcomes
+            .map((o) => `${o.delay}→${o.landed ? 'submitted' : 'none'}${o.replied > 0 ? `(${o.replied})` : ''}`)
+            .join(', ')}`,
+      );
+      expect(outcomes).toHaveLength(ATTEMPTS);
+      expect(Number.isInteger(cutMidway)).toBe(true); // whole submits only: never a part of one's findings drawn
+
+      // a restarted service submits the ones that did not land, and the audit trail is intact
+      app = await start();
+      for (let a = 1; a <= ATTEMPTS; a++) {
+        if (outcomes[a - 1].landed) continue;
+        const res = expectOk(await call(app.base, 'POST', `/api/v1/inspections/${inspections[a]}/submit`, heads[a].token, {}));
+        expect(res.findingsCreated).toBe(FAILED_ITEMS);
+      }
+      for (const id of inspections) expect(await stateOf(id)).toMatchObject(ALL);
+      const verify = expectOk(await call(app.base, 'GET', '/api/v1/audit/verify', admin.token));
+      expect(verify).toMatchObject({ ok: true, firstBadSeq: null });
+      await stopService(app.service);
+      running.delete(app.service);
+    },
+    120_000 + ATTEMPTS * 10_000,
+  );
 });

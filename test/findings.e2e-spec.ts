@@ -41,7 +41,8 @@ describe('findings workflow', () => {
   let rectifier: FixtureUser;
   const auth = bearer;
   const post = (u: FixtureUser, path: string, body: object) => request(t.http).post(path).set(auth(u)).send(body);
-  const statusOf = async (id: string) => (await f.db.query<{ status: State }>('SELECT status FROM findings WHERE id = $1', [id])).rows[0].status;
+  const statusOf = async (id: string) =>
+    (await f.db.query<{ status: State }>('SELECT status FROM findings WHERE id = $1', [id])).rows[0].status;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -94,10 +95,16 @@ describe('findings workflow', () => {
     const id = await findingIn(f, { institutionId: w.instCj.id, regionCode: '522633', severity: 'major', createdBy: w.inspectorCj.id });
     const bare = await post(w.headCj, `/api/v1/findings/${id}/rectify`, { note: '已整改' });
     expect(bare.status).toBe(400);
-    expect(bare.body.errors).toEqual([{ field: 'attachmentIds', message: 'a major finding needs at least one photo or document of the rectification' }]);
-    const strange = await post(w.headCj, `/api/v1/findings/${id}/rectify`, { note: '已整改', attachmentIds: ['00000000-0000-4000-8000-000000000000'] });
+    expect(bare.body.errors).toEqual([
+      { field: 'attachmentIds', message: 'a major finding needs at least one photo or document of the rectification' },
+    ]);
+    const strange = await post(w.headCj, `/api/v1/findings/${id}/rectify`, {
+      note: '已整改',
+      attachmentIds: ['00000000-0000-4000-8000-000000000000'],
+    });
     expect(strange.status).toBe(400);
-    const photo = (await request(t.http).post('/api/v1/attachments').set(auth(w.headCj)).attach('file', PNG_1PX, 'after.png')).body.id as string;
+    const photo = (await request(t.http).post('/api/v1/attachments').set(auth(w.headCj)).attach('file', PNG_1PX, 'after.png')).body
+      .id as string;
     const ok = await post(w.headCj, `/api/v1/findings/${id}/rectify`, { note: '已清理通道，设置禁止堆放标识', attachmentIds: [photo] });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({
@@ -108,7 +115,9 @@ describe('findings workflow', () => {
     // the verifier in scope may open the rectification photo
     expect((await request(t.http).get(`/api/v1/attachments/${photo}`).set(auth(w.inspectorCj))).status).toBe(200);
     expect((await request(t.http).get(`/api/v1/attachments/${photo}`).set(auth(w.inspectorXc))).status).toBe(404);
-    const { rows } = await f.db.query(`SELECT recipient_id FROM notifications WHERE finding_id = $1 AND kind = 'rectification_submitted'`, [id]);
+    const { rows } = await f.db.query(`SELECT recipient_id FROM notifications WHERE finding_id = $1 AND kind = 'rectification_submitted'`, [
+      id,
+    ]);
     expect(rows.map((r) => r.recipient_id).sort()).toEqual([w.inspectorCj.id, w.bureauCj.id].sort());
   });
 
@@ -121,10 +130,14 @@ describe('findings workflow', () => {
     expect((await post(w.inspectorCj, `/api/v1/findings/${id}/verify`, { accepted: false })).status).toBe(400);
     const rejected = await post(w.inspectorCj, `/api/v1/findings/${id}/verify`, { accepted: false, note: '照片不能证明已整改' });
     expect(rejected.body).toMatchObject({ status: 'open', rectification: null });
-    const { rows } = await f.db.query(`SELECT recipient_id, message FROM notifications WHERE finding_id = $1 AND kind = 'rectification_rejected'`, [id]);
+    const { rows } = await f.db.query(
+      `SELECT recipient_id, message FROM notifications WHERE finding_id = $1 AND kind = 'rectification_rejected'`,
+      [id],
+    );
     // every head of the institution hears it
     expect(rows.map((r) => r.recipient_id).sort()).toEqual([w.headCj.id, rectifier.id].sort());
-    for (const r of rows) expect(r.message).toBe(`隐患“${rejected.body.title}”的整改未通过复核：照片不能证明已整改。请重新整改后再次提交。`);
+    for (const r of rows)
+      expect(r.message).toBe(`隐患“${rejected.body.title}”的整改未通过复核：照片不能证明已整改。请重新整改后再次提交。`);
     expect((await post(w.headCj, `/api/v1/findings/${id}/rectify`, { note: '重新整改' })).status).toBe(200);
     const closed = await post(w.bureauCj, `/api/v1/findings/${id}/verify`, { accepted: true, note: '复查合格' });
     expect(closed.body).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
@@ -141,18 +154,45 @@ describe('findings workflow', () => {
     const ok = await post(w.bureauCj, `/api/v1/findings/${id}/extend`, { deadline: far, reason: '需采购防火门' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ deadline: far, overdue: false, overdueSince: null });
-    expect(ok.body.history).toEqual([{ at: expect.any(String), actorId: w.bureauCj.id, action: 'extended', data: { from: '2026-06-10', to: far, reason: '需采购防火门' } }]);
+    expect(ok.body.history).toEqual([
+      { at: expect.any(String), actorId: w.bureauCj.id, action: 'extended', data: { from: '2026-06-10', to: far, reason: '需采购防火门' } },
+    ]);
   });
 
   it('records an ad-hoc finding in scope, with its default deadline, and tells the head', async () => {
     const today = todayIn('Asia/Shanghai');
-    const res = await post(w.inspectorCj, '/api/v1/findings', { institutionId: w.instCj.id, title: '厨房燃气报警器失效', severity: 'major' });
+    const res = await post(w.inspectorCj, '/api/v1/findings', {
+      institutionId: w.instCj.id,
+      title: '厨房燃气报警器失效',
+      severity: 'major',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ inspectionId: null, itemCode: null, severity: 'major', supervised: true, status: 'open', foundOn: today, deadline: addDays(today, 30) });
-    const { rows } = await f.db.query(`SELECT recipient_id FROM notifications WHERE finding_id = $1 AND kind = 'finding_created'`, [res.body.id]);
+    expect(res.body).toMatchObject({
+      inspectionId: null,
+      itemCode: null,
+      severity: 'major',
+      supervised: true,
+      status: 'open',
+      foundOn: today,
+      deadline: addDays(today, 30),
+    });
+    const { rows } = await f.db.query(`SELECT recipient_id FROM notifications WHERE finding_id = $1 AND kind = 'finding_created'`, [
+      res.body.id,
+    ]);
     expect(rows.map((r) => r.recipient_id).sort()).toEqual([w.headCj.id, rectifier.id].sort());
-    expect((await post(w.inspectorCj, '/api/v1/findings', { institutionId: w.instXc.id, title: 'x', severity: 'general' })).status).toBe(400);
-    expect((await post(w.inspectorCj, '/api/v1/findings', { institutionId: w.instCj.id, title: 'x', severity: 'general', deadline: '2020-01-01' })).status).toBe(400);
+    expect((await post(w.inspectorCj, '/api/v1/findings', { institutionId: w.instXc.id, title: 'x', severity: 'general' })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await post(w.inspectorCj, '/api/v1/findings', {
+          institutionId: w.instCj.id,
+          title: 'x',
+          severity: 'general',
+          deadline: '2020-01-01',
+        })
+      ).status,
+    ).toBe(400);
     expect((await post(w.headCj, '/api/v1/findings', { institutionId: w.instCj.id, title: 'x', severity: 'general' })).status).toBe(403);
   });
 
@@ -170,7 +210,10 @@ describe('findings workflow', () => {
     expect(verifies.map((r) => r.status).sort()).toEqual([200, 409]);
     const events = await f.db.query(`SELECT action FROM finding_events WHERE finding_id = $1`, [id]);
     expect(events.rows).toHaveLength(2);
-    const notices = await f.db.query(`SELECT kind, recipient_id, count(*)::int AS n FROM notifications WHERE finding_id = $1 GROUP BY 1, 2`, [id]);
+    const notices = await f.db.query(
+      `SELECT kind, recipient_id, count(*)::int AS n FROM notifications WHERE finding_id = $1 GROUP BY 1, 2`,
+      [id],
+    );
     expect(notices.rows.every((r) => r.n === 1)).toBe(true);
   });
 
@@ -183,7 +226,9 @@ describe('findings workflow', () => {
       ]);
       expect(rectify.status).toBe(200);
       expect([200, 409]).toContain(verify.status);
-      const events = (await f.db.query<{ action: string }>('SELECT action FROM finding_events WHERE finding_id = $1 ORDER BY id', [id])).rows.map((r) => r.action);
+      const events = (
+        await f.db.query<{ action: string }>('SELECT action FROM finding_events WHERE finding_id = $1 ORDER BY id', [id])
+      ).rows.map((r) => r.action);
       expect(events).toEqual(verify.status === 200 ? ['rectified', 'verified'] : ['rectified']);
       expect(await statusOf(id)).toBe(verify.status === 200 ? 'closed' : 'pending_verification');
     }
@@ -191,9 +236,13 @@ describe('findings workflow', () => {
 
   it('refuses an illegal transition in the database itself', async () => {
     const id = await findingIn(f, { institutionId: w.instCj.id, regionCode: '522633', status: 'closed' });
-    await expect(f.db.query(`UPDATE findings SET status = 'open', closed_at = NULL WHERE id = $1`, [id])).rejects.toThrow(/cannot go from closed to open/);
+    await expect(f.db.query(`UPDATE findings SET status = 'open', closed_at = NULL WHERE id = $1`, [id])).rejects.toThrow(
+      /cannot go from closed to open/,
+    );
     const open = await findingIn(f, { institutionId: w.instCj.id, regionCode: '522633' });
-    await expect(f.db.query(`UPDATE findings SET status = 'closed', closed_at = now() WHERE id = $1`, [open])).rejects.toThrow(/cannot go from open to closed/);
+    await expect(f.db.query(`UPDATE findings SET status = 'closed', closed_at = now() WHERE id = $1`, [open])).rejects.toThrow(
+      /cannot go from open to closed/,
+    );
   });
 
   describe('notifications', () => {

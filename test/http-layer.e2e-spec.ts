@@ -142,13 +142,19 @@ describe('HTTP layer (configureApp)', () => {
   });
 
   it('refuses NUL characters in the body and the query string with 400 (PostgreSQL text cannot hold them)', async () => {
-    const body = await request(t.http).post('/api/v1/probe').send({ name: 'a\u0000b', count: 1, items: [{ code: 'x' }] });
+    const body = await request(t.http)
+      .post('/api/v1/probe')
+      .send({ name: 'a\u0000b', count: 1, items: [{ code: 'x' }] });
     expectProblem(body, 400);
     expect(body.body.errors).toEqual([{ field: 'name', message: 'must not contain NUL characters' }]);
-    const nested = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: '\u0000' }] });
+    const nested = await request(t.http)
+      .post('/api/v1/probe')
+      .send({ name: 'a', count: 1, items: [{ code: '\u0000' }] });
     expect(nested.body.errors).toEqual([{ field: 'items[0].code', message: 'must not contain NUL characters' }]);
     // a key of digits is named as an index, as the validation pipe names it
-    const keyed = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: 'x', 7: '\u0000' }] });
+    const keyed = await request(t.http)
+      .post('/api/v1/probe')
+      .send({ name: 'a', count: 1, items: [{ code: 'x', 7: '\u0000' }] });
     expect(keyed.body.errors).toEqual([{ field: 'items[0][7]', message: 'must not contain NUL characters' }]);
     const query = await request(t.http).get('/api/v1/probe/boom?q=%00');
     expectProblem(query, 400);
@@ -165,7 +171,9 @@ describe('HTTP layer (configureApp)', () => {
       expectProblem(res, 400);
       expect(res.body.errors).toEqual([{ field, message: 'must not contain unpaired UTF-16 surrogates' }]);
     }
-    const nested = await request(t.http).post('/api/v1/probe').send({ name: 'a', count: 1, items: [{ code: 'x' }, { code: 'y\udbff' }] });
+    const nested = await request(t.http)
+      .post('/api/v1/probe')
+      .send({ name: 'a', count: 1, items: [{ code: 'x' }, { code: 'y\udbff' }] });
     expect(nested.body.errors).toEqual([{ field: 'items[1].code', message: 'must not contain unpaired UTF-16 surrogates' }]);
     const paired = await request(t.http).post('/api/v1/probe').send({ name: '排查😀\ud83d\ude00', count: 1, items: [] });
     expect([paired.status, paired.body.name]).toEqual([200, '排查😀😀']);
@@ -179,7 +187,9 @@ describe('HTTP layer (configureApp)', () => {
   });
 
   it('passes a valid body through', async () => {
-    const res = await request(t.http).post('/api/v1/probe').send({ name: '养老院', count: 3, items: [{ code: 'A1' }] });
+    const res = await request(t.http)
+      .post('/api/v1/probe')
+      .send({ name: '养老院', count: 3, items: [{ code: 'A1' }] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ name: '养老院', count: 3, items: [{ code: 'A1' }] });
   });

@@ -79,7 +79,12 @@ describe('Idempotency-Key', () => {
     request(t.http).post(`/api/v1/inspections/${id}/submit`).set(auth(as)).set('Idempotency-Key', key).send(body);
 
   const keyRows = async (actorId: string) =>
-    (await f.db.query<{ key: string; state: string; response_status: number | null }>('SELECT key, state, response_status FROM idempotency_keys WHERE actor_id = $1 ORDER BY key', [actorId])).rows;
+    (
+      await f.db.query<{ key: string; state: string; response_status: number | null }>(
+        'SELECT key, state, response_status FROM idempotency_keys WHERE actor_id = $1 ORDER BY key',
+        [actorId],
+      )
+    ).rows;
 
   beforeAll(async () => {
     storage = await tempDataDir('paicha-idem-storage');
@@ -120,7 +125,11 @@ describe('Idempotency-Key', () => {
   it('replays a rectify, and a refused request is kept and replayed as refused', async () => {
     const findingId = await findingIn(f, { institutionId: w.instCj.id, regionCode: '522633' });
     const rectify = (key: string, note: string) =>
-      request(t.http).post(`/api/v1/findings/${findingId}/rectify`).set(auth(w.headCj)).set('Idempotency-Key', key).send({ note, attachmentIds: [] });
+      request(t.http)
+        .post(`/api/v1/findings/${findingId}/rectify`)
+        .set(auth(w.headCj))
+        .set('Idempotency-Key', key)
+        .send({ note, attachmentIds: [] });
     const first = await rectify('rectify-1', '已更换标志');
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('pending_verification');
@@ -172,13 +181,26 @@ describe('Idempotency-Key', () => {
   it('refuses the same key with another body (422) and changes nothing', async () => {
     const id = await answeredInspection('换了请求体');
     const before = await counts();
-    const used = await request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.inspectorCj)).set('Idempotency-Key', 'reused-key').send({ a: 1 });
+    const used = await request(t.http)
+      .post('/api/v1/idempotency-probe/counted')
+      .set(auth(w.inspectorCj))
+      .set('Idempotency-Key', 'reused-key')
+      .send({ a: 1 });
     expect(used.status).toBe(201);
     const callsBefore = calls.counted;
     const cases = [
-      request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.inspectorCj)).set('Idempotency-Key', 'reused-key').send({ a: 2 }),
+      request(t.http)
+        .post('/api/v1/idempotency-probe/counted')
+        .set(auth(w.inspectorCj))
+        .set('Idempotency-Key', 'reused-key')
+        .send({ a: 2 }),
       request(t.http).post(`/api/v1/inspections/${id}/submit`).set(auth(w.inspectorCj)).set('Idempotency-Key', 'reused-key').send({ a: 1 }),
-      request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.inspectorCj)).set('Idempotency-Key', 'reused-key').set('If-Match', '"3"').send({ a: 1 }),
+      request(t.http)
+        .post('/api/v1/idempotency-probe/counted')
+        .set(auth(w.inspectorCj))
+        .set('Idempotency-Key', 'reused-key')
+        .set('If-Match', '"3"')
+        .send({ a: 1 }),
     ];
     for (const res of await Promise.all(cases)) {
       expect(res.status).toBe(422);
@@ -207,7 +229,10 @@ describe('Idempotency-Key', () => {
       const first = submit(id, 'in-flight-1').then((r) => r);
       // the first request holds its claim and waits for the row lock
       for (let i = 0; i < 200; i++) {
-        const { rows } = await f.db.query(`SELECT 1 FROM idempotency_keys WHERE actor_id = $1 AND key = 'in-flight-1' AND state = 'processing'`, [w.inspectorCj.id]);
+        const { rows } = await f.db.query(
+          `SELECT 1 FROM idempotency_keys WHERE actor_id = $1 AND key = 'in-flight-1' AND state = 'processing'`,
+          [w.inspectorCj.id],
+        );
         if (rows.length === 1) break;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -243,10 +268,14 @@ describe('Idempotency-Key', () => {
       `UPDATE idempotency_keys SET fingerprint = (SELECT fingerprint FROM idempotency_keys WHERE actor_id = $1 AND key = 'stale-twin') WHERE actor_id = $1 AND key = 'stale-1'`,
       [w.headCj.id],
     );
-    const fresh = await f.db.query(`UPDATE idempotency_keys SET locked_at = now() WHERE actor_id = $1 AND key = 'stale-1' RETURNING 1`, [w.headCj.id]);
+    const fresh = await f.db.query(`UPDATE idempotency_keys SET locked_at = now() WHERE actor_id = $1 AND key = 'stale-1' RETURNING 1`, [
+      w.headCj.id,
+    ]);
     expect(fresh.rowCount).toBe(1);
     expect((await probe().set('Idempotency-Key', 'stale-1')).status).toBe(409); // a recent claim is in flight
-    await f.db.query(`UPDATE idempotency_keys SET locked_at = now() - interval '6 minutes' WHERE actor_id = $1 AND key = 'stale-1'`, [w.headCj.id]);
+    await f.db.query(`UPDATE idempotency_keys SET locked_at = now() - interval '6 minutes' WHERE actor_id = $1 AND key = 'stale-1'`, [
+      w.headCj.id,
+    ]);
     const taken = await probe().set('Idempotency-Key', 'stale-1');
     expect([taken.status, taken.body, taken.headers['idempotent-replayed']]).toEqual([201, { call: 2 }, undefined]);
     expect(calls.counted).toBe(2);
@@ -254,11 +283,27 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys per actor: another user with the same key is processed on its own', async () => {
     calls.counted = 0;
-    const a = await request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.bureauCj)).set('Idempotency-Key', 'shared-key').send({ x: 1 });
-    const b = await request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.bureauQdn)).set('Idempotency-Key', 'shared-key').send({ x: 1 });
-    const c = await request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.bureauGz)).set('Idempotency-Key', 'shared-key').send({ x: 2 });
+    const a = await request(t.http)
+      .post('/api/v1/idempotency-probe/counted')
+      .set(auth(w.bureauCj))
+      .set('Idempotency-Key', 'shared-key')
+      .send({ x: 1 });
+    const b = await request(t.http)
+      .post('/api/v1/idempotency-probe/counted')
+      .set(auth(w.bureauQdn))
+      .set('Idempotency-Key', 'shared-key')
+      .send({ x: 1 });
+    const c = await request(t.http)
+      .post('/api/v1/idempotency-probe/counted')
+      .set(auth(w.bureauGz))
+      .set('Idempotency-Key', 'shared-key')
+      .send({ x: 2 });
     expect([a.status, a.body, b.status, b.body, c.status, c.body]).toEqual([201, { call: 1 }, 201, { call: 2 }, 201, { call: 3 }]);
-    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed'], c.headers['idempotent-replayed']]).toEqual([undefined, undefined, undefined]);
+    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed'], c.headers['idempotent-replayed']]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const n = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'shared-key'`);
     expect(n.rows[0].n).toBe(3);
   });
@@ -274,13 +319,20 @@ describe('Idempotency-Key', () => {
         [{ field: 'Idempotency-Key', message: 'must be 1 to 128 printable ASCII characters' }],
       ]);
     }
-    const ok = await request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.admin)).set('Idempotency-Key', ` ${'~'.repeat(127)}`).send({});
+    const ok = await request(t.http)
+      .post('/api/v1/idempotency-probe/counted')
+      .set(auth(w.admin))
+      .set('Idempotency-Key', ` ${'~'.repeat(127)}`)
+      .send({});
     expect(ok.status).toBe(201);
     expect(await keyRows(w.admin.id)).toHaveLength(1);
 
     const rows = await f.count('idempotency_keys');
     const login = () =>
-      request(t.http).post('/api/v1/auth/login').set('Idempotency-Key', 'login-1').send({ username: w.headXc.username, password: 'fixture-password-123' });
+      request(t.http)
+        .post('/api/v1/auth/login')
+        .set('Idempotency-Key', 'login-1')
+        .send({ username: w.headXc.username, password: 'fixture-password-123' });
     const [one, two] = [await login(), await login()];
     expect([one.status, two.status, two.headers['idempotent-replayed']]).toEqual([200, 200, undefined]);
     expect(await f.count('idempotency_keys')).toBe(rows);
@@ -288,7 +340,8 @@ describe('Idempotency-Key', () => {
 
   it('releases the key when the first attempt fails with a 5xx, so the retry is processed', async () => {
     calls.flaky = 0;
-    const send = () => request(t.http).post('/api/v1/idempotency-probe/flaky').set(auth(w.headXc)).set('Idempotency-Key', 'flaky-1').send({ n: 1 });
+    const send = () =>
+      request(t.http).post('/api/v1/idempotency-probe/flaky').set(auth(w.headXc)).set('Idempotency-Key', 'flaky-1').send({ n: 1 });
     expect((await send()).status).toBe(500);
     expect(await keyRows(w.headXc.id)).toEqual([]);
     const retry = await send();
@@ -300,7 +353,8 @@ describe('Idempotency-Key', () => {
 
   it('forgets expired keys: the daily job deletes them and counts them, and an expired key is fresh again', async () => {
     calls.counted = 0;
-    const send = (body: Record<string, unknown>) => request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.inspectorXc)).set('Idempotency-Key', 'old-key').send(body);
+    const send = (body: Record<string, unknown>) =>
+      request(t.http).post('/api/v1/idempotency-probe/counted').set(auth(w.inspectorXc)).set('Idempotency-Key', 'old-key').send(body);
     expect((await send({ v: 1 })).body).toEqual({ call: 1 });
     await f.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE actor_id = $1`, [w.inspectorXc.id]);
     // past its retention the key is no longer kept: another request under it is processed
@@ -317,17 +371,21 @@ describe('Idempotency-Key', () => {
     expect(run.status).toBe(200);
     expect(run.body.idempotencyKeysExpired).toBe(expected[0].n);
     expect(await f.count('idempotency_keys')).toBe(total - expected[0].n);
-    const audit = await f.db.query<{ n: number }>(`SELECT (data->>'idempotencyKeysExpired')::int AS n FROM audit_events WHERE action = 'job.run' ORDER BY id DESC LIMIT 1`);
+    const audit = await f.db.query<{ n: number }>(
+      `SELECT (data->>'idempotencyKeysExpired')::int AS n FROM audit_events WHERE action = 'job.run' ORDER BY id DESC LIMIT 1`,
+    );
     expect(audit.rows[0].n).toBe(expected[0].n);
   });
 
   it('documents the header and its answers in OpenAPI, and CORS lets browsers use it', async () => {
     const doc = await request(t.http).get('/api/docs-json');
-    const ops = Object.entries(doc.body.paths as Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>>).flatMap(
-      ([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })),
-    );
+    const ops = Object.entries(
+      doc.body.paths as Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>>,
+    ).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
     const writes = ops.filter((o) => ['post', 'put', 'patch'].includes(o.method));
-    const documented = writes.filter((o) => o.op.parameters?.some((p) => p.name === 'Idempotency-Key') && o.op.responses['422'] && o.op.responses['409']);
+    const documented = writes.filter(
+      (o) => o.op.parameters?.some((p) => p.name === 'Idempotency-Key') && o.op.responses['422'] && o.op.responses['409'],
+    );
     expect(writes.length).toBeGreaterThan(20);
     expect(writes.filter((o) => !documented.includes(o)).map((o) => `${o.method} ${o.path}`)).toEqual(['post /api/v1/auth/login']);
     expect(ops.filter((o) => o.method === 'get' && o.op.parameters?.some((p) => p.name === 'Idempotency-Key'))).toHaveLength(0);

@@ -23,10 +23,23 @@ describe('GET /inspections/:id/report.pdf', () => {
     const round = await request(t.http)
       .post('/api/v1/rounds')
       .set(as(w.bureauCj))
-      .send({ name: '2026年6月督查', kind: 'supervisory', regionCode: '522633', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } });
+      .send({
+        name: '2026年6月督查',
+        kind: 'supervisory',
+        regionCode: '522633',
+        startsOn: '2026-06-01',
+        endsOn: '2026-06-30',
+        institutionTypes: ['elderly_care'],
+        templates: { elderly_care: 'mini-check' },
+      });
     await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as(w.bureauCj));
     inspectionId = (await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as(w.inspectorCj))).body.items[0].id;
-    const jpeg = (await request(t.http).post('/api/v1/attachments').set(as(w.inspectorCj)).attach('file', await readFile('test/fixtures/photo.jpg'), 'a.jpg')).body.id;
+    const jpeg = (
+      await request(t.http)
+        .post('/api/v1/attachments')
+        .set(as(w.inspectorCj))
+        .attach('file', await readFile('test/fixtures/photo.jpg'), 'a.jpg')
+    ).body.id;
     const png = (await request(t.http).post('/api/v1/attachments').set(as(w.inspectorCj)).attach('file', PNG_1PX, 'b.png')).body.id;
     await request(t.http)
       .put(`/api/v1/inspections/${inspectionId}/answers`)
@@ -39,7 +52,10 @@ describe('GET /inspections/:id/report.pdf', () => {
           { itemCode: 'B02', result: 'na' },
         ],
       });
-    const submitted = await request(t.http).post(`/api/v1/inspections/${inspectionId}/submit`).set(as(w.inspectorCj)).send({ signature: '王检查' });
+    const submitted = await request(t.http)
+      .post(`/api/v1/inspections/${inspectionId}/submit`)
+      .set(as(w.inspectorCj))
+      .send({ signature: '王检查' });
     expect(submitted.status).toBe(200);
   });
 

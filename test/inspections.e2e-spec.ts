@@ -95,15 +95,25 @@ describe('rounds, inspections and the way to findings', () => {
 
       const list = await request(t.http).get(`/api/v1/inspections?roundId=${id}`).set(auth(w.bureauQdn));
       expect(list.body.total).toBe(3);
-      expect(new Set(list.body.items.map((x: { institutionId: string }) => x.institutionId))).toEqual(new Set([w.instCj.id, w.instLp.id, township.id]));
-      for (const x of list.body.items) expect(x).toMatchObject({ status: 'pending', kind: 'supervisory', templateVersion: 1, answers: [], version: 1 });
+      expect(new Set(list.body.items.map((x: { institutionId: string }) => x.institutionId))).toEqual(
+        new Set([w.instCj.id, w.instLp.id, township.id]),
+      );
+      for (const x of list.body.items)
+        expect(x).toMatchObject({ status: 'pending', kind: 'supervisory', templateVersion: 1, answers: [], version: 1 });
 
       // an institution added later is picked up by opening again
       await f.institution({ regionCode: '522631', type: 'community_elderly', name: '黎平县新建幸福院' });
       expect((await request(t.http).post(`/api/v1/rounds/${id}/open`).set(auth(w.bureauQdn))).body).toEqual({ inspectionsCreated: 1 });
 
       const progress = await request(t.http).get(`/api/v1/rounds/${id}/progress`).set(auth(w.bureauQdn));
-      expect(progress.body).toEqual({ total: 4, pending: 4, inProgress: 0, submitted: 0, missed: 0, findings: { total: 0, major: 0, closed: 0 } });
+      expect(progress.body).toEqual({
+        total: 4,
+        pending: 4,
+        inProgress: 0,
+        submitted: 0,
+        missed: 0,
+        findings: { total: 0, major: 0, closed: 0 },
+      });
       const county = await request(t.http).get(`/api/v1/rounds/${id}/progress`).set(auth(w.bureauCj));
       expect(county.body.total).toBe(2); // 从江: the county home and the township home
       expect((await request(t.http).get(`/api/v1/rounds/${id}`).set(auth(w.bureauGz))).status).toBe(404);
@@ -134,7 +144,8 @@ describe('rounds, inspections and the way to findings', () => {
           expect(res.headers.etag).toBe(`"${versions[k]}"`);
           const notes = new Map((res.body.answers as { itemCode: string; note?: string }[]).map((x) => [x.itemCode, x.note]));
           batches.forEach((b, j) => {
-            if (versions[j] <= versions[k]) expect([versions[k], b.itemCode, notes.get(b.itemCode)]).toEqual([versions[k], b.itemCode, b.note]);
+            if (versions[j] <= versions[k])
+              expect([versions[k], b.itemCode, notes.get(b.itemCode)]).toEqual([versions[k], b.itemCode, b.note]);
           });
         });
       }
@@ -161,9 +172,19 @@ describe('rounds, inspections and the way to findings', () => {
       const { template: _template, ...inspection } = after;
       expect(second.body).toEqual(inspection);
       expect(second.body.answers.map((a: { itemCode: string }) => a.itemCode)).toEqual(['A01', 'A02', 'B01', 'B02']);
-      expect(second.body.answers[0]).toEqual({ itemCode: 'A01', result: 'fail', note: '', attachmentIds: [photo.body.id], answeredBy: w.inspectorCj.id, answeredAt: expect.any(String), savedAt: second.body.answers[0].answeredAt });
+      expect(second.body.answers[0]).toEqual({
+        itemCode: 'A01',
+        result: 'fail',
+        note: '',
+        attachmentIds: [photo.body.id],
+        answeredBy: w.inspectorCj.id,
+        answeredAt: expect.any(String),
+        savedAt: second.body.answers[0].answeredAt,
+      });
       expect(second.body.answers[3]).toMatchObject({ value: '记录完整 ✓', note: '  夜班 ' });
-      expect(new Date(second.body.answers[0].answeredAt).getTime()).toBeGreaterThanOrEqual(new Date(second.body.answers[3].answeredAt).getTime());
+      expect(new Date(second.body.answers[0].answeredAt).getTime()).toBeGreaterThanOrEqual(
+        new Date(second.body.answers[3].answeredAt).getTime(),
+      );
     });
   });
 
@@ -173,10 +194,15 @@ describe('rounds, inspections and the way to findings', () => {
     let photoId: string;
 
     beforeAll(async () => {
-      const created = await createRound(w.bureauCj, round({ regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
+      const created = await createRound(
+        w.bureauCj,
+        round({ regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }),
+      );
       roundId = created.body.id;
       await request(t.http).post(`/api/v1/rounds/${roundId}/open`).set(auth(w.bureauCj));
-      const list = await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
+      const list = await request(t.http)
+        .get(`/api/v1/inspections?roundId=${roundId}&institutionId=${w.instCj.id}`)
+        .set(auth(w.inspectorCj));
       inspectionId = list.body.items[0].id;
       const upload = await request(t.http).post('/api/v1/attachments').set(auth(w.inspectorCj)).attach('file', EXIT_PNG, 'exit.png');
       expect(upload.status).toBe(201);
@@ -193,7 +219,13 @@ describe('rounds, inspections and the way to findings', () => {
       const res = await request(t.http).get(`/api/v1/inspections/${inspectionId}`).set(auth(w.inspectorCj));
       expect(res.status).toBe(200);
       expect(res.headers.etag).toBe('"1"');
-      expect(res.body).toMatchObject({ id: inspectionId, institutionId: w.instCj.id, institutionName: '从江县社会福利院', status: 'pending', version: 1 });
+      expect(res.body).toMatchObject({
+        id: inspectionId,
+        institutionId: w.instCj.id,
+        institutionName: '从江县社会福利院',
+        status: 'pending',
+        version: 1,
+      });
       expect(res.body.template).toMatchObject({ code: 'mini-check', version: 1 });
     });
 
@@ -214,11 +246,23 @@ describe('rounds, inspections and the way to findings', () => {
         [[{ itemCode: 'B01', result: 'fail' }], 'answers[0].value'],
         [[{ itemCode: 'B02', result: 'pass', value: 3 }], 'answers[0].value'],
         [[{ itemCode: 'A01', result: 'pass', value: { x: 1 } }], 'answers[0].value'],
-        [[{ itemCode: 'A01', result: 'pass' }, { itemCode: 'A01', result: 'fail' }], 'answers[1].itemCode'],
+        [
+          [
+            { itemCode: 'A01', result: 'pass' },
+            { itemCode: 'A01', result: 'fail' },
+          ],
+          'answers[1].itemCode',
+        ],
         [[{ itemCode: 'A01', result: 'fail', attachmentIds: ['00000000-0000-4000-8000-000000000000'] }], 'answers[0].attachmentIds'],
         [[{ itemCode: 'A01', result: 'fail', attachmentIds: ['nope'] }], 'answers[0].attachmentIds'],
         [[{ itemCode: 'B02', result: 'pass', value: '记录\ud800' }], 'answers[0].value'], // jsonb cannot hold it: 400, not 500
-        [[{ itemCode: 'A02', result: 'pass' }, { itemCode: 'A01', result: 'pass', note: '\udc00' }], 'answers[1].note'],
+        [
+          [
+            { itemCode: 'A02', result: 'pass' },
+            { itemCode: 'A01', result: 'pass', note: '\udc00' },
+          ],
+          'answers[1].note',
+        ],
       ];
       for (const [answers, field] of cases) {
         const res = await put(w.inspectorCj, answers);
@@ -230,17 +274,34 @@ describe('rounds, inspections and the way to findings', () => {
     });
 
     it('saves a batch, moves pending → in_progress, and a resent batch is harmless', async () => {
-      const first = await put(w.inspectorCj, [{ itemCode: 'A02', result: 'fail', note: '标志灯不亮' }, { itemCode: 'B01', result: 'na' }], '"1"');
+      const first = await put(
+        w.inspectorCj,
+        [
+          { itemCode: 'A02', result: 'fail', note: '标志灯不亮' },
+          { itemCode: 'B01', result: 'na' },
+        ],
+        '"1"',
+      );
       expect(first.status).toBe(200);
       expect(first.headers.etag).toBe('"2"');
       expect(first.body).toMatchObject({ status: 'in_progress', version: 2 });
       expect(first.body.answers).toEqual([
-        { itemCode: 'A02', result: 'fail', note: '标志灯不亮', answeredBy: w.inspectorCj.id, answeredAt: expect.any(String), savedAt: expect.any(String) },
+        {
+          itemCode: 'A02',
+          result: 'fail',
+          note: '标志灯不亮',
+          answeredBy: w.inspectorCj.id,
+          answeredAt: expect.any(String),
+          savedAt: expect.any(String),
+        },
         { itemCode: 'B01', result: 'na', answeredBy: w.inspectorCj.id, answeredAt: expect.any(String), savedAt: expect.any(String) },
       ]);
       // without a device time, an answer was given when it was saved
       for (const a of first.body.answers) expect(a.answeredAt).toBe(a.savedAt);
-      const again = await put(w.inspectorCj, [{ itemCode: 'A02', result: 'fail', note: '标志灯不亮' }, { itemCode: 'B01', result: 'na' }]);
+      const again = await put(w.inspectorCj, [
+        { itemCode: 'A02', result: 'fail', note: '标志灯不亮' },
+        { itemCode: 'B01', result: 'na' },
+      ]);
       expect(again.status).toBe(200);
       expect(again.body.answers).toHaveLength(2);
       expect(again.body.version).toBe(3);
@@ -261,7 +322,6 @@ describe('rounds, inspections and the way to findings', () => {
       expect((await put(w.inspectorCj, ALL_PASS.slice(0, 1), 'W/"1"')).status).toBe(409);
       expect((await put(w.inspectorCj, ALL_PASS.slice(0, 1), 'banana')).status).toBe(400);
     });
-
 
     it('refuses to submit with unanswered items, listing them', async () => {
       const res = await request(t.http).post(`/api/v1/inspections/${inspectionId}/submit`).set(auth(w.inspectorCj)).send({});
@@ -290,7 +350,10 @@ describe('rounds, inspections and the way to findings', () => {
       expect(await f.count('findings')).toBe(findingsBefore + 2);
 
       const today = todayIn('Asia/Shanghai');
-      const findings = (await request(t.http).get(`/api/v1/findings?roundId=${roundId}`).set(auth(w.headCj))).body.items as Record<string, unknown>[];
+      const findings = (await request(t.http).get(`/api/v1/findings?roundId=${roundId}`).set(auth(w.headCj))).body.items as Record<
+        string,
+        unknown
+      >[];
       const byItem = Object.fromEntries(findings.map((x) => [x.itemCode as string, x]));
       expect(byItem.A01).toMatchObject({
         title: '疏散通道是否畅通',
@@ -308,13 +371,17 @@ describe('rounds, inspections and the way to findings', () => {
         closedAt: null,
         rectification: null,
       });
-      expect(byItem.A01.history).toEqual([{ at: expect.any(String), actorId: w.inspectorCj.id, action: 'created', data: expect.objectContaining({ itemCode: 'A01' }) }]);
+      expect(byItem.A01.history).toEqual([
+        { at: expect.any(String), actorId: w.inspectorCj.id, action: 'created', data: expect.objectContaining({ itemCode: 'A01' }) },
+      ]);
       expect(byItem.A02).toMatchObject({ severity: 'general', supervised: false, deadline: addDays(today, 15), description: '标志灯不亮' });
 
       const { rows } = await f.db.query(`SELECT recipient_id, kind, message FROM notifications ORDER BY message`);
       expect(rows).toHaveLength(2);
       for (const n of rows) expect(n).toMatchObject({ recipient_id: w.headCj.id, kind: 'finding_created' });
-      expect(rows.map((n) => n.message)).toContain(`检查发现重大事故隐患（挂牌督办）：“疏散通道是否畅通”，请于 ${addDays(today, 1)} 前完成整改并上传整改材料。`);
+      expect(rows.map((n) => n.message)).toContain(
+        `检查发现重大事故隐患（挂牌督办）：“疏散通道是否畅通”，请于 ${addDays(today, 1)} 前完成整改并上传整改材料。`,
+      );
 
       const again = await request(t.http).post(`/api/v1/inspections/${inspectionId}/submit`).set(auth(w.inspectorCj)).send({});
       expect(again.status).toBe(409);
@@ -350,44 +417,79 @@ describe('rounds, inspections and the way to findings', () => {
       expect(closed.status).toBe(200);
       expect(closed.body.status).toBe('closed');
       const progress = (await request(t.http).get(`/api/v1/rounds/${roundId}/progress`).set(auth(w.bureauCj))).body;
-      expect(progress).toEqual({ total: 3, pending: 0, inProgress: 0, submitted: 1, missed: 2, findings: { total: 2, major: 1, closed: 0 } });
+      expect(progress).toEqual({
+        total: 3,
+        pending: 0,
+        inProgress: 0,
+        submitted: 1,
+        missed: 2,
+        findings: { total: 2, major: 1, closed: 0 },
+      });
       const missed = await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&institutionId=${extra.id}`).set(auth(w.bureauCj));
       expect(missed.body.items[0].status).toBe('missed');
-      expect((await request(t.http).post(`/api/v1/rounds/${roundId}/close`).set(auth(w.bureauCj))).body).toMatchObject({ status: 409, currentStatus: 'closed' });
+      expect((await request(t.http).post(`/api/v1/rounds/${roundId}/close`).set(auth(w.bureauCj))).body).toMatchObject({
+        status: 409,
+        currentStatus: 'closed',
+      });
       expect((await request(t.http).post(`/api/v1/rounds/${roundId}/open`).set(auth(w.bureauCj))).status).toBe(409);
     });
   });
 
   describe('self-checks and assignment', () => {
     it('lets the head fill its own self-check and nobody else', async () => {
-      const created = await createRound(w.bureauCj, round({ kind: 'self', regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }));
+      const created = await createRound(
+        w.bureauCj,
+        round({ kind: 'self', regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } }),
+      );
       await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
       const mine = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}`).set(auth(w.headCj));
       expect(mine.body.total).toBe(1);
       const id = mine.body.items[0].id;
       expect(mine.body.items[0].kind).toBe('self');
-      const byInspector = await request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.inspectorCj)).send({ answers: ALL_PASS });
+      const byInspector = await request(t.http)
+        .put(`/api/v1/inspections/${id}/answers`)
+        .set(auth(w.inspectorCj))
+        .send({ answers: ALL_PASS });
       expect(byInspector.status).toBe(403);
       const byHead = await request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(w.headCj)).send({ answers: ALL_PASS });
       expect(byHead.status).toBe(200);
       const submitted = await request(t.http).post(`/api/v1/inspections/${id}/submit`).set(auth(w.headCj)).send({});
       expect(submitted.body).toMatchObject({ findingsCreated: 0, inspection: { status: 'submitted' } });
-      const assign = await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(w.bureauCj)).send({ inspectorId: w.inspectorCj.id });
+      const assign = await request(t.http)
+        .post(`/api/v1/inspections/${id}/assign`)
+        .set(auth(w.bureauCj))
+        .send({ inspectorId: w.inspectorCj.id });
       expect(assign.status).toBe(409);
     });
 
     it('narrows a supervisory inspection to its assignee', async () => {
-      const created = await createRound(w.bureauQdn, round({ institutionTypes: ['community_elderly'], templates: { community_elderly: 'mini-check' } }));
+      const created = await createRound(
+        w.bureauQdn,
+        round({ institutionTypes: ['community_elderly'], templates: { community_elderly: 'mini-check' } }),
+      );
       await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauQdn));
-      const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instLp.id}`).set(auth(w.bureauQdn));
+      const list = await request(t.http)
+        .get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instLp.id}`)
+        .set(auth(w.bureauQdn));
       const id = list.body.items[0].id;
       const lpInspector = await f.user({ role: 'inspector', regionCode: '522631' });
       const cityInspector = await f.user({ role: 'inspector', regionCode: '522600' });
       // the 从江 inspector's region does not contain 黎平
-      expect((await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(w.bureauQdn)).send({ inspectorId: w.inspectorCj.id })).status).toBe(400);
-      expect((await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(w.bureauQdn)).send({ inspectorId: w.headCj.id })).status).toBe(400);
-      expect((await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(lpInspector)).send({ inspectorId: lpInspector.id })).status).toBe(403);
-      const ok = await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(w.bureauQdn)).send({ inspectorId: lpInspector.id });
+      expect(
+        (await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(w.bureauQdn)).send({ inspectorId: w.inspectorCj.id }))
+          .status,
+      ).toBe(400);
+      expect(
+        (await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(w.bureauQdn)).send({ inspectorId: w.headCj.id })).status,
+      ).toBe(400);
+      expect(
+        (await request(t.http).post(`/api/v1/inspections/${id}/assign`).set(auth(lpInspector)).send({ inspectorId: lpInspector.id }))
+          .status,
+      ).toBe(403);
+      const ok = await request(t.http)
+        .post(`/api/v1/inspections/${id}/assign`)
+        .set(auth(w.bureauQdn))
+        .send({ inspectorId: lpInspector.id });
       expect(ok.status).toBe(200);
       expect(ok.body.assigneeId).toBe(lpInspector.id);
       const byCity = await request(t.http).put(`/api/v1/inspections/${id}/answers`).set(auth(cityInspector)).send({ answers: ALL_PASS });
@@ -400,9 +502,14 @@ describe('rounds, inspections and the way to findings', () => {
 
   describe('the built-in checklist end to end', () => {
     it('fills all items of the elderly-care checklist in one batch and submits', async () => {
-      const created = await createRound(w.bureauCj, round({ regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } }));
+      const created = await createRound(
+        w.bureauCj,
+        round({ regionCode: '522633', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } }),
+      );
       await request(t.http).post(`/api/v1/rounds/${created.body.id}/open`).set(auth(w.bureauCj));
-      const list = await request(t.http).get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`).set(auth(w.inspectorCj));
+      const list = await request(t.http)
+        .get(`/api/v1/inspections?roundId=${created.body.id}&institutionId=${w.instCj.id}`)
+        .set(auth(w.inspectorCj));
       const id = list.body.items[0].id;
       const detail = (await request(t.http).get(`/api/v1/inspections/${id}`).set(auth(w.inspectorCj))).body;
       const items = detail.template.sections.flatMap((s: { items: { code: string; severity: string; responseType: string }[] }) => s.items);

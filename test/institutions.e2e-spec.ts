@@ -20,7 +20,10 @@ describe('institutions', () => {
   let w: TwoRegionWorld;
   const auth = (token: string) => bearer({ token });
   const upload = (token: string, csv: string | Buffer, filename = 'institutions.csv') =>
-    request(t.http).post('/api/v1/institutions/import').set(auth(token)).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv), filename);
+    request(t.http)
+      .post('/api/v1/institutions/import')
+      .set(auth(token))
+      .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv), filename);
 
   beforeAll(async () => {
     t = await createTestApp({ env: { UPLOAD_MAX_BYTES: String(4 * 1024 * 1024) } });
@@ -53,7 +56,9 @@ describe('institutions', () => {
 
       const revealed = await request(t.http).get(`/api/v1/institutions/${id}?reveal=phone`).set(auth(w.bureauCj.token)).expect(200);
       expect(revealed.body.phone).toBe('13812341234');
-      const reveals = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'institution.reveal' AND entity_id = $1`, [id]);
+      const reveals = await f.db.query(`SELECT actor_id, data FROM audit_events WHERE action = 'institution.reveal' AND entity_id = $1`, [
+        id,
+      ]);
       expect(reveals.rows).toEqual([{ actor_id: w.bureauCj.id, data: { fields: ['phone'] } }]);
       // an inspector and the admin may not; a bureau elsewhere does not see the institution at all
       expect((await request(t.http).get(`/api/v1/institutions/${id}?reveal=phone`).set(auth(w.inspectorCj.token))).status).toBe(403);
@@ -63,13 +68,22 @@ describe('institutions', () => {
     });
 
     it('encrypts at boot a phone stored in clear before, and still shows it masked', async () => {
-      const created = await request(t.http).post('/api/v1/institutions').set(auth(w.bureauCj.token)).send({ name: '旧数据养老院', type: 'elderly_care', regionCode: '522633' }).expect(201);
+      const created = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.bureauCj.token))
+        .send({ name: '旧数据养老院', type: 'elderly_care', regionCode: '522633' })
+        .expect(201);
       await f.db.query(`UPDATE institutions SET phone = '0855-7654321' WHERE id = $1`, [created.body.id]);
-      expect((await request(t.http).get(`/api/v1/institutions/${created.body.id}`).set(auth(w.bureauCj.token))).body.phone).toBe('085****4321');
+      expect((await request(t.http).get(`/api/v1/institutions/${created.body.id}`).set(auth(w.bureauCj.token))).body.phone).toBe(
+        '085****4321',
+      );
       expect(await t.app.get(PhoneSealer).sealAll()).toBeGreaterThanOrEqual(1);
       const { rows } = await f.db.query<{ phone: string }>('SELECT phone FROM institutions WHERE id = $1', [created.body.id]);
       expect(rows[0].phone).toMatch(/^enc1\./);
-      const revealed = await request(t.http).get(`/api/v1/institutions/${created.body.id}?reveal=phone`).set(auth(w.bureauCj.token)).expect(200);
+      const revealed = await request(t.http)
+        .get(`/api/v1/institutions/${created.body.id}?reveal=phone`)
+        .set(auth(w.bureauCj.token))
+        .expect(200);
       expect(revealed.body.phone).toBe('0855-7654321');
     });
   });
@@ -77,10 +91,16 @@ describe('institutions', () => {
   describe('create, read, update', () => {
     it('creates an institution with every field and audits it', async () => {
       const code = creditCode(1);
-      const res = await request(t.http)
-        .post('/api/v1/institutions')
-        .set(auth(w.bureauQdn.token))
-        .send({ name: ' 从江县中心敬老院 ', type: 'elderly_care', regionCode: '522633', address: '丙妹镇', beds: 120, creditCode: code, headName: '吴院长', phone: '0855-1234567' });
+      const res = await request(t.http).post('/api/v1/institutions').set(auth(w.bureauQdn.token)).send({
+        name: ' 从江县中心敬老院 ',
+        type: 'elderly_care',
+        regionCode: '522633',
+        address: '丙妹镇',
+        beds: 120,
+        creditCode: code,
+        headName: '吴院长',
+        phone: '0855-1234567',
+      });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         id: expect.any(String),
@@ -94,7 +114,9 @@ describe('institutions', () => {
         phone: '085****4567',
         active: true,
       });
-      const events = await f.db.query(`SELECT action, region_code FROM audit_events WHERE entity = 'institution' AND entity_id = $1`, [res.body.id]);
+      const events = await f.db.query(`SELECT action, region_code FROM audit_events WHERE entity = 'institution' AND entity_id = $1`, [
+        res.body.id,
+      ]);
       expect(events.rows).toEqual([{ action: 'institution.create', region_code: '522633' }]);
     });
 
@@ -115,17 +137,29 @@ describe('institutions', () => {
     });
 
     it('answers 400 for an unknown region and 403 for a region outside the bureau', async () => {
-      const unknown = await request(t.http).post('/api/v1/institutions').set(auth(w.admin.token)).send({ name: 'x', type: 'funeral', regionCode: '999999' });
+      const unknown = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.admin.token))
+        .send({ name: 'x', type: 'funeral', regionCode: '999999' });
       expect(unknown.status).toBe(400);
-      const outside = await request(t.http).post('/api/v1/institutions').set(auth(w.bureauCj.token)).send({ name: 'x', type: 'funeral', regionCode: '522631' });
+      const outside = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.bureauCj.token))
+        .send({ name: 'x', type: 'funeral', regionCode: '522631' });
       expect(outside.status).toBe(403);
     });
 
     it('refuses a credit code that is taken with 409', async () => {
       const code = creditCode(2);
-      const first = await request(t.http).post('/api/v1/institutions').set(auth(w.admin.token)).send({ name: 'a', type: 'funeral', regionCode: '522633', creditCode: code });
+      const first = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.admin.token))
+        .send({ name: 'a', type: 'funeral', regionCode: '522633', creditCode: code });
       expect(first.status).toBe(201);
-      const again = await request(t.http).post('/api/v1/institutions').set(auth(w.admin.token)).send({ name: 'b', type: 'funeral', regionCode: '522631', creditCode: code });
+      const again = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.admin.token))
+        .send({ name: 'b', type: 'funeral', regionCode: '522631', creditCode: code });
       expect(again.status).toBe(409);
       const patch = await request(t.http).patch(`/api/v1/institutions/${w.instLp.id}`).set(auth(w.admin.token)).send({ creditCode: code });
       expect(patch.status).toBe(409);
@@ -133,20 +167,30 @@ describe('institutions', () => {
 
     it('lets a bureau move an institution only within its subtree', async () => {
       const inst = await f.institution({ regionCode: '522633' });
-      const within = await request(t.http).patch(`/api/v1/institutions/${inst.id}`).set(auth(w.bureauQdn.token)).send({ regionCode: '522631', active: false });
+      const within = await request(t.http)
+        .patch(`/api/v1/institutions/${inst.id}`)
+        .set(auth(w.bureauQdn.token))
+        .send({ regionCode: '522631', active: false });
       expect(within.status).toBe(200);
       expect(within.body).toMatchObject({ regionCode: '522631', active: false });
-      const away = await request(t.http).patch(`/api/v1/institutions/${inst.id}`).set(auth(w.bureauQdn.token)).send({ regionCode: '513336' });
+      const away = await request(t.http)
+        .patch(`/api/v1/institutions/${inst.id}`)
+        .set(auth(w.bureauQdn.token))
+        .send({ regionCode: '513336' });
       expect(away.status).toBe(403);
     });
 
     it('answers 400 for a malformed id and 404 for an unknown one', async () => {
       expect((await request(t.http).get('/api/v1/institutions/not-a-uuid').set(auth(w.admin.token))).status).toBe(400);
-      expect((await request(t.http).get('/api/v1/institutions/00000000-0000-4000-8000-000000000000').set(auth(w.admin.token))).status).toBe(404);
+      expect((await request(t.http).get('/api/v1/institutions/00000000-0000-4000-8000-000000000000').set(auth(w.admin.token))).status).toBe(
+        404,
+      );
     });
 
     it('filters by region subtree, type and name, and pages', async () => {
-      const res = await request(t.http).get('/api/v1/institutions?regionCode=522600&type=community_elderly&q=黎平').set(auth(w.admin.token));
+      const res = await request(t.http)
+        .get('/api/v1/institutions?regionCode=522600&type=community_elderly&q=黎平')
+        .set(auth(w.admin.token));
       expect(res.status).toBe(200);
       expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([w.instLp.id]);
       const page = await request(t.http).get('/api/v1/institutions?page=1&pageSize=1').set(auth(w.admin.token));
@@ -212,11 +256,17 @@ describe('institutions', () => {
     it('upserts by credit code: a second import updates, a repeated code in one file updates the first row', async () => {
       const a = creditCode(100);
       const b = creditCode(101);
-      const first = await upload(w.admin.token, `${HEADER}\nA院,elderly_care,522633,,10,${a},,\nB院,funeral,522631,,,${b},,\nB院改名,funeral,522631,,,${b},,\n`);
+      const first = await upload(
+        w.admin.token,
+        `${HEADER}\nA院,elderly_care,522633,,10,${a},,\nB院,funeral,522631,,,${b},,\nB院改名,funeral,522631,,,${b},,\n`,
+      );
       expect(first.body).toEqual({ created: 2, updated: 1, failed: [] });
       const second = await upload(w.admin.token, `${HEADER}\nA院新名,elderly_care,522633,,20,${a.toLowerCase()},,\n`);
       expect(second.body).toEqual({ created: 0, updated: 1, failed: [] });
-      const { rows } = await f.db.query('SELECT name, beds, credit_code FROM institutions WHERE credit_code = ANY($1) ORDER BY credit_code', [[a, b]]);
+      const { rows } = await f.db.query(
+        'SELECT name, beds, credit_code FROM institutions WHERE credit_code = ANY($1) ORDER BY credit_code',
+        [[a, b]],
+      );
       expect(rows).toEqual([
         { name: 'A院新名', beds: 20, credit_code: a },
         { name: 'B院改名', beds: null, credit_code: b },
@@ -227,7 +277,11 @@ describe('institutions', () => {
       const code = creditCode(200);
       await f.institution({ regionCode: '513336', name: '甘孜原名', creditCode: code });
       const res = await upload(w.bureauQdn.token, `${HEADER}\n冒名院,elderly_care,522633,,,${code},,\n`);
-      expect(res.body).toEqual({ created: 0, updated: 0, failed: [{ line: 2, message: `统一社会信用代码已被管辖范围外的机构使用：${code}` }] });
+      expect(res.body).toEqual({
+        created: 0,
+        updated: 0,
+        failed: [{ line: 2, message: `统一社会信用代码已被管辖范围外的机构使用：${code}` }],
+      });
       const { rows } = await f.db.query('SELECT name, region_code FROM institutions WHERE credit_code = $1', [code]);
       expect(rows).toEqual([{ name: '甘孜原名', region_code: '513336' }]);
     });
@@ -281,7 +335,9 @@ describe('institutions', () => {
       for (let i = 0; i < 10_000; i++) {
         const region = i % 2 === 0 ? '522633' : '522631';
         const code = i % 3 === 0 ? '' : creditCode(10_000 + i);
-        lines.push(`批量养老院${i},${i % 5 === 0 ? '社区养老服务设施' : 'elderly_care'},${region},地址${i},${i % 200},${code},负责人${i},1380000${String(i).padStart(4, '0')}`);
+        lines.push(
+          `批量养老院${i},${i % 5 === 0 ? '社区养老服务设施' : 'elderly_care'},${region},地址${i},${i % 200},${code},负责人${i},1380000${String(i).padStart(4, '0')}`,
+        );
       }
       const before = await f.count('institutions');
       const started = Date.now();
@@ -290,7 +346,9 @@ describe('institutions', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ created: 10_000, updated: 0, failed: [] });
       expect(await f.count('institutions')).toBe(before + 10_000);
-      const { rows } = await f.db.query(`SELECT count(*)::int AS n FROM institutions WHERE name LIKE '批量养老院%' AND type = 'community_elderly'`);
+      const { rows } = await f.db.query(
+        `SELECT count(*)::int AS n FROM institutions WHERE name LIKE '批量养老院%' AND type = 'community_elderly'`,
+      );
       expect(rows[0].n).toBe(2_000);
       process.stdout.write(`[import] 10,000 CSV rows in ${ms} ms\n`);
     }, 60_000);

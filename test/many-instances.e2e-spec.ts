@@ -51,7 +51,10 @@ describe('three instances on one database', () => {
     for (const s of services) {
       for (;;) {
         if (s.process.child.exitCode !== null) throw new Error(`an instance died:\n${s.process.output()}`);
-        const ok = await fetch(`${s.base}/health`).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`${s.base}/health`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) break;
         if (Date.now() > deadline) throw new Error(`not healthy:\n${s.process.output()}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -76,14 +79,20 @@ describe('three instances on one database', () => {
   });
 
   it('runs each one-second cron slot once in total, and delivers each webhook once', async () => {
-    const login = async (base: string) =>
-      ({ token: (await api(base).anonymous.post('/auth/login', { username: 'admin', password: FIXTURE_PASSWORD }).expect(200)).body.accessToken as string });
+    const login = async (base: string) => ({
+      token: (await api(base).anonymous.post('/auth/login', { username: 'admin', password: FIXTURE_PASSWORD }).expect(200)).body
+        .accessToken as string,
+    });
     const admins = await Promise.all(services.map((s) => login(s.base)));
     const as = (i: number) => api(services[i].base).as(admins[i]);
 
     // a little world, through the first instance
-    await db.query(`INSERT INTO regions (code, name, level, parent_code, path) VALUES ('520000', '贵州省', 'province', NULL, '/520000/'), ('522633', '从江县', 'county', '520000', '/520000/522633/')`);
-    const institution = (await as(0).post('/institutions', { name: '多实例养老院', type: 'elderly_care', regionCode: '522633' }).expect(201)).body;
+    await db.query(
+      `INSERT INTO regions (code, name, level, parent_code, path) VALUES ('520000', '贵州省', 'province', NULL, '/520000/'), ('522633', '从江县', 'county', '520000', '/520000/522633/')`,
+    );
+    const institution = (
+      await as(0).post('/institutions', { name: '多实例养老院', type: 'elderly_care', regionCode: '522633' }).expect(201)
+    ).body;
     await db.query(
       `INSERT INTO users (username, password_hash, display_name, role, institution_id) SELECT 'mi-head', password_hash, '院长', 'institution_head', $1 FROM users WHERE role = 'admin'`,
       [institution.id],
@@ -93,14 +102,23 @@ describe('three instances on one database', () => {
     // a round opened from two instances at once fans out once
     const round = (
       await as(1)
-        .post('/rounds', { name: '多实例轮次', kind: 'self', regionCode: '520000', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } })
+        .post('/rounds', {
+          name: '多实例轮次',
+          kind: 'self',
+          regionCode: '520000',
+          startsOn: '2026-06-01',
+          endsOn: '2026-06-30',
+          institutionTypes: ['elderly_care'],
+          templates: { elderly_care: 'elderly-care-safety' },
+        })
         .expect(201)
     ).body;
     const opened = await Promise.all([1, 2].map(async (i) => (await as(i).post(`/rounds/${round.id}/open`).expect(200)).body));
     expect(opened.map((o) => o.inspectionsCreated).reduce((a: number, b: number) => a + b, 0)).toBe(1);
 
     // an ad-hoc finding notifies the head: one webhook, whichever instance sends it
-    const finding = (await as(2).post('/findings', { institutionId: institution.id, title: '多实例隐患', severity: 'general' }).expect(201)).body;
+    const finding = (await as(2).post('/findings', { institutionId: institution.id, title: '多实例隐患', severity: 'general' }).expect(201))
+      .body;
     expect(finding.status).toBe('open');
     const until = Date.now() + 15_000;
     while (hooks.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));

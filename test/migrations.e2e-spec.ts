@@ -34,7 +34,9 @@ describe('migration check', () => {
     try {
       const diff = await pendingSchemaChanges(ds);
       expect(diff.up).toHaveLength(1);
-      expect(diff.up[0]).toMatch(/^CREATE TABLE "drift_probe" \("id" uuid NOT NULL DEFAULT uuid_generate_v4\(\)|^CREATE TABLE "drift_probe"/);
+      expect(diff.up[0]).toMatch(
+        /^CREATE TABLE "drift_probe" \("id" uuid NOT NULL DEFAULT uuid_generate_v4\(\)|^CREATE TABLE "drift_probe"/,
+      );
       expect(diff.up[0]).toContain('"display_name" character varying NOT NULL');
     } finally {
       await ds.destroy();

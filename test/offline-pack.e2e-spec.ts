@@ -34,7 +34,8 @@ describe('GET /me/offline-pack', () => {
     return ifNoneMatch === undefined ? req : req.set('If-None-Match', ifNoneMatch);
   };
   const inspectionOf = async (roundId: string, institutionId: string) =>
-    (await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&institutionId=${institutionId}`).set(auth(w.bureauQdn))).body.items[0].id as string;
+    (await request(t.http).get(`/api/v1/inspections?roundId=${roundId}&institutionId=${institutionId}`).set(auth(w.bureauQdn))).body
+      .items[0].id as string;
 
   async function openRound(by: FixtureUser, body: Record<string, unknown>): Promise<string> {
     const created = await request(t.http)
@@ -60,16 +61,31 @@ describe('GET /me/offline-pack', () => {
     expect((await request(t.http).post('/api/v1/templates').set(auth(w.admin)).send(MINI_TEMPLATE)).status).toBe(201);
 
     // a supervisory round over the prefecture: 从江 (2 homes) and 黎平; the second 从江 home is assigned to another inspector
-    const sup1 = await openRound(w.bureauQdn, { name: '州督查', kind: 'supervisory', regionCode: '522600', institutionTypes: ['elderly_care', 'community_elderly'] });
+    const sup1 = await openRound(w.bureauQdn, {
+      name: '州督查',
+      kind: 'supervisory',
+      regionCode: '522600',
+      institutionTypes: ['elderly_care', 'community_elderly'],
+    });
     ids.sup1Cj = await inspectionOf(sup1, w.instCj.id);
     ids.sup1Cj2 = await inspectionOf(sup1, instCj2.id);
     ids.sup1Lp = await inspectionOf(sup1, w.instLp.id);
-    expect((await request(t.http).post(`/api/v1/inspections/${ids.sup1Cj2}/assign`).set(auth(w.bureauCj)).send({ inspectorId: inspectorCj2.id })).status).toBe(200);
+    expect(
+      (await request(t.http).post(`/api/v1/inspections/${ids.sup1Cj2}/assign`).set(auth(w.bureauCj)).send({ inspectorId: inspectorCj2.id }))
+        .status,
+    ).toBe(200);
     // a second supervisory round in 从江: the inspector submits the first home's (one finding from A02), the second stays pending
-    const sup2 = await openRound(w.bureauCj, { name: '县督查', kind: 'supervisory', regionCode: '522633', institutionTypes: ['elderly_care'] });
+    const sup2 = await openRound(w.bureauCj, {
+      name: '县督查',
+      kind: 'supervisory',
+      regionCode: '522633',
+      institutionTypes: ['elderly_care'],
+    });
     ids.sup2Cj = await inspectionOf(sup2, w.instCj.id);
     ids.sup2Cj2 = await inspectionOf(sup2, instCj2.id);
-    expect((await request(t.http).put(`/api/v1/inspections/${ids.sup2Cj}/answers`).set(auth(w.inspectorCj)).send({ answers: ANSWERS })).status).toBe(200);
+    expect(
+      (await request(t.http).put(`/api/v1/inspections/${ids.sup2Cj}/answers`).set(auth(w.inspectorCj)).send({ answers: ANSWERS })).status,
+    ).toBe(200);
     const submitted = await request(t.http).post(`/api/v1/inspections/${ids.sup2Cj}/submit`).set(auth(w.inspectorCj)).send({});
     expect([submitted.status, submitted.body.findingsCreated]).toEqual([200, 1]);
     ids.submittedFinding = (await f.db.query<{ id: string }>('SELECT id FROM findings WHERE inspection_id = $1', [ids.sup2Cj])).rows[0].id;
@@ -157,7 +173,10 @@ describe('GET /me/offline-pack', () => {
     expect((await pack(w.inspectorCj)).headers.etag).not.toBe(etag);
 
     const inspectorTag = (await pack(w.inspectorCj)).headers.etag as string;
-    const saved = await request(t.http).put(`/api/v1/inspections/${ids.sup1Cj}/answers`).set(auth(w.inspectorCj)).send({ answers: [{ itemCode: 'A01', result: 'pass' }] });
+    const saved = await request(t.http)
+      .put(`/api/v1/inspections/${ids.sup1Cj}/answers`)
+      .set(auth(w.inspectorCj))
+      .send({ answers: [{ itemCode: 'A01', result: 'pass' }] });
     expect(saved.status).toBe(200);
     const changed = await pack(w.headCj, etag);
     expect(changed.status).toBe(200);
@@ -169,13 +188,23 @@ describe('GET /me/offline-pack', () => {
   });
 
   it('builds a county inspector’s pack of 300 inspections in a fixed number of queries', async () => {
-    await f.regions([['520111', '花溪区', '520100'], ['520100', '贵阳市', '520000']].reverse() as [string, string, string][]);
+    await f.regions(
+      [
+        ['520111', '花溪区', '520100'],
+        ['520100', '贵阳市', '520000'],
+      ].reverse() as [string, string, string][],
+    );
     const bureau = await f.user({ role: 'bureau', regionCode: '520111' });
     const inspector = await f.user({ role: 'inspector', regionCode: '520111' });
     await f.db.query(
       `INSERT INTO institutions (name, type, region_code) SELECT '花溪区养老院' || n, 'elderly_care', '520111' FROM generate_series(1, 300) n`,
     );
-    const round = await openRound(bureau, { name: '花溪督查', kind: 'supervisory', regionCode: '520111', institutionTypes: ['elderly_care'] });
+    const round = await openRound(bureau, {
+      name: '花溪督查',
+      kind: 'supervisory',
+      regionCode: '520111',
+      institutionTypes: ['elderly_care'],
+    });
     await f.db.query(
       `INSERT INTO answers (inspection_id, item_code, result, answered_by, answered_at) SELECT id, 'A01', 'pass', $2, now() FROM inspections WHERE round_id = $1`,
       [round, inspector.id],

@@ -13,7 +13,9 @@ const BIN = join(process.cwd(), 'node_modules/.bin');
 /** Runs a linter that exits non-zero on findings; returns its stdout either way. */
 async function lint(command: string, args: string[]): Promise<string> {
   try {
-    return (await run(join(BIN, command), args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } })).stdout;
+    return (
+      await run(join(BIN, command), args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } })
+    ).stdout;
   } catch (error) {
     const { stdout } = error as { stdout?: string };
     if (stdout) return stdout;
@@ -55,7 +57,9 @@ describe('the API description, as third-party tools read it', () => {
   }, 120_000);
 
   it('passes Spectral’s OAS and OWASP API Security rules with no error', async () => {
-    const out = JSON.parse(await lint('spectral', ['lint', file, '--ruleset', join(process.cwd(), '.spectral.yaml'), '-f', 'json', '--quiet']) || '[]');
+    const out = JSON.parse(
+      (await lint('spectral', ['lint', file, '--ruleset', join(process.cwd(), '.spectral.yaml'), '-f', 'json', '--quiet'])) || '[]',
+    );
     // severity 0 = error
     const errors = out.filter((r: { severity: number }) => r.severity === 0);
     expect(errors.slice(0, 20).map((r: { code: string; path: string[] }) => `${r.code} at ${r.path.join('.')}`)).toEqual([]);

@@ -48,12 +48,21 @@ describe('passwords and lockout (等保 2.0 身份鉴别)', () => {
     expect(refused.body.type).toBe('urn:paicha:problem:password_change_required');
     await api(t).as(restricted).get('/inspections').expect(403);
 
-    const wrong = await api(t).as(restricted).post('/auth/password', { currentPassword: 'nope', newPassword: 'Mine-and-only-1' }).expect(400);
+    const wrong = await api(t)
+      .as(restricted)
+      .post('/auth/password', { currentPassword: 'nope', newPassword: 'Mine-and-only-1' })
+      .expect(400);
     expect(wrong.body.errors).toEqual([{ field: 'currentPassword', message: '当前密码不正确' }]);
-    const same = await api(t).as(restricted).post('/auth/password', { currentPassword: 'Given-by-bureau-1', newPassword: 'Given-by-bureau-1' }).expect(400);
+    const same = await api(t)
+      .as(restricted)
+      .post('/auth/password', { currentPassword: 'Given-by-bureau-1', newPassword: 'Given-by-bureau-1' })
+      .expect(400);
     expect(same.body.errors[0].field).toBe('newPassword');
 
-    const changed = await api(t).as(restricted).post('/auth/password', { currentPassword: 'Given-by-bureau-1', newPassword: 'Mine-and-only-1' }).expect(200);
+    const changed = await api(t)
+      .as(restricted)
+      .post('/auth/password', { currentPassword: 'Given-by-bureau-1', newPassword: 'Mine-and-only-1' })
+      .expect(200);
     expect(changed.body.passwordChangeRequired).toBe(false);
     await api(t).as({ token: changed.body.accessToken }).get('/auth/me').expect(200);
     // the restricted token ended with the change; the old password no longer opens anything
@@ -66,7 +75,10 @@ describe('passwords and lockout (等保 2.0 身份鉴别)', () => {
     const me = { token: changed.body.accessToken as string };
     const next = await api(t).as(me).post('/auth/password', { currentPassword: current, newPassword: 'Second-choice-2' }).expect(200);
     current = 'Second-choice-2';
-    const again = await api(t).as({ token: next.body.accessToken }).post('/auth/password', { currentPassword: current, newPassword: 'Mine-and-only-1' }).expect(400);
+    const again = await api(t)
+      .as({ token: next.body.accessToken })
+      .post('/auth/password', { currentPassword: current, newPassword: 'Mine-and-only-1' })
+      .expect(400);
     expect(again.body.errors[0].message).toContain('最近 5 次');
     const events = await f.db.query(`SELECT action FROM audit_events WHERE entity = 'user' AND action LIKE 'user.password%' ORDER BY id`);
     expect(events.rows.map((e: { action: string }) => e.action)).toEqual(['user.password_change', 'user.password_change']);
@@ -94,10 +106,23 @@ describe('passwords and lockout (等保 2.0 身份鉴别)', () => {
     } finally {
       await other.close();
     }
-    const lockouts = await f.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.lockout' AND entity_id = $1`, [user.id]);
+    const lockouts = await f.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.lockout' AND entity_id = $1`, [
+      user.id,
+    ]);
     expect(lockouts.rows[0].n).toBe(1);
-    const reasons = await f.db.query(`SELECT data->>'reason' AS reason FROM audit_events WHERE action = 'auth.login_failed' AND entity_id = $1 ORDER BY id`, [user.id]);
-    expect(reasons.rows.map((r: { reason: string }) => r.reason)).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'wrong_password', 'wrong_password', 'locked', 'locked']);
+    const reasons = await f.db.query(
+      `SELECT data->>'reason' AS reason FROM audit_events WHERE action = 'auth.login_failed' AND entity_id = $1 ORDER BY id`,
+      [user.id],
+    );
+    expect(reasons.rows.map((r: { reason: string }) => r.reason)).toEqual([
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'locked',
+      'locked',
+    ]);
     // once LOCKOUT_MINUTES have passed
     await f.db.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [user.id]);
     await login(t, user.username, 'fixture-password-123').expect(200);

@@ -51,20 +51,45 @@ describe('reports', () => {
     bureauCj = await f.user({ role: 'bureau', regionCode: '522633' });
     inspector = await f.user({ role: 'inspector', regionCode: '520000' });
 
-    const finding = (inst: { id: string; regionCode: string }, o: { severity?: string; created: string; closed?: string; due: string; section?: string | null; title: string }) =>
+    const finding = (
+      inst: { id: string; regionCode: string },
+      o: { severity?: string; created: string; closed?: string; due: string; section?: string | null; title: string },
+    ) =>
       f.db.query(
         `INSERT INTO findings (institution_id, region_code, title, severity, status, found_on, deadline, supervised, created_at, closed_at, section_title)
          VALUES ($1, $2, $3, $4::varchar, $5, ($6::timestamptz AT TIME ZONE 'Asia/Shanghai')::date, $7, $4::varchar = 'major', $6, $8, $9)`,
-        [inst.id, inst.regionCode, o.title, o.severity ?? 'general', o.closed ? 'closed' : 'open', o.created, o.due, o.closed ?? null, o.section === undefined ? '疏散通道' : o.section],
+        [
+          inst.id,
+          inst.regionCode,
+          o.title,
+          o.severity ?? 'general',
+          o.closed ? 'closed' : 'open',
+          o.created,
+          o.due,
+          o.closed ?? null,
+          o.section === undefined ? '疏散通道' : o.section,
+        ],
       );
     await finding(A, { title: 'f1 通道堆物', created: '2026-06-05T02:00:00Z', closed: '2026-06-10T02:00:00Z', due: '2026-06-20' });
     await finding(A, { title: 'f2 安全出口上锁', severity: 'major', created: '2026-06-30T15:30:00Z', due: '2026-07-30' });
     await finding(B, { title: 'f3 七月发现', created: '2026-06-30T16:30:00Z', due: '2026-07-15' });
-    await finding(B, { title: 'f4 临时发现电线老化', created: '2026-06-12T02:00:00Z', closed: '2026-07-03T02:00:00Z', due: '2026-06-27', section: null });
+    await finding(B, {
+      title: 'f4 临时发现电线老化',
+      created: '2026-06-12T02:00:00Z',
+      closed: '2026-07-03T02:00:00Z',
+      due: '2026-06-27',
+      section: null,
+    });
     await finding(T, { title: 'f5 彩钢板建筑', severity: 'major', created: '2026-05-20T02:00:00Z', due: '2026-06-04' });
     await finding(X, { title: 'f6 四川隐患', created: '2026-06-10T02:00:00Z', due: '2026-06-25' });
     await finding(A, { title: 'f7 五月底发现', created: '2026-05-31T15:59:00Z', closed: '2026-06-02T02:00:00Z', due: '2026-06-15' });
-    await finding(A, { title: 'f8 灭火器过期', created: '2026-06-15T02:00:00Z', closed: '2026-06-30T15:59:00Z', due: '2026-06-18', section: '消防设施器材' });
+    await finding(A, {
+      title: 'f8 灭火器过期',
+      created: '2026-06-15T02:00:00Z',
+      closed: '2026-06-30T15:59:00Z',
+      due: '2026-06-18',
+      section: '消防设施器材',
+    });
 
     // inspections: two submitted in June for A (one institution inspected), one in July, one missed by a round closed in June
     const template = (await f.db.query<{ id: string }>(`SELECT id FROM templates WHERE code = 'elderly-care-safety'`)).rows[0].id;
@@ -174,7 +199,9 @@ describe('reports', () => {
     const res = await get(bureauGz, '/api/v1/reports/monthly?regionCode=520000&month=2026-06&format=pdf').buffer(true).parse(binary);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
-    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('贵州省民政服务机构安全隐患排查整治月报（2026年6月）.pdf')}`);
+    expect(res.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('贵州省民政服务机构安全隐患排查整治月报（2026年6月）.pdf')}`,
+    );
     const { text, pages } = pdfText(res.body as Buffer);
     if (process.env.PAICHA_KEEP_PDF) (await import('node:fs')).writeFileSync(process.env.PAICHA_KEEP_PDF, res.body as Buffer);
     expect(text).toContain('贵州省民政服务机构安全隐患排查整治月报（2026年6月）');
@@ -225,7 +252,12 @@ describe('reports', () => {
     await book.xlsx.load(xlsx.body as Parameters<typeof book.xlsx.load>[0]);
     expect(book.worksheets.map((s) => s.name)).toEqual(['汇总', '分地区', '分类型', '重大隐患', '逾期隐患']);
     const summary = book.getWorksheet('汇总')!;
-    const values = Object.fromEntries(summary.getSheetValues().filter(Boolean).map((r) => [(r as unknown[])[1], (r as unknown[])[2]]));
+    const values = Object.fromEntries(
+      summary
+        .getSheetValues()
+        .filter(Boolean)
+        .map((r) => [(r as unknown[])[1], (r as unknown[])[2]]),
+    );
     expect(values['本月发现隐患']).toBe('4');
     expect(values['整改率（数值）']).toBe(0.5);
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

@@ -39,7 +39,8 @@ describe('every route declares who may call it', () => {
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const name of scanner.getAllMethodNames(prototype)) {
         const handler = (prototype as Record<string, unknown>)[name] as object;
-        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined || Reflect.getMetadata(METHOD_METADATA, handler) === undefined)
+          continue;
         routes++;
         const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler as never, metatype]);
         const permissions = reflector.getAllAndOverride<unknown[]>(PERMISSIONS_KEY, [handler as never, metatype]);

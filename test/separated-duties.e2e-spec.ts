@@ -21,7 +21,9 @@ describe('separated duties (三权分立)', () => {
   });
 
   const account = (role: string) => ({ username: f.unique(role.replace('_', '-')), password: 'Strong-enough-1', displayName: role, role });
-  const signIn = async (username: string) => ({ token: (await api(t).anonymous.post('/auth/login', { username, password: 'Strong-enough-1' }).expect(200)).body.accessToken as string });
+  const signIn = async (username: string) => ({
+    token: (await api(t).anonymous.post('/auth/login', { username, password: 'Strong-enough-1' }).expect(200)).body.accessToken as string,
+  });
 
   it('lets the admin create the first security admin only; from then on the security admin alone grants the privileged roles', async () => {
     // bootstrap: no security admin yet
@@ -29,7 +31,11 @@ describe('separated duties (三权分立)', () => {
     await api(t).as(w.admin).post('/users', first).expect(201);
     // the security admin chooses their own password first, like everyone given one
     const given = await signIn(first.username);
-    const sa = { token: (await api(t).as(given).post('/auth/password', { currentPassword: 'Strong-enough-1', newPassword: 'Security-Admin-2' }).expect(200)).body.accessToken as string };
+    const sa = {
+      token: (
+        await api(t).as(given).post('/auth/password', { currentPassword: 'Strong-enough-1', newPassword: 'Security-Admin-2' }).expect(200)
+      ).body.accessToken as string,
+    };
 
     for (const role of ['admin', 'security_admin', 'auditor']) {
       const refused = await api(t).as(w.admin).post('/users', account(role)).expect(403);
@@ -39,7 +45,10 @@ describe('separated duties (三权分立)', () => {
     await api(t).as(sa).post('/users', auditor).expect(201);
     await api(t).as(sa).post('/users', account('admin')).expect(201);
     // and nothing else: business accounts are not the security admin's
-    await api(t).as(sa).post('/users', { ...account('inspector'), regionCode: '522633' }).expect(403);
+    await api(t)
+      .as(sa)
+      .post('/users', { ...account('inspector'), regionCode: '522633' })
+      .expect(403);
     await api(t).as(w.bureauQdn).post('/users', account('auditor')).expect(403);
 
     // the admin can no longer change or revoke a privileged account
@@ -48,7 +57,14 @@ describe('separated duties (三权分立)', () => {
     // the security admin reads no audit, the auditor reads it all and changes nothing
     await api(t).as(sa).get('/audit').expect(403);
     const auditorToken = await signIn(auditor.username);
-    const changed = { token: (await api(t).as(auditorToken).post('/auth/password', { currentPassword: 'Strong-enough-1', newPassword: 'Auditor-own-3' }).expect(200)).body.accessToken as string };
+    const changed = {
+      token: (
+        await api(t)
+          .as(auditorToken)
+          .post('/auth/password', { currentPassword: 'Strong-enough-1', newPassword: 'Auditor-own-3' })
+          .expect(200)
+      ).body.accessToken as string,
+    };
     const trail = await api(t).as(changed).get('/audit?pageSize=500').expect(200);
     expect(trail.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['user.create', 'auth.login']));
     await api(t).as(changed).get('/audit/verify').expect(200);
@@ -75,11 +91,14 @@ describe('separated duties (三权分立)', () => {
     // the refusal is recorded after the answer: wait for it
     let refusals: { data: Record<string, string> }[] = [];
     for (let i = 0; i < 50 && refusals.length === 0; i++) {
-      refusals = (await f.db.query(`SELECT data FROM audit_events WHERE action = 'auth.forbidden' AND actor_id = $1`, [w.inspectorCj.id])).rows;
+      refusals = (await f.db.query(`SELECT data FROM audit_events WHERE action = 'auth.forbidden' AND actor_id = $1`, [w.inspectorCj.id]))
+        .rows;
       if (refusals.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(refusals).toEqual([{ data: { method: 'GET', path: '/api/v1/users', type: 'urn:paicha:problem:missing_permission' } }]);
-    const downloads = await f.db.query(`SELECT entity_id, data FROM audit_events WHERE action = 'report.download' AND actor_id = $1`, [w.bureauCj.id]);
+    const downloads = await f.db.query(`SELECT entity_id, data FROM audit_events WHERE action = 'report.download' AND actor_id = $1`, [
+      w.bureauCj.id,
+    ]);
     expect(downloads.rows).toEqual([{ entity_id: '522633', data: { month: '2026-06', format: 'csv' } }]);
   });
 });

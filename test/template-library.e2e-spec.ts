@@ -47,10 +47,20 @@ describe('each built-in checklist in the loop', () => {
     const round = await request(t.http)
       .post('/api/v1/rounds')
       .set(as(bureau))
-      .send({ name: `${type} 督查`, kind: 'supervisory', regionCode: '522633', startsOn: '2026-06-01', endsOn: '2026-06-30', institutionTypes: [type], templates: { [type]: template.code } });
+      .send({
+        name: `${type} 督查`,
+        kind: 'supervisory',
+        regionCode: '522633',
+        startsOn: '2026-06-01',
+        endsOn: '2026-06-30',
+        institutionTypes: [type],
+        templates: { [type]: template.code },
+      });
     expect(round.status).toBe(201);
     expect((await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as(bureau))).body.inspectionsCreated).toBe(1);
-    const inspection = (await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}&institutionId=${institution.id}`).set(as(inspector))).body.items[0];
+    const inspection = (
+      await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}&institutionId=${institution.id}`).set(as(inspector))
+    ).body.items[0];
     const items: Item[] = template.sections.flatMap((s: { items: Item[] }) => s.items);
     const photo = (await request(t.http).post('/api/v1/attachments').set(as(inspector)).attach('file', PNG_1PX, 'p.png')).body.id;
     const failing = items.filter((i) => i.severity === 'major' || i === items[0]);
@@ -63,7 +73,9 @@ describe('each built-in checklist in the loop', () => {
         ...(fail && i.requiresPhotoOnFail ? { attachmentIds: [photo] } : {}),
       };
     });
-    expect((await request(t.http).put(`/api/v1/inspections/${inspection.id}/answers`).set(as(inspector)).send({ answers })).status).toBe(200);
+    expect((await request(t.http).put(`/api/v1/inspections/${inspection.id}/answers`).set(as(inspector)).send({ answers })).status).toBe(
+      200,
+    );
     const submitted = await request(t.http).post(`/api/v1/inspections/${inspection.id}/submit`).set(as(inspector)).send({});
     expect(submitted.status).toBe(200);
     expect(submitted.body.findingsCreated).toBe(failing.length);

@@ -8,7 +8,8 @@ import request from 'supertest';
 import { Factories } from './factories/world.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
-const HEADER = '类别编号,检查类别,检查项编号,检查内容,检查方式/典型隐患,依据,隐患等级,判定方式,不合格须拍照,整改期限（天）,整改期限（工作日）';
+const HEADER =
+  '类别编号,检查类别,检查项编号,检查内容,检查方式/典型隐患,依据,隐患等级,判定方式,不合格须拍照,整改期限（天）,整改期限（工作日）';
 
 /** A zip whose one part declares (and would inflate to) `size` bytes of zeros, compressed to a few KB. */
 function zipBomb(size: number): Buffer {
@@ -133,7 +134,10 @@ describe('templates from spreadsheets', () => {
 
   it('imports a file written by LibreOffice the same as the exceljs-written one', async () => {
     const list = await request(t.http).get('/api/v1/templates/by-code/elderly-care-safety').set(auth(bureau.token));
-    const xlsx = await request(t.http).get(`/api/v1/templates/${list.body.id}/export?format=xlsx`).set(auth(bureau.token)).buffer(true)
+    const xlsx = await request(t.http)
+      .get(`/api/v1/templates/${list.body.id}/export?format=xlsx`)
+      .set(auth(bureau.token))
+      .buffer(true)
       .parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -234,7 +238,10 @@ describe('templates from spreadsheets', () => {
     const admin = await f.user({ role: 'admin' });
     const yunnan = await f.user({ role: 'bureau', regionCode: '530000' });
     const guiyang = await f.user({ role: 'inspector', regionCode: '520100' });
-    const made = await upload(csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,'), 'own.csv', { ...fields('guizhou-own'), institutionTypes: 'elderly_care' });
+    const made = await upload(csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,'), 'own.csv', {
+      ...fields('guizhou-own'),
+      institutionTypes: 'elderly_care',
+    });
     expect([made.status, made.body.created, made.body.template.regionCode]).toEqual([200, true, '520000']);
     const id = made.body.template.id;
     const see = async (who: { token: string }) => [
@@ -256,7 +263,9 @@ describe('templates from spreadsheets', () => {
     const own = { ...fields('guizhou-own'), institutionTypes: 'elderly_care' };
     const steal = await upload(csv('A,消防,A01,改写,,,,,,,'), 'x.csv', own, false, yunnan.token);
     expect(steal.status).toBe(404);
-    const json = await request(t.http).post('/api/v1/templates/by-code/guizhou-own/versions').set(auth(yunnan.token))
+    const json = await request(t.http)
+      .post('/api/v1/templates/by-code/guizhou-own/versions')
+      .set(auth(yunnan.token))
       .send({ name: 'x', institutionTypes: ['elderly_care'], sections: made.body.template.sections });
     expect(json.status).toBe(404);
     // an admin's template is national
@@ -284,7 +293,11 @@ describe('templates from spreadsheets', () => {
   it('diffs two versions: added, removed, changed fields', async () => {
     const v1Rows = csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,', ',,A02,灭火器是否有效,,,,,,,', 'B,食品,B01,留样,,,,,,,');
     const v1 = await upload(v1Rows, 'v1.csv', fields('diff-check'));
-    const v2Rows = csv('A,消防,A01,疏散通道是否畅通,,,重大,,,,', ',,A02,灭火器是否在有效期内,,,重大,,,,', 'C,用电,C01,电动车是否室内充电,,,,,,,');
+    const v2Rows = csv(
+      'A,消防,A01,疏散通道是否畅通,,,重大,,,,',
+      ',,A02,灭火器是否在有效期内,,,重大,,,,',
+      'C,用电,C01,电动车是否室内充电,,,,,,,',
+    );
     const v2 = await upload(v2Rows, 'v2.csv', fields('diff-check'));
     expect([v1.body.version, v2.body.version, v2.body.created]).toEqual([1, 2, true]);
     const diffUrl = `/api/v1/templates/${v1.body.template.id}/diff?to=${v2.body.template.id}`;

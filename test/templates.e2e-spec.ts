@@ -48,7 +48,10 @@ describe('templates', () => {
       await cp(join(BUILTIN_TEMPLATES_DIR, 'elderly-care.yaml'), join(dir, 'elderly-care.yaml'));
       expect(await service.loadBuiltin(dir)).toEqual([]);
       const text = await readFile(join(dir, 'elderly-care.yaml'), 'utf8');
-      await writeFile(join(dir, 'elderly-care.yaml'), text.replace('name: 养老机构安全隐患排查检查表', 'name: 养老机构安全隐患排查检查表（修订）'));
+      await writeFile(
+        join(dir, 'elderly-care.yaml'),
+        text.replace('name: 养老机构安全隐患排查检查表', 'name: 养老机构安全隐患排查检查表（修订）'),
+      );
       expect(await service.loadBuiltin(dir)).toEqual(['elderly-care-safety v2']);
       expect(await service.loadBuiltin(dir)).toEqual([]);
       const latest = await request(t.http).get('/api/v1/templates/by-code/elderly-care-safety').set(auth(inspector.token));
@@ -93,12 +96,25 @@ describe('templates', () => {
     bad.sections[0].items[1].deadlineDays = 0;
     const res2 = await request(t.http).post('/api/v1/templates').set(auth(bureau.token)).send(bad);
     expect(res2.status).toBe(400);
-    expect(res2.body.errors.map((e: { field: string }) => e.field)).toEqual(['sections[0].items[0].responseType', 'sections[0].items[1].deadlineDays']);
-    expect((await request(t.http).post('/api/v1/templates').set(auth(bureau.token)).send({ ...MINI_TEMPLATE, code: 'Bad Code' })).status).toBe(400);
+    expect(res2.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'sections[0].items[0].responseType',
+      'sections[0].items[1].deadlineDays',
+    ]);
+    expect(
+      (
+        await request(t.http)
+          .post('/api/v1/templates')
+          .set(auth(bureau.token))
+          .send({ ...MINI_TEMPLATE, code: 'Bad Code' })
+      ).status,
+    ).toBe(400);
   });
 
   it('lets only admin and bureau write templates', async () => {
-    const res = await request(t.http).post('/api/v1/templates').set(auth(inspector.token)).send({ ...MINI_TEMPLATE, code: 'by-inspector' });
+    const res = await request(t.http)
+      .post('/api/v1/templates')
+      .set(auth(inspector.token))
+      .send({ ...MINI_TEMPLATE, code: 'by-inspector' });
     expect(res.status).toBe(403);
   });
 });

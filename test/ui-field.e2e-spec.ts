@@ -9,7 +9,20 @@ import type { Browser } from 'playwright-core';
 import { fieldInspection } from './factories/field.js';
 import { Factories, findingIn } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
-import { countRequests, hasChromium, itemCodes, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced, startBrowserSuite, stopBrowserSuite } from './helpers/browser.js';
+import {
+  countRequests,
+  hasChromium,
+  itemCodes,
+  login,
+  PHONE,
+  phoneOnChecklist,
+  readStore,
+  shot,
+  waitForSwControl,
+  waitSynced,
+  startBrowserSuite,
+  stopBrowserSuite,
+} from './helpers/browser.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { api } from './helpers/api.js';
 import { FIXTURE_PASSWORD } from './factories/world.js';
@@ -25,7 +38,8 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
   let f: Factories;
   let browser: Browser;
 
-  const answerCount = async (inspectionId: string) => (await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM answers WHERE inspection_id = $1', [inspectionId])).rows[0].n;
+  const answerCount = async (inspectionId: string) =>
+    (await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM answers WHERE inspection_id = $1', [inspectionId])).rows[0].n;
 
   beforeAll(async () => {
     ({ t, f, browser } = await startBrowserSuite());
@@ -57,7 +71,11 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 
   it('warns before logout with unsent work, keeps it for the same user, and sends it after the next login', async () => {
     const w = await fieldInspection(t, f);
-    const { context, page, codes: [code] } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const {
+      context,
+      page,
+      codes: [code],
+    } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     await context.setOffline(true);
     await page.click(`.item[data-item="${code}"] button[data-result="na"]`);
     await page.click('#tabs a[data-tab="logout"]');
@@ -89,7 +107,13 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     expect(await seriousViolations(head)).toEqual([]);
     await head.click('button:has-text("提交整改")');
     await head.waitForSelector('[data-op="rectify"]:has-text("整改待上传")');
-    const status = async () => (await f.db.query<{ status: string; photos: number }>(`SELECT status, jsonb_array_length(COALESCE(rectification->'attachmentIds', '[]')) AS photos FROM findings WHERE id = $1`, [findingId])).rows[0];
+    const status = async () =>
+      (
+        await f.db.query<{ status: string; photos: number }>(
+          `SELECT status, jsonb_array_length(COALESCE(rectification->'attachmentIds', '[]')) AS photos FROM findings WHERE id = $1`,
+          [findingId],
+        )
+      ).rows[0];
     expect(await status()).toEqual({ status: 'open', photos: 0 });
     const seen = await countRequests(headPhone);
     await headPhone.setOffline(false);
@@ -117,7 +141,16 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
   it('asks a user whose password the bureau set for their own before anything else, then opens the tasks', async () => {
     const w = await fieldInspection(t, f);
     const username = f.unique('given');
-    await api(t).as(w.bureau).post('/users', { username, password: 'Given-by-bureau-1', displayName: '新检查员', role: 'inspector', regionCode: w.institution.regionCode }).expect(201);
+    await api(t)
+      .as(w.bureau)
+      .post('/users', {
+        username,
+        password: 'Given-by-bureau-1',
+        displayName: '新检查员',
+        role: 'inspector',
+        regionCode: w.institution.regionCode,
+      })
+      .expect(201);
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     await page.goto(`${t.baseUrl}/#/login`);
@@ -163,7 +196,14 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     await page.waitForSelector('#progress');
     const [code] = await itemCodes(page);
     // what the old app left behind when it could not send (its localStorage format)
-    await page.evaluate(([id, item]) => localStorage.setItem('paicha.pending', JSON.stringify({ [id]: { [item]: { itemCode: item, result: 'fail', note: '旧版本未发送' } } })), [w.inspectionId, code]);
+    await page.evaluate(
+      ([id, item]) =>
+        localStorage.setItem(
+          'paicha.pending',
+          JSON.stringify({ [id]: { [item]: { itemCode: item, result: 'fail', note: '旧版本未发送' } } }),
+        ),
+      [w.inspectionId, code],
+    );
     await page.reload();
     await waitSynced(page);
     const { rows } = await f.db.query('SELECT item_code, result, note FROM answers WHERE inspection_id = $1', [w.inspectionId]);
@@ -252,7 +292,16 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     await page.goto(`${t.baseUrl}/#/reports?month=2026-06&regionCode=522600`);
     await page.waitForSelector('button[data-download="pdf"]');
     violations.reports = await seriousViolations(page);
-    expect(violations).toEqual({ login: [], home: [], homeOffline: [], inspection: [], sync: [], findings: [], bureauHome: [], reports: [] });
+    expect(violations).toEqual({
+      login: [],
+      home: [],
+      homeOffline: [],
+      inspection: [],
+      sync: [],
+      findings: [],
+      bureauHome: [],
+      reports: [],
+    });
 
     const manifest = await (await fetch(`${t.baseUrl}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ display: 'standalone', start_url: '/', lang: 'zh-CN' });

@@ -8,7 +8,22 @@ import type { Browser, Page } from 'playwright-core';
 import { fieldInspection } from './factories/field.js';
 import { Factories } from './factories/world.js';
 import { seriousViolations } from './helpers/axe.js';
-import { countRequests, hasChromium, itemCodes, jpegVariant, launchPhone, login, PHONE, phoneOnChecklist, readStore, shot, waitForSwControl, waitSynced, startBrowserSuite, stopBrowserSuite } from './helpers/browser.js';
+import {
+  countRequests,
+  hasChromium,
+  itemCodes,
+  jpegVariant,
+  launchPhone,
+  login,
+  PHONE,
+  phoneOnChecklist,
+  readStore,
+  shot,
+  waitForSwControl,
+  waitSynced,
+  startBrowserSuite,
+  stopBrowserSuite,
+} from './helpers/browser.js';
 import type { TestApp } from './helpers/test-app.js';
 
 /**
@@ -28,11 +43,17 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
   let photo: Buffer;
 
   const answers = async (inspectionId: string) =>
-    (await f.db.query<{ item_code: string; result: string; note: string | null; photos: string[] | null }>(
-      'SELECT item_code, result, note, attachment_ids AS photos FROM answers WHERE inspection_id = $1 ORDER BY item_code', [inspectionId])).rows;
-  const status = async (inspectionId: string) => (await f.db.query<{ status: string }>('SELECT status FROM inspections WHERE id = $1', [inspectionId])).rows[0].status;
+    (
+      await f.db.query<{ item_code: string; result: string; note: string | null; photos: string[] | null }>(
+        'SELECT item_code, result, note, attachment_ids AS photos FROM answers WHERE inspection_id = $1 ORDER BY item_code',
+        [inspectionId],
+      )
+    ).rows;
+  const status = async (inspectionId: string) =>
+    (await f.db.query<{ status: string }>('SELECT status FROM inspections WHERE id = $1', [inspectionId])).rows[0].status;
   /** The first item that a failure does not need a photo for. */
-  const plainItem = (page: Page) => page.$$eval('.item', (nodes) => (nodes.find((n) => !n.textContent?.includes('不合格须拍照')) as HTMLElement).dataset.item as string);
+  const plainItem = (page: Page) =>
+    page.$$eval('.item', (nodes) => (nodes.find((n) => !n.textContent?.includes('不合格须拍照')) as HTMLElement).dataset.item as string);
 
   beforeAll(async () => {
     ({ t, f, browser } = await startBrowserSuite());
@@ -87,7 +108,9 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     await waitSynced(page);
     const saved = await answers(w.inspectionId);
     expect(saved).toHaveLength(codes.length);
-    expect(saved.filter((a) => a.result === 'fail')).toEqual([{ item_code: failing, result: 'fail', note: '二楼走廊堆放轮椅和杂物', photos: null }]);
+    expect(saved.filter((a) => a.result === 'fail')).toEqual([
+      { item_code: failing, result: 'fail', note: '二楼走廊堆放轮椅和杂物', photos: null },
+    ]);
     expect(seen.filter((s) => s === `PUT /inspections/${w.inspectionId}/answers`)).toHaveLength(1);
     expect(await readStore(page, 'drafts')).toHaveLength(0);
 
@@ -106,7 +129,11 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
   it('uploads three photos taken offline exactly once each although the first response of every upload is lost', async () => {
     const w = await fieldInspection(t, f);
-    const { context, page, codes: [a, b] } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const {
+      context,
+      page,
+      codes: [a, b],
+    } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     const [p1, p2, p3] = [1, 2, 3].map((n) => ({ name: `p${n}.jpg`, mimeType: 'image/jpeg', buffer: jpegVariant(photo, n) }));
 
     await context.setOffline(true);
@@ -114,7 +141,12 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     await page.click(`.item[data-item="${b}"] button[data-result="pass"]`);
     await page.setInputFiles(`input[data-photo="${a}"]`, [p1, p2]);
     await page.setInputFiles(`input[data-photo="${b}"]`, [p1, p3]);
-    await page.waitForFunction(([x, y]) => document.querySelectorAll(`.item[data-item="${x}"] .photos img`).length === 2 && document.querySelectorAll(`.item[data-item="${y}"] .photos img`).length === 2, [a, b]);
+    await page.waitForFunction(
+      ([x, y]) =>
+        document.querySelectorAll(`.item[data-item="${x}"] .photos img`).length === 2 &&
+        document.querySelectorAll(`.item[data-item="${y}"] .photos img`).length === 2,
+      [a, b],
+    );
     expect(await readStore(page, 'blobs')).toHaveLength(3);
 
     const attempts = new Map<string, number>();
@@ -134,7 +166,9 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     const rows = await f.db.query<{ sha256: string }>('SELECT sha256 FROM attachments WHERE uploaded_by = $1', [w.inspector.id]);
     expect(rows.rows).toHaveLength(3);
     const saved = await answers(w.inspectionId);
-    const ids = await f.db.query<{ id: string; sha256: string }>('SELECT id, sha256 FROM attachments WHERE uploaded_by = $1', [w.inspector.id]);
+    const ids = await f.db.query<{ id: string; sha256: string }>('SELECT id, sha256 FROM attachments WHERE uploaded_by = $1', [
+      w.inspector.id,
+    ]);
     const shaOf = new Map(ids.rows.map((r) => [r.id, r.sha256]));
     const blobs = await readStore<{ sha256: string; attachmentId: string }>(page, 'blobs');
     expect(blobs.every((x) => shaOf.get(x.attachmentId) === x.sha256)).toBe(true);
@@ -143,7 +177,13 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     const sha = async (buffer: Buffer) => (await import('node:crypto')).createHash('sha256').update(buffer).digest('hex');
     expect(shasOf(a)).toEqual([await sha(p1.buffer), await sha(p2.buffer)].sort());
     expect(shasOf(b)).toEqual([await sha(p1.buffer), await sha(p3.buffer)].sort());
-    expect((await f.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'attachment.upload' AND actor_id = $1`, [w.inspector.id])).rows[0].n).toBe(3);
+    expect(
+      (
+        await f.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'attachment.upload' AND actor_id = $1`, [
+          w.inspector.id,
+        ])
+      ).rows[0].n,
+    ).toBe(3);
     await context.close();
   }, 120_000);
 
@@ -170,7 +210,11 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     await phoneA.setOffline(false);
     await pageA.waitForSelector(`.item[data-item="${two}"] .conflict-box`, { timeout: 30_000 });
     await pageA.waitForFunction(() => !/^未同步/.test(document.getElementById('sync')?.textContent ?? ''));
-    expect((await answers(w.inspectionId)).map((x) => [x.item_code, x.result])).toEqual([[one, 'pass'], [two, 'pass'], [three, 'fail']]);
+    expect((await answers(w.inspectionId)).map((x) => [x.item_code, x.result])).toEqual([
+      [one, 'pass'],
+      [two, 'pass'],
+      [three, 'fail'],
+    ]);
     expect(await pageA.getAttribute(`.item[data-item="${one}"] button[data-result="pass"]`, 'aria-pressed')).toBe('true');
     const conflict = await pageA.textContent(`.item[data-item="${two}"] .conflict-box`);
     expect(conflict).toContain('本机：不涉及');
@@ -182,7 +226,11 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
     await pageA.click(`.item[data-item="${two}"] button[data-keep="local"]`);
     await waitSynced(pageA);
-    expect((await answers(w.inspectionId)).map((x) => [x.item_code, x.result])).toEqual([[one, 'pass'], [two, 'na'], [three, 'fail']]);
+    expect((await answers(w.inspectionId)).map((x) => [x.item_code, x.result])).toEqual([
+      [one, 'pass'],
+      [two, 'na'],
+      [three, 'fail'],
+    ]);
     await Promise.all([phoneA.close(), phoneB.close()]);
   }, 120_000);
 
@@ -203,7 +251,14 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     await tab1.bringToFront(); // a background tab gets no animation frames, and Playwright's clicks wait for them
     for (const code of codes) await tab1.click(`.item[data-item="${code}"] button[data-result="pass"]`);
     await context.setOffline(false); // both tabs hear `online`…
-    await Promise.all([tab1, tab2].map((tab) => tab.evaluate(() => { dispatchEvent(new Event('focus')); dispatchEvent(new Event('online')); }))); // …and more triggers at once
+    await Promise.all(
+      [tab1, tab2].map((tab) =>
+        tab.evaluate(() => {
+          dispatchEvent(new Event('focus'));
+          dispatchEvent(new Event('online'));
+        }),
+      ),
+    ); // …and more triggers at once
     await waitSynced(tab1);
     await tab2.waitForTimeout(4_000); // the tab that found the lock taken looks again, finds nothing
     expect(seen.filter((s) => s === `PUT /inspections/${w.inspectionId}/answers`)).toHaveLength(1);
@@ -217,7 +272,11 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
   it('marks a photo the server refuses and the answer using it, sends the rest, and does not retry it by itself', async () => {
     const w = await fieldInspection(t, f);
-    const { context, page, codes: [a, b] } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const {
+      context,
+      page,
+      codes: [a, b],
+    } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     const seen = await countRequests(context);
     await context.setOffline(true);
     await page.click(`.item[data-item="${a}"] button[data-result="fail"]`);
@@ -252,7 +311,11 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
     await context.setOffline(true);
     await page.click(`.item[data-item="${code}"] button[data-result="fail"]`);
     await page.waitForSelector(`.item[data-item="${code}"] .marker:has-text("已保存到本机")`);
-    await page.setInputFiles(`input[data-photo="${code}"]`, { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpegVariant(photo, 9, 1_400_000) });
+    await page.setInputFiles(`input[data-photo="${code}"]`, {
+      name: 'big.jpg',
+      mimeType: 'image/jpeg',
+      buffer: jpegVariant(photo, 9, 1_400_000),
+    });
     await page.waitForSelector(`.item[data-item="${code}"] .error:has-text("存储空间不足")`);
     expect(await page.locator(`.item[data-item="${code}"] .photos img`).count()).toBe(0);
     await shot(page, 'storage-full');

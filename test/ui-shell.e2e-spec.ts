@@ -22,7 +22,17 @@ describe('the app shell the server computes at boot', () => {
     const injected = JSON.parse(/const SHELL = (.*);/.exec(res.text)?.[1] ?? 'null');
     expect(injected).toEqual({ version: shell.version, urls: shell.urls });
     expect(shell.version).toMatch(/^[0-9a-f]{16}$/);
-    expect(shell.urls).toEqual(expect.arrayContaining(['/index.html', '/app.js', '/labels.js', '/vendor/idb.js', '/manifest.webmanifest', '/icons/icon-192.png', '/sync/engine.js']));
+    expect(shell.urls).toEqual(
+      expect.arrayContaining([
+        '/index.html',
+        '/app.js',
+        '/labels.js',
+        '/vendor/idb.js',
+        '/manifest.webmanifest',
+        '/icons/icon-192.png',
+        '/sync/engine.js',
+      ]),
+    );
     expect(shell.urls).not.toContain('/sw.js');
   });
 

@@ -52,7 +52,14 @@ import type { TestApp } from './helpers/test-app.js';
     expect((await api(t).as(bureau).get('/templates/by-code/gz-elderly')).status).toBe(404);
 
     const { readFile } = await import('node:fs/promises');
-    await fill({ name: 'sample-import.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await readFile('templates/sample-import.xlsx') }, 'gz-elderly');
+    await fill(
+      {
+        name: 'sample-import.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: await readFile('templates/sample-import.xlsx'),
+      },
+      'gz-elderly',
+    );
     await page.waitForSelector('#import-publish');
     expect(await page.textContent('#import-result')).toContain('检查通过：共 5 项，将发布为第 1 版');
     expect(await seriousViolations(page)).toEqual([]);
@@ -65,8 +72,19 @@ import type { TestApp } from './helpers/test-app.js';
     // the next version: one item reworded, one added
     const sections = structuredClone(v1.sections);
     sections[0].items[0].text = `${sections[0].items[0].text}（含夜间）`;
-    sections[0].items.push({ code: 'A09', text: '电动自行车是否在室内充电', severity: 'major', responseType: 'yes_no', requiresPhotoOnFail: true });
-    const v2 = (await api(t).as(bureau).post('/templates/by-code/gz-elderly/versions', { name: v1.name, institutionTypes: v1.institutionTypes, sections }).expect(201)).body;
+    sections[0].items.push({
+      code: 'A09',
+      text: '电动自行车是否在室内充电',
+      severity: 'major',
+      responseType: 'yes_no',
+      requiresPhotoOnFail: true,
+    });
+    const v2 = (
+      await api(t)
+        .as(bureau)
+        .post('/templates/by-code/gz-elderly/versions', { name: v1.name, institutionTypes: v1.institutionTypes, sections })
+        .expect(201)
+    ).body;
     await page.goto(`${t.baseUrl}/#/template/${v2.id}`);
     await page.waitForSelector('#diff');
     const diff = await page.textContent('#diff');

@@ -93,7 +93,10 @@ import type { TestApp } from './helpers/test-app.js';
     await page.evaluate(() => dispatchEvent(new Event('online')));
     await waitSynced(page);
     expect(await answersInDb(inspectionId)).toBe(itemCount);
-    const note = await f.db.query('SELECT note, array_length(attachment_ids, 1) AS photos FROM answers WHERE inspection_id = $1 AND result = $2', [inspectionId, 'fail']);
+    const note = await f.db.query(
+      'SELECT note, array_length(attachment_ids, 1) AS photos FROM answers WHERE inspection_id = $1 AND result = $2',
+      [inspectionId, 'fail'],
+    );
     expect(note.rows).toEqual([{ note: '二楼走廊堆放轮椅和杂物', photos: 1 }]);
 
     await page.click('button:has-text("提交检查表")');
@@ -135,7 +138,12 @@ import type { TestApp } from './helpers/test-app.js';
     await shot(page, '09-finding-closed');
     expect(await statusOf(findingId)).toBe('closed');
 
-    const month = (await f.db.query<{ m: string }>(`SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS m FROM findings WHERE id = $1`, [findingId])).rows[0].m;
+    const month = (
+      await f.db.query<{ m: string }>(
+        `SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS m FROM findings WHERE id = $1`,
+        [findingId],
+      )
+    ).rows[0].m;
     await page.goto(`${t.baseUrl}/#/reports?month=${month}&regionCode=522600`);
     await page.waitForSelector('button[data-download="pdf"]');
     expect(await page.textContent('main')).toContain('整改率');

@@ -24,7 +24,15 @@ describe('users: who may create whom', () => {
   it('lets an admin create anyone, and never returns the password', async () => {
     const res = await create(w.admin.token, { ...base(), role: 'admin' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), username: expect.any(String), displayName: '用户', role: 'admin', regionCode: null, institutionId: null, active: true });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      username: expect.any(String),
+      displayName: '用户',
+      role: 'admin',
+      regionCode: null,
+      institutionId: null,
+      active: true,
+    });
     expect(JSON.stringify(res.body)).not.toContain('Long-enough-pw1');
     const { rows } = await f.db.query('SELECT password_hash FROM users WHERE id = $1', [res.body.id]);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
@@ -45,12 +53,17 @@ describe('users: who may create whom', () => {
   it('checks the fields each role needs', async () => {
     expect((await create(w.admin.token, { ...base(), role: 'inspector' })).status).toBe(400);
     expect((await create(w.admin.token, { ...base(), role: 'institution_head' })).status).toBe(400);
-    expect((await create(w.admin.token, { ...base(), role: 'institution_head', institutionId: w.instCj.id, regionCode: '522633' })).status).toBe(400);
+    expect(
+      (await create(w.admin.token, { ...base(), role: 'institution_head', institutionId: w.instCj.id, regionCode: '522633' })).status,
+    ).toBe(400);
     expect((await create(w.admin.token, { ...base(), role: 'admin', regionCode: '522633' })).status).toBe(400);
     expect((await create(w.admin.token, { ...base(), role: 'inspector', regionCode: '999999' })).status).toBe(400);
     const short = await create(w.admin.token, { ...base(), role: 'inspector', regionCode: '522633', password: '123456789' });
     expect(short.status).toBe(400);
-    expect(short.body.errors).toContainEqual({ field: 'password', message: '密码至少 8 位，且包含小写字母、大写字母、数字、符号中的至少三类' });
+    expect(short.body.errors).toContainEqual({
+      field: 'password',
+      message: '密码至少 8 位，且包含小写字母、大写字母、数字、符号中的至少三类',
+    });
     expect((await create(w.admin.token, { ...base(), role: 'superuser', regionCode: '522633' })).status).toBe(400);
   });
 
@@ -62,14 +75,23 @@ describe('users: who may create whom', () => {
   });
 
   it('does not let anyone deactivate themselves', async () => {
-    const res = await request(t.http).patch(`/api/v1/users/${w.admin.id}`).set('Authorization', `Bearer ${w.admin.token}`).send({ active: false });
+    const res = await request(t.http)
+      .patch(`/api/v1/users/${w.admin.id}`)
+      .set('Authorization', `Bearer ${w.admin.token}`)
+      .send({ active: false });
     expect(res.status).toBe(409);
   });
 
   it('audits creations and updates in the region of the user', async () => {
     const res = await create(w.bureauCj.token, { ...base(), role: 'inspector', regionCode: '522633' });
-    await request(t.http).patch(`/api/v1/users/${res.body.id}`).set('Authorization', `Bearer ${w.bureauCj.token}`).send({ displayName: '改名' });
-    const { rows } = await f.db.query(`SELECT action, actor_id, region_code FROM audit_events WHERE entity = 'user' AND entity_id = $1 ORDER BY id`, [res.body.id]);
+    await request(t.http)
+      .patch(`/api/v1/users/${res.body.id}`)
+      .set('Authorization', `Bearer ${w.bureauCj.token}`)
+      .send({ displayName: '改名' });
+    const { rows } = await f.db.query(
+      `SELECT action, actor_id, region_code FROM audit_events WHERE entity = 'user' AND entity_id = $1 ORDER BY id`,
+      [res.body.id],
+    );
     expect(rows).toEqual([
       { action: 'user.create', actor_id: w.bureauCj.id, region_code: '522633' },
       { action: 'user.update', actor_id: w.bureauCj.id, region_code: '522633' },

@@ -74,7 +74,12 @@ describe('webhooks', () => {
     const delivered = hook.received[2];
     expect(delivered.signature).toBe(webhookSignature(SECRET, delivered.body));
     const payload = JSON.parse(delivered.body);
-    expect(payload).toMatchObject({ kind: 'finding_created', findingId: created.body.id, recipientId: w.headCj.id, message: expect.stringContaining('配电箱前堆放纸箱') });
+    expect(payload).toMatchObject({
+      kind: 'finding_created',
+      findingId: created.body.id,
+      recipientId: w.headCj.id,
+      message: expect.stringContaining('配电箱前堆放纸箱'),
+    });
     const { rows } = await f.db.query('SELECT attempts, delivered_at IS NOT NULL AS delivered, last_error FROM webhook_outbox');
     expect(rows).toEqual([{ attempts: 3, delivered: true, last_error: null }]);
   }, 30_000);

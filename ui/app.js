@@ -68,11 +68,16 @@ async function logoutScreen() {
   };
   const n = work.drafts.length + work.ops.length;
   if (n === 0) return leave();
-  render(el('h1', {}, '退出登录'),
+  render(
+    el('h1', {}, '退出登录'),
     el('p', { class: 'card', role: 'alert' }, `本机还有 ${n} 项未同步。退出后数据仍保留在本机，但在您重新登录前不会上传。`),
-    el('div', { class: 'row' },
+    el(
+      'div',
+      { class: 'row' },
       el('a', { class: 'button primary', href: '#/sync' }, '先去同步'),
-      el('button', { type: 'button', class: 'danger', id: 'logout-anyway', onclick: leave }, '仍然退出')));
+      el('button', { type: 'button', class: 'danger', id: 'logout-anyway', onclick: leave }, '仍然退出'),
+    ),
+  );
 }
 
 const routes = [
@@ -84,7 +89,10 @@ const routes = [
   [/^\/templates$/, () => templatesScreen()],
   [/^\/template\/([0-9a-f-]{36})$/, (m) => templateScreen(m[1])],
   [/^\/inspection\/([0-9a-f-]{36})$/, (m) => inspectionScreen(m[1])],
-  [/^\/inspection-report\/([0-9a-f-]{36})$/, async (m) => location.assign(URL.createObjectURL(await api('GET', `/inspections/${m[1]}/report.pdf`)))],
+  [
+    /^\/inspection-report\/([0-9a-f-]{36})$/,
+    async (m) => location.assign(URL.createObjectURL(await api('GET', `/inspections/${m[1]}/report.pdf`))),
+  ],
   [/^\/findings$/, (_m, q) => findingsScreen(q)],
   [/^\/finding\/([0-9a-f-]{36})$/, (m) => findingScreen(m[1])],
   [/^\/reports$/, (_m, q) => reportsScreen(q)],
@@ -122,7 +130,17 @@ function showStatus(s) {
   const badge = document.getElementById('sync');
   badge.hidden = !session.user;
   badge.className = `sync ${s.authNeeded || s.conflicts || s.failed ? 'warn' : s.pending ? 'pending' : 'done'}`;
-  badge.textContent = s.authNeeded ? '需要登录' : s.syncing ? '同步中' : s.pending ? `未同步 ${s.pending}` : s.conflicts ? `冲突 ${s.conflicts}` : s.failed ? `未能上传 ${s.failed}` : `已同步 ${s.lastSyncAt ? shortTime(s.lastSyncAt).slice(6) : ''}`;
+  badge.textContent = s.authNeeded
+    ? '需要登录'
+    : s.syncing
+      ? '同步中'
+      : s.pending
+        ? `未同步 ${s.pending}`
+        : s.conflicts
+          ? `冲突 ${s.conflicts}`
+          : s.failed
+            ? `未能上传 ${s.failed}`
+            : `已同步 ${s.lastSyncAt ? shortTime(s.lastSyncAt).slice(6) : ''}`;
   badge.title = s.lastSyncAt ? `上次同步 ${shortTime(s.lastSyncAt)}` : '尚未同步';
   document.getElementById('offline').hidden = !s.offline;
   if (s.authNeeded && !askedForLogin && session.user) askLogin();
@@ -130,17 +148,19 @@ function showStatus(s) {
 }
 
 let askedForLogin = false;
-const askLogin = () => reloginDialog(() => {
-  setStatus({ authNeeded: false });
-  syncNow();
-});
+const askLogin = () =>
+  reloginDialog(() => {
+    setStatus({ authNeeded: false });
+    syncNow();
+  });
 
 /** A new version waits until the user taps 更新: an open page is never switched under its feet. */
 async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error) => console.warn('service worker', error));
   if (!reg) return;
-  const offer = (worker) => banner('update', '有新版本可用。', el('button', { type: 'button', onclick: () => worker.postMessage('skip-waiting') }, '更新'));
+  const offer = (worker) =>
+    banner('update', '有新版本可用。', el('button', { type: 'button', onclick: () => worker.postMessage('skip-waiting') }, '更新'));
   if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
   reg.addEventListener('updatefound', () => {
     const worker = reg.installing;
@@ -167,7 +187,10 @@ async function start() {
   router.route();
   if (session.user && navigator.onLine) {
     // the role and name come from the server, not from what was kept at login
-    api('GET', '/auth/me', undefined, { timeout: 10_000 }).then((user) => session.save(session.token, user), () => undefined);
+    api('GET', '/auth/me', undefined, { timeout: 10_000 }).then(
+      (user) => session.save(session.token, user),
+      () => undefined,
+    );
     scheduleSync(0);
   }
 }

@@ -1,7 +1,7 @@
 // The service worker: the app shell from the cache, so the app opens with no
 // network. The server injects the list of files and their content-hash version
 // into the next line at boot; this file itself is served with no-cache.
-const SHELL = { version: "dev", urls: [] };
+const SHELL = { version: 'dev', urls: [] };
 const CACHE = `paicha-shell-${SHELL.version}`;
 
 self.addEventListener('install', (event) => {
@@ -10,10 +10,12 @@ self.addEventListener('install', (event) => {
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key.startsWith('paicha-shell-') && key !== CACHE) await caches.delete(key);
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) if (key.startsWith('paicha-shell-') && key !== CACHE) await caches.delete(key);
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener('message', (event) => {
@@ -24,10 +26,16 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   // the API is never cached here: answers and photos live in IndexedDB, sent by the page
-  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/') || url.pathname === '/health') return;
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/') || url.pathname === '/health')
+    return;
   const path = request.mode === 'navigate' ? '/index.html' : url.pathname;
   if (!SHELL.urls.includes(path)) return;
-  event.respondWith(caches.open(CACHE).then((cache) => cache.match(path)).then((hit) => hit ?? fetch(request)));
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.match(path))
+      .then((hit) => hit ?? fetch(request)),
+  );
 });
 
 // Background Sync is only a wake-up: the open pages send the queue.

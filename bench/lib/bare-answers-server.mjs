@@ -23,7 +23,11 @@ const server = http.createServer((req, res) => {
          FROM jsonb_to_recordset($3::jsonb) AS a(item_code text, result text, value jsonb, note text)
          ON CONFLICT (inspection_id, item_code) DO UPDATE SET result = EXCLUDED.result, value = EXCLUDED.value, note = EXCLUDED.note,
            answered_by = EXCLUDED.answered_by, answered_at = EXCLUDED.answered_at`,
-        [match[1], '00000000-0000-0000-0000-000000000000', JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note ?? null })))],
+        [
+          match[1],
+          '00000000-0000-0000-0000-000000000000',
+          JSON.stringify(answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note ?? null }))),
+        ],
       );
       const { rows } = await client.query('UPDATE inspections SET version = version + 1 WHERE id = $1 RETURNING version', [match[1]]);
       await client.query('COMMIT');

@@ -31,11 +31,15 @@ const clients = config.targets.map((target) => ({
 /** One batch; resolves with the status code (0: the request failed). */
 function send(client) {
   return new Promise((resolve) => {
-    const request = http.request(client.url, { method: 'PUT', agent: client.agent, headers: { ...headers, 'content-length': client.body.length } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode));
-      response.on('error', () => resolve(0));
-    });
+    const request = http.request(
+      client.url,
+      { method: 'PUT', agent: client.agent, headers: { ...headers, 'content-length': client.body.length } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+        response.on('error', () => resolve(0));
+      },
+    );
     request.on('error', () => resolve(0));
     // a stuck answer is an error (and fails the run), not a load generator waiting forever
     request.setTimeout(30_000, () => request.destroy(new Error('no answer in 30 s')));

@@ -11,10 +11,23 @@ import { chromium } from 'playwright-core';
 
 const [base, username, password, inspectionId, runs = '3'] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const phone = { executablePath: CHROMIUM, args, viewport: { width: 360, height: 740 }, locale: 'zh-CN', serviceWorkers: 'allow' };
 const fixture = await readFile('test/fixtures/photo.jpg');
-const photos = [1, 2, 3].map((n) => ({ name: `p${n}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.concat([fixture, randomBytes(250_000)]) }));
+const photos = [1, 2, 3].map((n) => ({
+  name: `p${n}.jpg`,
+  mimeType: 'image/jpeg',
+  buffer: Buffer.concat([fixture, randomBytes(250_000)]),
+}));
 
 const dir = await mkdtemp(join(tmpdir(), 'paicha-bench-phone-'));
 const result = { coldLoadMs: [], syncMs: null, idbBytes: null, logicalBytes: null, answers: 0, photos: photos.length };
@@ -28,7 +41,8 @@ try {
   await page.waitForSelector(`a[data-inspection="${inspectionId}"]`);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
   });
 
   // cold loads: the browser restarted with no network, straight into the checklist
@@ -61,7 +75,11 @@ try {
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
-    const all = (store) => new Promise((resolve) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => resolve(r.result); });
+    const all = (store) =>
+      new Promise((resolve) => {
+        const r = db.transaction(store).objectStore(store).getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
     const [inspections, drafts, blobs] = await Promise.all([all('inspections'), all('drafts'), all('blobs')]);
     const json = JSON.stringify(inspections).length + JSON.stringify(drafts).length;
     return { idb: estimate.usageDetails?.indexedDB ?? null, logical: json + blobs.reduce((s, b) => s + b.size, 0) };

@@ -119,10 +119,18 @@ export async function seedProvince(app, db, { institutions, findings, province =
   );
   const extra = Math.max(0, findings - fromAnswers.rowCount);
   await addFindings(db, extra, { month: '2026-06' });
-  await db.query(`UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status <> 'closed' AND deadline < DATE '2026-06-30' AND NOT overdue`);
+  await db.query(
+    `UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status <> 'closed' AND deadline < DATE '2026-06-30' AND NOT overdue`,
+  );
   log(`findings ${fromAnswers.rowCount} from answers + ${extra} ad hoc in ${(performance.now() - t2).toFixed(0)} ms`);
   await db.query('VACUUM ANALYZE');
-  return { roundId: round.id, inspectorUsername: `bench-inspector-${prefix}`, bureauUsername: `bench-bureau-${prefix}`, answers: answers.rowCount, seedMs: performance.now() - t0 };
+  return {
+    roundId: round.id,
+    inspectorUsername: `bench-inspector-${prefix}`,
+    bureauUsername: `bench-bureau-${prefix}`,
+    answers: answers.rowCount,
+    seedMs: performance.now() - t0,
+  };
 }
 
 /** Ad-hoc findings spread over the institutions: 10% major, half closed, a sixth waiting for verification. */

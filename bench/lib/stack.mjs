@@ -45,7 +45,16 @@ export async function inProcessApp(databaseUrl, env = {}) {
   const { AppModule } = await dist('app.module.js');
   const { configureApp } = await dist('app.setup.js');
   const { loadConfig } = await dist('config/config.js');
-  const config = loadConfig({ DATABASE_URL: databaseUrl, JWT_SECRET, ...KEYS, ADMIN_PASSWORD, LOG_LEVEL: 'warn', SEED_DEMO: 'false', DEADLINES_CRON: '0 3 1 1 *', ...env });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET,
+    ...KEYS,
+    ADMIN_PASSWORD,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    DEADLINES_CRON: '0 3 1 1 *',
+    ...env,
+  });
   const { withSecrets } = await dist('config/secrets.js');
   const app = await NestFactory.create(AppModule.forRoot({ config: await withSecrets(config), databaseUrl }), {
     bodyParser: false,
@@ -63,7 +72,18 @@ export async function serviceProcess(env) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     // each load client stands for many phones: the per-client request limit would measure the limiter, not the service
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', JWT_SECRET, ...(env?.DATABASE_URL ? KEYS : {}), ADMIN_PASSWORD, LOG_LEVEL: 'warn', SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME ?? '/tmp',
+      JWT_SECRET,
+      ...(env?.DATABASE_URL ? KEYS : {}),
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      RATE_LIMIT_PER_MINUTE: '0',
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -105,7 +125,11 @@ export function pool(url, max = 4) {
 }
 
 export async function login(base, username, password) {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
   return (await res.json()).accessToken;
 }

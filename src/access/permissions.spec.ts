@@ -13,7 +13,9 @@ describe('三权分立 in the permission table', () => {
 
   it('gives the security duties to the security admin alone, and lets the auditor change nothing', () => {
     expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].has(Permission.ManageSecurity))).toEqual([Role.SecurityAdmin]);
-    expect([...ROLE_PERMISSIONS[Role.Auditor]].sort()).toEqual([Permission.ReadAudit, Permission.ReadSelf, Permission.ReadUsers, Permission.VerifyAudit].sort());
+    expect([...ROLE_PERMISSIONS[Role.Auditor]].sort()).toEqual(
+      [Permission.ReadAudit, Permission.ReadSelf, Permission.ReadUsers, Permission.VerifyAudit].sort(),
+    );
     expect(PRIVILEGED_ROLES).toEqual([Role.Admin, Role.SecurityAdmin, Role.Auditor]);
   });
 });

@@ -62,7 +62,9 @@ const EVERYONE = [
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   // admin: everything but filling checklists (someone in the building), personal data in full, and security (三权分立)
   [Role.Admin]: new Set(
-    Object.values(Permission).filter((p) => p !== Permission.FillInspections && p !== Permission.RevealPersonalData && p !== Permission.ManageSecurity),
+    Object.values(Permission).filter(
+      (p) => p !== Permission.FillInspections && p !== Permission.RevealPersonalData && p !== Permission.ManageSecurity,
+    ),
   ),
   [Role.SecurityAdmin]: new Set([Permission.ReadSelf, Permission.ReadUsers, Permission.ManageUsers, Permission.ManageSecurity]),
   [Role.Auditor]: new Set([Permission.ReadSelf, Permission.ReadUsers, Permission.ReadAudit, Permission.VerifyAudit]),

@@ -1,5 +1,15 @@
 import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor.js';
 import { Allow, CurrentActor } from '../access/decorators.js';
@@ -31,7 +41,8 @@ export class AttachmentsController {
   @Allow(Permission.UploadAttachments)
   @ApiOperation({
     summary: 'Upload a photo or document (streamed; 415 for other types, 413 over the limit)',
-    description: 'Bytes you have uploaded before (the same SHA-256) give that attachment back with 200, as it was stored (its first filename).',
+    description:
+      'Bytes you have uploaded before (the same SHA-256) give that attachment back with 200, as it was stored (its first filename).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadDto })

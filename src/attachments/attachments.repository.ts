@@ -20,7 +20,10 @@ const COLUMNS = 'a.id, a.filename, a.content_type, a.size, a.sha256, a.uploaded_
 export class AttachmentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(em: EntityManager, row: { filename: string; contentType: string; size: number; sha256: string; uploadedBy: string }): Promise<AttachmentRow> {
+  async insert(
+    em: EntityManager,
+    row: { filename: string; contentType: string; size: number; sha256: string; uploadedBy: string },
+  ): Promise<AttachmentRow> {
     const rows = (await em.query(
       `INSERT INTO attachments AS a (filename, content_type, size, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
       [row.filename, row.contentType, row.size, row.sha256, row.uploadedBy],

@@ -30,6 +30,11 @@ export function chainHash(previousHash: string, content: AuditContent): string {
  * Whoever can write the database but does not hold the key cannot rebuild a
  * consistent chain.
  */
-export function keyedChainHash(hmac: (...parts: string[]) => string, algorithm: HashAlgorithm, previousHash: string, content: AuditContent): string {
+export function keyedChainHash(
+  hmac: (...parts: string[]) => string,
+  algorithm: HashAlgorithm,
+  previousHash: string,
+  content: AuditContent,
+): string {
   return hmac(algorithm, '\n', previousHash, '\n', canonicalJson(content));
 }

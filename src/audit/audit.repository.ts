@@ -60,7 +60,9 @@ export class AuditRepository {
   /** Takes the chaining lock until the transaction ends; returns the chain's head. */
   async lockChainHead(em: EntityManager): Promise<{ seq: number; hash: string | null }> {
     await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const rows = (await em.query('SELECT seq::text, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY audit_events.seq DESC LIMIT 1')) as {
+    const rows = (await em.query(
+      'SELECT seq::text, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY audit_events.seq DESC LIMIT 1',
+    )) as {
       seq: string;
       hash: string;
     }[];

@@ -150,7 +150,12 @@ export class AuditService {
         events++;
         const downgraded = keyed && hashAlgorithm === 'sha256';
         keyed ||= hashAlgorithm !== 'sha256';
-        if (firstBadSeq === null && (downgraded || !(hashAlgorithm in this.hmacs || hashAlgorithm === 'sha256') || this.link(hashAlgorithm, previousHash, content) !== hash)) {
+        if (
+          firstBadSeq === null &&
+          (downgraded ||
+            !(hashAlgorithm in this.hmacs || hashAlgorithm === 'sha256') ||
+            this.link(hashAlgorithm, previousHash, content) !== hash)
+        ) {
           firstBadSeq = content.seq;
         }
         previousHash = hash;

@@ -18,7 +18,10 @@ import { LoginRateLimiter } from './login-rate-limiter.js';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       // a KeyObject: jsonwebtoken otherwise tries to parse a string secret as a public key on every verify
-      useFactory: (config: RuntimeConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')), signOptions: { algorithm: 'HS256' } }),
+      useFactory: (config: RuntimeConfig) => ({
+        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
+        signOptions: { algorithm: 'HS256' },
+      }),
     }),
   ],
   controllers: [AuthController],

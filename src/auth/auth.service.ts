@@ -59,9 +59,16 @@ export class AuthService {
     const ok = credentials !== undefined && passwordOk && credentials.active && !locked;
     const reason = !credentials ? 'unknown_user' : locked ? 'locked' : !passwordOk ? 'wrong_password' : 'inactive';
     await this.transactions.run(async (em) => {
-      const lockedNow = !ok && reason === 'wrong_password' && (await this.users.recordFailedLogin(em, credentials!.id, this.config.lockoutThreshold, this.config.lockoutMinutes));
+      const lockedNow =
+        !ok &&
+        reason === 'wrong_password' &&
+        (await this.users.recordFailedLogin(em, credentials!.id, this.config.lockoutThreshold, this.config.lockoutMinutes));
       if (ok) await this.users.recordLogin(em, credentials.id);
-      const event = { entity: 'user' as const, entityId: credentials?.id ?? null, regionCode: credentials ? auditRegion(credentials) : null };
+      const event = {
+        entity: 'user' as const,
+        entityId: credentials?.id ?? null,
+        regionCode: credentials ? auditRegion(credentials) : null,
+      };
       await this.audit.append(em, {
         ...event,
         actorId: ok ? credentials.id : null,
@@ -69,7 +76,12 @@ export class AuthService {
         data: { username, ip, ...(ok ? {} : { reason }) },
       });
       if (lockedNow) {
-        await this.audit.append(em, { ...event, actorId: null, action: 'auth.lockout', data: { username, ip, minutes: this.config.lockoutMinutes } });
+        await this.audit.append(em, {
+          ...event,
+          actorId: null,
+          action: 'auth.lockout',
+          data: { username, ip, minutes: this.config.lockoutMinutes },
+        });
       }
     });
     // one answer for every failure: unknown user, wrong password, deactivated, locked
@@ -77,7 +89,11 @@ export class AuthService {
     const maxAge = this.config.passwordMaxAgeDays * DAY_MS;
     const expired = maxAge > 0 && new Date(credentials.password_changed_at).getTime() + maxAge < Date.now();
     const passwordChangeRequired = credentials.password_change_required || expired;
-    const claims: TokenClaims = { sub: credentials.id, ver: credentials.token_version, ...(passwordChangeRequired ? { pcr: true as const } : {}) };
+    const claims: TokenClaims = {
+      sub: credentials.id,
+      ver: credentials.token_version,
+      ...(passwordChangeRequired ? { pcr: true as const } : {}),
+    };
     const accessToken = await this.jwt.signAsync(claims, { algorithm: 'HS256', expiresIn: TOKEN_TTL_SECONDS });
     return { accessToken, tokenType: 'Bearer', expiresIn: TOKEN_TTL_SECONDS, passwordChangeRequired, user: toUser(credentials) };
   }
@@ -89,7 +105,9 @@ export class AuthService {
       // a wrong current password counts as a failed login
       const credentials = await this.users.findCredentials({ id: actor.id });
       await this.transactions.run(async (em) => {
-        const lockedNow = credentials ? await this.users.recordFailedLogin(em, actor.id, this.config.lockoutThreshold, this.config.lockoutMinutes) : false;
+        const lockedNow = credentials
+          ? await this.users.recordFailedLogin(em, actor.id, this.config.lockoutThreshold, this.config.lockoutMinutes)
+          : false;
         await this.audit.append(em, {
           actorId: actor.id,
           action: 'auth.password_change_failed',
@@ -99,7 +117,9 @@ export class AuthService {
           data: { ip, lockedNow },
         });
       });
-      throw new DomainException(AuthError.WrongCurrentPassword, '当前密码不正确', { errors: [{ field: 'currentPassword', message: '当前密码不正确' }] });
+      throw new DomainException(AuthError.WrongCurrentPassword, '当前密码不正确', {
+        errors: [{ field: 'currentPassword', message: '当前密码不正确' }],
+      });
     }
     return this.login(actor.username, newPassword, ip);
   }
@@ -108,7 +128,9 @@ export class AuthService {
   async authenticate(token: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
-      claims = await this.verified.claimsOf(token, (t) => this.jwt.verifyAsync<TokenClaims & { exp?: unknown }>(t, { algorithms: ['HS256'] }));
+      claims = await this.verified.claimsOf(token, (t) =>
+        this.jwt.verifyAsync<TokenClaims & { exp?: unknown }>(t, { algorithms: ['HS256'] }),
+      );
     } catch {
       throw invalidToken();
     }

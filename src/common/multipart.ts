@@ -75,7 +75,11 @@ export function receiveFile(req: BufferedRequest, options: { field: string; maxB
     }
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: options.maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 30 } });
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { fileSize: options.maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 30 },
+      });
     } catch (error) {
       reject(new DomainException(CommonError.MissingFile, `Malformed multipart request: ${(error as Error).message}`));
       return;

@@ -35,7 +35,9 @@ export function rateLimitMiddleware(limit: number, now: () => number = Date.now)
     res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - window.count)));
     res.setHeader('RateLimit-Reset', String(reset));
     if (window.count <= limit) return next();
-    sendProblem(res, httpProblem(429, `More than ${limit} requests in a minute; try again in ${reset} s`), { 'Retry-After': String(reset) });
+    sendProblem(res, httpProblem(429, `More than ${limit} requests in a minute; try again in ${reset} s`), {
+      'Retry-After': String(reset),
+    });
   };
 }
 

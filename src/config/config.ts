@@ -109,7 +109,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const adminUsername = withDefault(read, 'ADMIN_USERNAME', 'admin', parseUsername);
   const adminPassword = optional(read, 'ADMIN_PASSWORD', parsePassword);
-  if (adminPassword && passwordProblems(adminPassword, adminUsername).length > 0) throw new ConfigError('ADMIN_PASSWORD', 'must not contain ADMIN_USERNAME');
+  if (adminPassword && passwordProblems(adminPassword, adminUsername).length > 0)
+    throw new ConfigError('ADMIN_PASSWORD', 'must not contain ADMIN_USERNAME');
   const storageDir = resolvePath(cwd, read('STORAGE_DIR') ?? resolve(dataDir, 'storage'));
   const storageUrl = optional(read, 'STORAGE_URL', (v) =>
     parseStorageUrl(v, { accessKeyId: read('AWS_ACCESS_KEY_ID'), secretAccessKey: read('AWS_SECRET_ACCESS_KEY') }),
@@ -131,12 +132,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     deadlinesCron: withDefault(read, 'DEADLINES_CRON', '0 8 * * *', parseCron),
     reminderDays: withDefault(read, 'REMINDER_DAYS', 3, (v) => parseInteger(v, 0, 365, 'a whole number of days (0–365)')),
     escalationStepDays: withDefault(read, 'ESCALATION_STEP_DAYS', 7, (v) => parseInteger(v, 1, 365, 'a whole number of days (1–365)')),
-    deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) =>
-      parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
-    ),
-    deadlineDaysMajor: withDefault(read, 'DEADLINE_DAYS_MAJOR', 30, (v) =>
-      parseInteger(v, 1, 3650, 'a whole number of days (1–3650)'),
-    ),
+    deadlineDaysGeneral: withDefault(read, 'DEADLINE_DAYS_GENERAL', 15, (v) => parseInteger(v, 1, 3650, 'a whole number of days (1–3650)')),
+    deadlineDaysMajor: withDefault(read, 'DEADLINE_DAYS_MAJOR', 30, (v) => parseInteger(v, 1, 3650, 'a whole number of days (1–3650)')),
     webhookUrl,
     webhookSecret,
     channelAllowAnyHost: withDefault(read, 'CHANNEL_ALLOW_ANY_HOST', false, parseBoolean),
@@ -149,7 +146,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     auditHash: withDefault(read, 'AUDIT_HASH', cryptoSuite === 'gm' ? 'sm3' : 'sha256', (v) => parseOneOf(v, AUDIT_HASHES)),
     dataKeys,
     auditKey,
-    passwordMaxAgeDays: withDefault(read, 'PASSWORD_MAX_AGE_DAYS', 90, (v) => parseInteger(v, 0, 3650, 'a whole number of days (0–3650, 0 = never)')),
+    passwordMaxAgeDays: withDefault(read, 'PASSWORD_MAX_AGE_DAYS', 90, (v) =>
+      parseInteger(v, 0, 3650, 'a whole number of days (0–3650, 0 = never)'),
+    ),
     lockoutThreshold: withDefault(read, 'LOCKOUT_THRESHOLD', 5, (v) => parseInteger(v, 1, 100, 'a whole number of failed logins (1–100)')),
     lockoutMinutes: withDefault(read, 'LOCKOUT_MINUTES', 30, (v) => parseInteger(v, 1, 1440, 'a whole number of minutes (1–1440)')),
     seedDemo: withDefault(read, 'SEED_DEMO', databaseUrl === undefined, parseBoolean),
@@ -274,7 +273,10 @@ function parseUsername(value: string): string {
 
 function parsePassword(value: string): string {
   const problems = passwordProblems(value, '');
-  if (problems.length > 0) throw new Error(`does not meet the password rules: at least ${PASSWORD_RULES.minLength} characters with three of lower case, upper case, digits and symbols`);
+  if (problems.length > 0)
+    throw new Error(
+      `does not meet the password rules: at least ${PASSWORD_RULES.minLength} characters with three of lower case, upper case, digits and symbols`,
+    );
   return value;
 }
 

@@ -45,7 +45,9 @@ export class CryptoService {
     const [, suite, version, body] = m;
     const key = this.keys.find((k) => k.version === Number(version));
     if (!key) throw new Error(`no DATA_KEY of version ${version} is configured`);
-    return SUITES[suite as CryptoSuiteName].open(key.secret, Buffer.from(body, 'base64url'), Buffer.from(`enc1.${suite}.${version}`)).toString('utf8');
+    return SUITES[suite as CryptoSuiteName]
+      .open(key.secret, Buffer.from(body, 'base64url'), Buffer.from(`enc1.${suite}.${version}`))
+      .toString('utf8');
   }
 
   /** The audit chain's keyed hash (HMAC-SHA-256 or HMAC-SM3 under AUDIT_KEY). */

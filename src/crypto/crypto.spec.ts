@@ -7,7 +7,12 @@ import { SUITES } from './suites.js';
 const KEY_1 = 'first-data-key-0123456789-0123456789';
 const KEY_2 = 'second-data-key-0123456789-0123456789';
 const service = (suite: 'intl' | 'gm', keys = [{ version: 1, secret: KEY_1 }]) =>
-  new CryptoService({ cryptoSuite: suite, auditHash: suite === 'gm' ? 'sm3' : 'sha256', dataKeys: keys, auditKey: 'audit-key-0123456789-0123456789-ab' } as RuntimeConfig);
+  new CryptoService({
+    cryptoSuite: suite,
+    auditHash: suite === 'gm' ? 'sm3' : 'sha256',
+    dataKeys: keys,
+    auditKey: 'audit-key-0123456789-0123456789-ab',
+  } as RuntimeConfig);
 
 describe.each(['intl', 'gm'] as const)('the %s suite', (name) => {
   it('passes its known-answer self-test', () => {
@@ -56,7 +61,12 @@ describe('CryptoService', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(b).toMatch(/^[0-9a-f]{64}$/);
     expect(a).not.toBe(b);
-    const otherKey = new CryptoService({ cryptoSuite: 'intl', auditHash: 'sha256', dataKeys: [{ version: 1, secret: KEY_1 }], auditKey: 'another-audit-key-0123456789-01234' } as RuntimeConfig);
+    const otherKey = new CryptoService({
+      cryptoSuite: 'intl',
+      auditHash: 'sha256',
+      dataKeys: [{ version: 1, secret: KEY_1 }],
+      auditKey: 'another-audit-key-0123456789-01234',
+    } as RuntimeConfig);
     expect(otherKey.auditHmac('sha256')('x')).not.toBe(a);
   });
 });

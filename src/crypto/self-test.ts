@@ -16,7 +16,8 @@ const hex = (s: string) => Buffer.from(s, 'hex');
 function knownAnswers(name: CryptoSuiteName): void {
   if (name === 'gm') {
     if (!getHashes().includes('sm3')) throw new CryptoSelfTestError('this Node/OpenSSL build has no SM3 (CRYPTO_SUITE=gm needs it)');
-    if (!getCiphers().includes('sm4-cbc')) throw new CryptoSelfTestError('this Node/OpenSSL build has no SM4-CBC (CRYPTO_SUITE=gm needs it)');
+    if (!getCiphers().includes('sm4-cbc'))
+      throw new CryptoSelfTestError('this Node/OpenSSL build has no SM4-CBC (CRYPTO_SUITE=gm needs it)');
     if (createHash('sm3').update('abc').digest('hex') !== '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0') {
       throw new CryptoSelfTestError('SM3("abc") does not give the GB/T 32905 test vector');
     }
@@ -41,7 +42,8 @@ export function cryptoSelfTest(name: CryptoSuiteName): void {
   const suite = SUITES[name];
   const aad = Buffer.from('self-test');
   const sealed = suite.seal('self-test-key-0123456789-0123456789', Buffer.from('13800138000'), aad);
-  if (suite.open('self-test-key-0123456789-0123456789', sealed, aad).toString() !== '13800138000') throw new CryptoSelfTestError(`${name} does not round-trip`);
+  if (suite.open('self-test-key-0123456789-0123456789', sealed, aad).toString() !== '13800138000')
+    throw new CryptoSelfTestError(`${name} does not round-trip`);
   sealed[sealed.length - 1] ^= 1;
   let refused = false;
   try {

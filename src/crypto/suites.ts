@@ -66,7 +66,12 @@ const gm: CipherSuite = {
 function gmMac(secret: string, aad: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64BE(BigInt(aad.length));
-  return createHmac('sm3', derive('sm3', secret, 'data:hmac-sm3', 32)).update(length).update(aad).update(iv).update(ciphertext).digest();
+  return createHmac('sm3', derive('sm3', secret, 'data:hmac-sm3', 32))
+    .update(length)
+    .update(aad)
+    .update(iv)
+    .update(ciphertext)
+    .digest();
 }
 
 export const SUITES: Record<CryptoSuiteName, CipherSuite> = { intl, gm };

@@ -163,15 +163,19 @@ async function initCluster(bin: Binaries, clusterDir: string, password: string, 
       await chown(clusterDir, runAs.uid, runAs.gid);
       await chown(pwFile, runAs.uid, runAs.gid);
     }
-    await run(bin.initdb, [
-      `--pgdata=${clusterDir}`,
-      '--username=postgres',
-      `--pwfile=${pwFile}`,
-      '--auth=scram-sha-256',
-      '--encoding=UTF8',
-      '--no-locale',
-      '--no-instructions',
-    ], runAs);
+    await run(
+      bin.initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--username=postgres',
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ],
+      runAs,
+    );
   } catch (error) {
     await rm(clusterDir, { recursive: true, force: true });
     throw error;
@@ -308,7 +312,11 @@ async function stopServer(child: ChildProcess, dataDir: string): Promise<void> {
 
 async function run(command: string, args: string[], runAs: RunAs | undefined): Promise<void> {
   await new Promise<void>((done, fail) => {
-    const child = spawn(command, args, { ...(runAs ?? {}), env: { ...process.env, LC_MESSAGES: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      ...(runAs ?? {}),
+      env: { ...process.env, LC_MESSAGES: 'C', LANG: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -339,4 +347,3 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   let pending: Promise<void> | undefined;
   return () => (pending ??= fn());
 }
-

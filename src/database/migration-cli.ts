@@ -51,8 +51,7 @@ async function withAppDatabase<T>(fn: (dataSource: DataSource) => Promise<T>): P
 }
 
 function migrationSource(className: string, diff: SchemaDiff): string {
-  const lines = (queries: string[]) =>
-    queries.map((q) => `    await queryRunner.query(${quote(q)});`).join('\n') || '    // nothing';
+  const lines = (queries: string[]) => queries.map((q) => `    await queryRunner.query(${quote(q)});`).join('\n') || '    // nothing';
   return `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {

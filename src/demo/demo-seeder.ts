@@ -54,7 +54,9 @@ export class DemoSeeder implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemo) return;
     if (await this.repository.whileEmpty(() => this.seed())) {
-      this.logger.log(`demo data loaded: log in as ${DEMO_ACCOUNTS.bureau.username}, ${DEMO_ACCOUNTS.inspector.username} or ${DEMO_ACCOUNTS.head.username} with the password ${DEMO_PASSWORD}`);
+      this.logger.log(
+        `demo data loaded: log in as ${DEMO_ACCOUNTS.bureau.username}, ${DEMO_ACCOUNTS.inspector.username} or ${DEMO_ACCOUNTS.head.username} with the password ${DEMO_PASSWORD}`,
+      );
     }
   }
 
@@ -71,8 +73,16 @@ export class DemoSeeder implements OnApplicationBootstrap {
       ids[inst.key] = created.id;
     }
     const bureauUser = await this.users.create(admin, { ...DEMO_ACCOUNTS.bureau, password: DEMO_PASSWORD, role: Role.Bureau }, DEMO_LOGIN);
-    const inspectorUser = await this.users.create(admin, { ...DEMO_ACCOUNTS.inspector, password: DEMO_PASSWORD, role: Role.Inspector }, DEMO_LOGIN);
-    await this.users.create(admin, { ...DEMO_ACCOUNTS.head, password: DEMO_PASSWORD, role: Role.InstitutionHead, institutionId: ids.cjHome }, DEMO_LOGIN);
+    const inspectorUser = await this.users.create(
+      admin,
+      { ...DEMO_ACCOUNTS.inspector, password: DEMO_PASSWORD, role: Role.Inspector },
+      DEMO_LOGIN,
+    );
+    await this.users.create(
+      admin,
+      { ...DEMO_ACCOUNTS.head, password: DEMO_PASSWORD, role: Role.InstitutionHead, institutionId: ids.cjHome },
+      DEMO_LOGIN,
+    );
     const bureau = await this.actor(bureauUser.id);
     const inspector = await this.actor(inspectorUser.id);
 
@@ -130,7 +140,12 @@ export class DemoSeeder implements OnApplicationBootstrap {
       if (general[1]) await this.findings.rectify(bureau, general[1].id, { note: '已补签值班记录，并建立每日核查制度' });
     }
     // an ad-hoc finding at 黎平 found by the bureau
-    await this.findings.create(bureau, { institutionId: ids.lpHome, title: '配电箱周围堆放可燃纸箱', description: '一楼配电室', severity: 'general' });
+    await this.findings.create(bureau, {
+      institutionId: ids.lpHome,
+      title: '配电箱周围堆放可燃纸箱',
+      description: '一楼配电室',
+      severity: 'general',
+    });
 
     // the head's self-check of 从江县社会福利院
     const elderly = byType.elderly_care;

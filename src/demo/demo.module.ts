@@ -11,7 +11,16 @@ import { DemoSeeder } from './demo-seeder.js';
 import { DemoRepository } from './demo.repository.js';
 
 @Module({
-  imports: [AttachmentsModule, FindingsModule, InspectionsModule, InstitutionsModule, RegionsModule, RoundsModule, TemplatesModule, UsersModule],
+  imports: [
+    AttachmentsModule,
+    FindingsModule,
+    InspectionsModule,
+    InstitutionsModule,
+    RegionsModule,
+    RoundsModule,
+    TemplatesModule,
+    UsersModule,
+  ],
   providers: [DemoRepository, DemoSeeder],
 })
 export class DemoModule {}

@@ -82,7 +82,13 @@ export class DocumentsService {
   async file(actor: Actor, id: string, format: 'pdf' | 'docx'): Promise<DocumentFile> {
     const row = await this.find(actor, id);
     const bytes = await this.files.readGenerated(format === 'pdf' ? row.sha256 : row.docx_sha256);
-    await this.audit.recordAccess(actor, { action: 'document.download', entity: 'document', entityId: id, regionCode: row.region_code, data: { format } });
+    await this.audit.recordAccess(actor, {
+      action: 'document.download',
+      entity: 'document',
+      entityId: id,
+      regionCode: row.region_code,
+      data: { format },
+    });
     const filename = `${KIND_TITLES[row.kind]}-${row.number}.${format}`;
     const contentType = format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     return { filename, contentType, bytes };

@@ -4,7 +4,15 @@ import type { Actor } from '../access/actor.js';
 import { Allow, CurrentActor } from '../access/decorators.js';
 import { Permission } from '../access/permissions.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
-import { CreateFindingDto, ExtendFindingDto, FindingDto, FindingPageDto, FindingsQueryDto, RectifyFindingDto, VerifyFindingDto } from './dto/finding.dto.js';
+import {
+  CreateFindingDto,
+  ExtendFindingDto,
+  FindingDto,
+  FindingPageDto,
+  FindingsQueryDto,
+  RectifyFindingDto,
+  VerifyFindingDto,
+} from './dto/finding.dto.js';
 import { FindingsService } from './findings.service.js';
 
 @ApiTags('findings')

@@ -136,7 +136,10 @@ export class FindingsRepository {
     )) as { id: string; item_code: string | null }[];
   }
 
-  async insertEvents(em: EntityManager, events: { findingId: string; actorId: string | null; action: string; data: Record<string, unknown> }[]): Promise<void> {
+  async insertEvents(
+    em: EntityManager,
+    events: { findingId: string; actorId: string | null; action: string; data: Record<string, unknown> }[],
+  ): Promise<void> {
     if (events.length === 0) return;
     await em.query(
       `INSERT INTO finding_events (finding_id, at, actor_id, action, data)
@@ -162,13 +165,16 @@ export class FindingsRepository {
     const params = new SqlParams();
     const sets = ['version = version + 1'];
     if (patch.status !== undefined) sets.push(`status = ${params.add(patch.status)}`);
-    if (patch.rectification !== undefined) sets.push(`rectification = ${params.add(patch.rectification === null ? null : JSON.stringify(patch.rectification))}::jsonb`);
+    if (patch.rectification !== undefined)
+      sets.push(`rectification = ${params.add(patch.rectification === null ? null : JSON.stringify(patch.rectification))}::jsonb`);
     if (patch.closed) sets.push('closed_at = now()');
     if (patch.deadline !== undefined) sets.push(`deadline = ${params.add(patch.deadline)}`);
     if (patch.overdue !== undefined) sets.push(`overdue = ${params.add(patch.overdue)}`);
     if (patch.overdueSince !== undefined) sets.push(`overdue_since = ${params.add(patch.overdueSince)}`);
     if (patch.linkAttachments?.length) {
-      sets.push(`linked_attachment_ids = ARRAY(SELECT DISTINCT unnest(linked_attachment_ids || ${params.add(patch.linkAttachments)}::uuid[]))`);
+      sets.push(
+        `linked_attachment_ids = ARRAY(SELECT DISTINCT unnest(linked_attachment_ids || ${params.add(patch.linkAttachments)}::uuid[]))`,
+      );
     }
     await em.query(`UPDATE findings SET ${sets.join(', ')} WHERE id = ${params.add(id)}`, params.values);
   }
@@ -185,7 +191,15 @@ export class FindingsRepository {
 
   async list(
     actor: Actor,
-    filter: { status?: string; severity?: string; institutionId?: string; regionPath?: string; overdue?: boolean; roundId?: string; inspectionId?: string },
+    filter: {
+      status?: string;
+      severity?: string;
+      institutionId?: string;
+      regionPath?: string;
+      overdue?: boolean;
+      roundId?: string;
+      inspectionId?: string;
+    },
     limit: number,
     offset: number,
   ): Promise<{ rows: FindingRow[]; total: number }> {
@@ -219,7 +233,10 @@ export class FindingsRepository {
    */
   async listByStatus(actor: Actor, statuses: FindingRow['status'][], notRectifiedBy?: string): Promise<FindingRow[]> {
     const params = new SqlParams();
-    const where = [institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params), `f.status = ANY(${params.add(statuses)}::text[])`];
+    const where = [
+      institutionScope(actor, { regionCode: 'f.region_code', institutionId: 'f.institution_id' }, params),
+      `f.status = ANY(${params.add(statuses)}::text[])`,
+    ];
     if (notRectifiedBy) where.push(`(f.rectification->>'by') IS DISTINCT FROM ${params.add(notRectifiedBy)}`);
     return (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM findings f JOIN institutions i ON i.id = f.institution_id WHERE ${where.join(' AND ')} ORDER BY f.created_at, f.id`,

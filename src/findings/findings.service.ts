@@ -69,7 +69,9 @@ export class FindingsService {
           createdBy: actor.id,
         },
       ]);
-      await this.repository.insertEvents(em, [{ findingId: row.id, actorId: actor.id, action: 'created', data: { deadline, adHoc: true } }]);
+      await this.repository.insertEvents(em, [
+        { findingId: row.id, actorId: actor.id, action: 'created', data: { deadline, adHoc: true } },
+      ]);
       await this.notifications.findingsCreated(em, [row.id]);
       await this.audit.append(em, {
         actorId: actor.id,
@@ -96,7 +98,9 @@ export class FindingsService {
       await this.checkAttachments(em, actor, attachmentIds, 'attachmentIds');
       const rectification = { note: input.note, attachmentIds, by: actor.id, at: new Date().toISOString() };
       await this.repository.update(em, id, { status: 'pending_verification', rectification, linkAttachments: attachmentIds });
-      await this.repository.insertEvents(em, [{ findingId: id, actorId: actor.id, action: 'rectified', data: { note: input.note, attachmentIds } }]);
+      await this.repository.insertEvents(em, [
+        { findingId: id, actorId: actor.id, action: 'rectified', data: { note: input.note, attachmentIds } },
+      ]);
       await this.notifications.rectificationSubmitted(em, id);
       await this.audit.append(em, {
         actorId: actor.id,
@@ -116,7 +120,10 @@ export class FindingsService {
       const finding = await this.lock(actor, id, em);
       expectStatus(finding, 'pending_verification');
       if (finding.rectification?.by === actor.id) {
-        throw new DomainException(FindingError.OwnRectification, 'The rectification must be verified by someone other than who submitted it');
+        throw new DomainException(
+          FindingError.OwnRectification,
+          'The rectification must be verified by someone other than who submitted it',
+        );
       }
       const note = input.note?.trim() ?? '';
       if (!input.accepted && note === '') throw invalid([{ field: 'note', message: 'the reason is required when rejecting' }]);
@@ -151,7 +158,10 @@ export class FindingsService {
       }
       if ((input.deadline === undefined) === (input.workdays === undefined)) {
         const message = 'give either deadline or workdays, not both';
-        throw invalid([{ field: 'deadline', message }, { field: 'workdays', message }]);
+        throw invalid([
+          { field: 'deadline', message },
+          { field: 'workdays', message },
+        ]);
       }
       const to = input.deadline ?? this.workdays.add(finding.deadline, input.workdays as number).date;
       if (to <= finding.deadline) throw invalid([{ field: 'deadline', message: `must be after the current deadline ${finding.deadline}` }]);
@@ -256,7 +266,15 @@ export class FindingsService {
 
   async list(
     actor: Actor,
-    filter: { status?: string; severity?: string; institutionId?: string; regionCode?: string; overdue?: boolean; roundId?: string; inspectionId?: string },
+    filter: {
+      status?: string;
+      severity?: string;
+      institutionId?: string;
+      regionCode?: string;
+      overdue?: boolean;
+      roundId?: string;
+      inspectionId?: string;
+    },
     page: PageQueryDto,
   ): Promise<Page<FindingDto>> {
     let regionPath: string | undefined;
@@ -273,7 +291,9 @@ export class FindingsService {
 
 function expectStatus(finding: FindingRow, status: FindingRow['status']): void {
   if (finding.status !== status) {
-    throw new DomainException(FindingError.WrongState, `The finding is ${finding.status}; this step needs it ${status}`, { currentStatus: finding.status });
+    throw new DomainException(FindingError.WrongState, `The finding is ${finding.status}; this step needs it ${status}`, {
+      currentStatus: finding.status,
+    });
   }
 }
 

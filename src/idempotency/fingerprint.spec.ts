@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { multipartBoundary, requestFingerprint } from './fingerprint.js';
 
 const multipart = (boundary: string, bytes: string) =>
-  Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n${bytes}\r\n--${boundary}--\r\n`);
+  Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n${bytes}\r\n--${boundary}--\r\n`,
+  );
 
 describe('requestFingerprint', () => {
   const base = { method: 'POST', path: '/api/v1/findings/1/rectify', ifMatch: undefined };
@@ -22,7 +24,10 @@ describe('requestFingerprint', () => {
 
   it('does not depend on the multipart boundary, but on the bytes', () => {
     const one = requestFingerprint({ ...base, body: { bytes: multipart('----a1', 'PNGDATA'), multipartBoundary: '----a1' } });
-    const two = requestFingerprint({ ...base, body: { bytes: multipart('----WebKitFormBoundaryZ9', 'PNGDATA'), multipartBoundary: '----WebKitFormBoundaryZ9' } });
+    const two = requestFingerprint({
+      ...base,
+      body: { bytes: multipart('----WebKitFormBoundaryZ9', 'PNGDATA'), multipartBoundary: '----WebKitFormBoundaryZ9' },
+    });
     const other = requestFingerprint({ ...base, body: { bytes: multipart('----a1', 'PNGDATB'), multipartBoundary: '----a1' } });
     expect(two).toBe(one);
     expect(other).not.toBe(one);

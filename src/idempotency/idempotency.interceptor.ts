@@ -59,7 +59,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const outcome = await this.idempotency.claim(actorId, key, fingerprint);
     switch (outcome.kind) {
       case 'mismatch':
-        throw new DomainException(IdempotencyError.KeyReused, 'This Idempotency-Key was used for a different request; use a new key for a new request');
+        throw new DomainException(
+          IdempotencyError.KeyReused,
+          'This Idempotency-Key was used for a different request; use a new key for a new request',
+        );
       case 'in_flight':
         throw new DomainException(
           IdempotencyError.InFlight,
@@ -76,7 +79,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
             else await this.idempotency.complete(actorId, key, outcome.claim, response);
           } catch (error) {
             // the key stays claimed: a repeat answers 409 until the claim is stale, then is processed again
-            this.logger.error(`Could not record Idempotency-Key of ${req.method} ${req.originalUrl}: ${String(error)} (stale in ${STALE_CLAIM_SECONDS}s)`);
+            this.logger.error(
+              `Could not record Idempotency-Key of ${req.method} ${req.originalUrl}: ${String(error)} (stale in ${STALE_CLAIM_SECONDS}s)`,
+            );
           }
         });
         return next.handle();
@@ -85,7 +90,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async shapeOf(req: BufferedRequest): Promise<RequestShape> {
     const ifMatch = req.headers['if-match'];
-    const shape = { method: req.method, path: req.originalUrl.split('?')[0], ifMatch: Array.isArray(ifMatch) ? ifMatch.join(', ') : ifMatch };
+    const shape = {
+      method: req.method,
+      path: req.originalUrl.split('?')[0],
+      ifMatch: Array.isArray(ifMatch) ? ifMatch.join(', ') : ifMatch,
+    };
     if (req.body !== undefined) return { ...shape, body: { json: req.body } };
     if (!hasBody(req)) return { ...shape, body: undefined };
     // a body no parser read (multipart uploads): read it whole, so that it can be hashed, and hand it to the handler
@@ -102,7 +111,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 function hasBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  return (
+    req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')
+  );
 }
 
 /** The kept response as a web Response: Nest sends its status, headers and bytes as they are. */
@@ -123,7 +134,11 @@ function keepResponse(res: Response, record: (response: KeptResponse) => Promise
   const write = res.write;
   const end = res.end;
   const toBuffer = (chunk: unknown, encoding: unknown): Buffer =>
-    Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding) : Buffer.from(chunk as Uint8Array);
+    Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding)
+        : Buffer.from(chunk as Uint8Array);
   res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') chunks.push(toBuffer(chunk, rest[0]));
     return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
@@ -138,7 +153,9 @@ function keepResponse(res: Response, record: (response: KeptResponse) => Promise
       const value = res.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    void record({ status: res.statusCode, headers, body: Buffer.concat(chunks) }).finally(() => (end as (...a: unknown[]) => Response).apply(res, args));
+    void record({ status: res.statusCode, headers, body: Buffer.concat(chunks) }).finally(() =>
+      (end as (...a: unknown[]) => Response).apply(res, args),
+    );
     return res;
   } as Response['end'];
 }

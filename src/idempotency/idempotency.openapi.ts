@@ -28,7 +28,9 @@ export function documentIdempotency(document: OpenAPIObject): OpenAPIObject {
       ];
       operation.responses = {
         ...operation.responses,
-        '409': operation.responses['409'] ?? { description: 'Conflict, or the first request with this Idempotency-Key is still being processed' },
+        '409': operation.responses['409'] ?? {
+          description: 'Conflict, or the first request with this Idempotency-Key is still being processed',
+        },
         '422': { description: 'This Idempotency-Key was already used for a different request (method, path, If-Match or body)' },
       };
     }

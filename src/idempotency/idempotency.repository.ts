@@ -26,7 +26,14 @@ export class IdempotencyRepository {
    * `staleSeconds` (its process died between the work and the record). True
    * if this request now holds the claim.
    */
-  async claim(actorId: string, key: string, fingerprint: string, claim: string, retentionSeconds: number, staleSeconds: number): Promise<boolean> {
+  async claim(
+    actorId: string,
+    key: string,
+    fingerprint: string,
+    claim: string,
+    retentionSeconds: number,
+    staleSeconds: number,
+  ): Promise<boolean> {
     const rows = (await this.dataSource.query(
       `INSERT INTO idempotency_keys AS k (actor_id, key, fingerprint, state, claim, locked_at, expires_at)
        VALUES ($1, $2, $3, 'processing', $4, now(), now() + make_interval(secs => $5))

@@ -9,10 +9,7 @@ export const RETENTION_SECONDS = 24 * 60 * 60;
 export const STALE_CLAIM_SECONDS = 5 * 60;
 
 export type ClaimOutcome =
-  | { kind: 'claimed'; claim: string }
-  | { kind: 'replay'; response: KeptResponse }
-  | { kind: 'mismatch' }
-  | { kind: 'in_flight' };
+  { kind: 'claimed'; claim: string } | { kind: 'replay'; response: KeptResponse } | { kind: 'mismatch' } | { kind: 'in_flight' };
 
 @Injectable()
 export class IdempotencyService {
@@ -27,12 +24,16 @@ export class IdempotencyService {
     // a claim released between the insert and the read is simply claimed again
     for (let attempt = 0; attempt < 3; attempt++) {
       const claim = randomUUID();
-      if (await this.repository.claim(actorId, key, fingerprint, claim, RETENTION_SECONDS, STALE_CLAIM_SECONDS)) return { kind: 'claimed', claim };
+      if (await this.repository.claim(actorId, key, fingerprint, claim, RETENTION_SECONDS, STALE_CLAIM_SECONDS))
+        return { kind: 'claimed', claim };
       const row = await this.repository.find(actorId, key);
       if (!row) continue;
       if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (row.state === 'processing' || row.response_status === null) return { kind: 'in_flight' };
-      return { kind: 'replay', response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) } };
+      return {
+        kind: 'replay',
+        response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) },
+      };
     }
     return { kind: 'in_flight' };
   }

@@ -25,11 +25,14 @@ export function validateAnswers(template: CompiledTemplate, input: AnswerInputDt
     const given = value !== undefined && value !== null;
     switch (item.responseType) {
       case 'number':
-        if (given && (typeof value !== 'number' || !Number.isFinite(value))) errors.push({ field: `${field}.value`, message: 'must be a number for this item' });
-        else if (!given && a.result !== 'na') errors.push({ field: `${field}.value`, message: 'a number item needs its reading unless na' });
+        if (given && (typeof value !== 'number' || !Number.isFinite(value)))
+          errors.push({ field: `${field}.value`, message: 'must be a number for this item' });
+        else if (!given && a.result !== 'na')
+          errors.push({ field: `${field}.value`, message: 'a number item needs its reading unless na' });
         break;
       case 'text':
-        if (given && (typeof value !== 'string' || value.length > 2000)) errors.push({ field: `${field}.value`, message: 'must be a string of at most 2000 characters' });
+        if (given && (typeof value !== 'string' || value.length > 2000))
+          errors.push({ field: `${field}.value`, message: 'must be a string of at most 2000 characters' });
         else if (!given && a.result !== 'na') errors.push({ field: `${field}.value`, message: 'a text item needs its text unless na' });
         break;
       default:
@@ -58,7 +61,12 @@ function isRealInstant(value: string): boolean {
   if (Number.isNaN(at)) return false;
   const [, y, mo, d, h, mi] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value) as RegExpExecArray;
   const local = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)));
-  return local.getUTCFullYear() === Number(y) && local.getUTCMonth() === Number(mo) - 1 && local.getUTCDate() === Number(d) && local.getUTCHours() === Number(h);
+  return (
+    local.getUTCFullYear() === Number(y) &&
+    local.getUTCMonth() === Number(mo) - 1 &&
+    local.getUTCDate() === Number(d) &&
+    local.getUTCHours() === Number(h)
+  );
 }
 
 export function invalidAnswers(errors: FieldError[]): DomainException {

@@ -33,7 +33,11 @@ export function mayFillSql(actor: Actor, me: () => string): string {
   const kinds = (Object.keys(FILLER_OF) as FillableRow['kind'][]).filter((kind) => FILLER_OF[kind] === actor.role);
   if (kinds.length === 0) return 'FALSE';
   return kinds
-    .map((kind) => (kind === 'supervisory' ? `(x.kind = 'supervisory' AND (x.assignee_id IS NULL OR ${me()} = ANY(x.assignee_ids)))` : `x.kind = '${kind}'`))
+    .map((kind) =>
+      kind === 'supervisory'
+        ? `(x.kind = 'supervisory' AND (x.assignee_id IS NULL OR ${me()} = ANY(x.assignee_ids)))`
+        : `x.kind = '${kind}'`,
+    )
     .join(' OR ');
 }
 
@@ -47,7 +51,9 @@ export function fillRefusal(actor: Actor, row: FillableRow, ifMatch: number | un
     if (FILLER_OF[row.kind] !== actor.role) {
       return new DomainException(
         InspectionError.NotYours,
-        row.kind === 'supervisory' ? 'A supervisory inspection is filled by an inspector' : 'A self-check is filled by the head of the institution',
+        row.kind === 'supervisory'
+          ? 'A supervisory inspection is filled by an inspector'
+          : 'A self-check is filled by the head of the institution',
       );
     }
     return new DomainException(InspectionError.NotYours, 'This inspection is assigned to another inspector');

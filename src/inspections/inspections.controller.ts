@@ -78,7 +78,8 @@ export class InspectionsController {
   @HttpCode(200)
   @Allow(Permission.FillInspections)
   @ApiOperation({
-    summary: 'Submit: every item answered (409 lists `missing`), photos on failed items that need one (409 lists `missingPhotos`); each fail becomes a finding',
+    summary:
+      'Submit: every item answered (409 lists `missing`), photos on failed items that need one (409 lists `missingPhotos`); each fail becomes a finding',
   })
   @ApiOkResponse({ type: SubmitResultDto })
   submit(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() body: SubmitInspectionDto) {

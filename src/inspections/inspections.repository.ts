@@ -68,7 +68,12 @@ export class InspectionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The inspection if the actor may see it; `lock` takes the row lock for a workflow step. */
-  async findInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager, lock = false): Promise<InspectionRow | undefined> {
+  async findInScope(
+    actor: Actor,
+    id: string,
+    em: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<InspectionRow | undefined> {
     const params = new SqlParams();
     const scope = institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params);
     const rows = (await em.query(
@@ -112,7 +117,10 @@ export class InspectionsRepository {
    */
   async listOpen(actor: Actor, onlyFillable: boolean): Promise<InspectionRow[]> {
     const params = new SqlParams();
-    const where = [institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params), `x.status IN ('pending', 'in_progress')`];
+    const where = [
+      institutionScope(actor, { regionCode: 'x.region_code', institutionId: 'x.institution_id' }, params),
+      `x.status IN ('pending', 'in_progress')`,
+    ];
     if (onlyFillable) where.push(mayFillSql(actor, () => params.add(actor.id)));
     return (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM inspections x JOIN institutions i ON i.id = x.institution_id WHERE ${where.join(' AND ')} ORDER BY x.created_at, x.id`,
@@ -160,13 +168,32 @@ export class InspectionsRepository {
     const versionMatches = ifMatch === undefined ? 'TRUE' : `x.version = ${params.add(ifMatch)}`;
     const batch = params.add(
       JSON.stringify(
-        answers.map((a) => ({ item_code: a.itemCode, result: a.result, value: a.value ?? null, note: a.note, attachment_ids: a.attachmentIds, answered_at: a.answeredAt })),
+        answers.map((a) => ({
+          item_code: a.itemCode,
+          result: a.result,
+          value: a.value ?? null,
+          note: a.note,
+          attachment_ids: a.attachmentIds,
+          answered_at: a.answeredAt,
+        })),
       ),
     );
-    const auditInsert = auditInsertFrom('bumped', 'bumped.region_code', { actorId: actor.id, action: audit.action, entity: 'inspection', entityId: id, data: audit.data }, params);
+    const auditInsert = auditInsertFrom(
+      'bumped',
+      'bumped.region_code',
+      { actorId: actor.id, action: audit.action, entity: 'inspection', entityId: id, data: audit.data },
+      params,
+    );
     const codes = params.add(answers.map((a) => a.itemCode));
     const rows = await preparedQuery<
-      InspectionRow & { fillable: boolean; saved_version: number | null; saved_status: InspectionStatus | null; saved_at: Date; raced: boolean; others: AnswerRow[] }
+      InspectionRow & {
+        fillable: boolean;
+        saved_version: number | null;
+        saved_status: InspectionStatus | null;
+        saved_at: Date;
+        raced: boolean;
+        others: AnswerRow[];
+      }
     >(
       this.dataSource,
       `WITH target AS (
@@ -241,6 +268,9 @@ export class InspectionsRepository {
   }
 
   async assign(em: EntityManager, id: string, inspectorId: string): Promise<void> {
-    await em.query(`UPDATE inspections SET assignee_id = $2, assignee_ids = ARRAY[$2::uuid], version = version + 1, updated_at = now() WHERE id = $1`, [id, inspectorId]);
+    await em.query(
+      `UPDATE inspections SET assignee_id = $2, assignee_ids = ARRAY[$2::uuid], version = version + 1, updated_at = now() WHERE id = $1`,
+      [id, inspectorId],
+    );
   }
 }

@@ -168,7 +168,8 @@ export class InspectionsService {
       if (a.answeredAt === null) return;
       const at = Date.parse(a.answeredAt);
       if (at > latest) errors.push({ field: `answers[${i}].answeredAt`, message: 'must not be more than 5 minutes in the future' });
-      else if (opensAt && at < opensAt.getTime()) errors.push({ field: `answers[${i}].answeredAt`, message: `must not be before the round began (${opensAt.toISOString()})` });
+      else if (opensAt && at < opensAt.getTime())
+        errors.push({ field: `answers[${i}].answeredAt`, message: `must not be before the round began (${opensAt.toISOString()})` });
     });
     if (errors.length > 0) throw invalidAnswers(errors);
   }
@@ -180,7 +181,9 @@ export class InspectionsService {
     if (invisible.length > 0) {
       throw invalidAnswers(
         answers.flatMap((a, i) =>
-          (a.attachmentIds ?? []).filter((x) => invisible.includes(x)).map((x) => ({ field: `answers[${i}].attachmentIds`, message: `attachment ${x} does not exist or is not yours` })),
+          (a.attachmentIds ?? [])
+            .filter((x) => invisible.includes(x))
+            .map((x) => ({ field: `answers[${i}].attachmentIds`, message: `attachment ${x} does not exist or is not yours` })),
         ),
       );
     }
@@ -199,13 +202,17 @@ export class InspectionsService {
       const answered = new Map(answers.map((a) => [a.item_code, a]));
       const missing = [...template.items.keys()].filter((code) => !answered.has(code));
       if (missing.length > 0) {
-        throw new DomainException(InspectionError.Incomplete, `${missing.length} item(s) are not answered: ${missing.join(', ')}`, { missing });
+        throw new DomainException(InspectionError.Incomplete, `${missing.length} item(s) are not answered: ${missing.join(', ')}`, {
+          missing,
+        });
       }
       const needPhotos = answers
-        .filter((a) => a.result === 'fail' && template.items.get(a.item_code)?.requiresPhotoOnFail && !(a.attachment_ids?.length))
+        .filter((a) => a.result === 'fail' && template.items.get(a.item_code)?.requiresPhotoOnFail && !a.attachment_ids?.length)
         .map((a) => a.item_code);
       if (needPhotos.length > 0) {
-        throw new DomainException(InspectionError.PhotoRequired, `Failed item(s) need a photo: ${needPhotos.join(', ')}`, { missingPhotos: needPhotos });
+        throw new DomainException(InspectionError.PhotoRequired, `Failed item(s) need a photo: ${needPhotos.join(', ')}`, {
+          missingPhotos: needPhotos,
+        });
       }
       await this.repository.markSubmitted(em, id, actor.id, signature ?? null);
       const failed: FailedItem[] = answers
@@ -250,7 +257,9 @@ export class InspectionsService {
       const row = await this.repository.findInScope(actor, id, em, true);
       if (!row) throw notFound(id);
       if (row.kind !== 'supervisory') {
-        throw new DomainException(InspectionError.WrongState, 'A self-check is filled by the institution head and is not assigned', { currentStatus: row.status });
+        throw new DomainException(InspectionError.WrongState, 'A self-check is filled by the institution head and is not assigned', {
+          currentStatus: row.status,
+        });
       }
       if (row.status === 'submitted' || row.status === 'missed') {
         throw new DomainException(InspectionError.WrongState, `The inspection is ${row.status}`, { currentStatus: row.status });
@@ -265,9 +274,13 @@ export class InspectionsService {
         !region ||
         !region.path.startsWith(inspector.region_path)
       ) {
-        throw new DomainException(InspectionError.InvalidAssignee, `User ${inspectorId} is not an active inspector whose region contains the institution`, {
-          errors: [{ field: 'inspectorId', message: 'must be an active inspector whose region contains the institution' }],
-        });
+        throw new DomainException(
+          InspectionError.InvalidAssignee,
+          `User ${inspectorId} is not an active inspector whose region contains the institution`,
+          {
+            errors: [{ field: 'inspectorId', message: 'must be an active inspector whose region contains the institution' }],
+          },
+        );
       }
       await this.repository.assign(em, id, inspectorId);
       await this.audit.append(em, {
@@ -296,4 +309,3 @@ export class InspectionsService {
 function notFound(id: string): DomainException {
   return new DomainException(InspectionError.NotFound, `Inspection ${id} not found`);
 }
-

@@ -7,8 +7,7 @@ import type { InstitutionFields } from './institutions.repository.js';
 export const CSV_COLUMNS = ['name', 'type', 'regionCode', 'address', 'beds', 'creditCode', 'headName', 'phone'] as const;
 
 export type CsvRecord =
-  | { line: number; fields: InstitutionFields; error?: undefined }
-  | { line: number; error: string; fields?: undefined };
+  { line: number; fields: InstitutionFields; error?: undefined } | { line: number; error: string; fields?: undefined };
 
 export class CsvHeaderError extends Error {}
 
@@ -20,12 +19,12 @@ export class CsvHeaderError extends Error {}
  */
 export async function* readInstitutionCsv(input: Readable): AsyncGenerator<CsvRecord> {
   const parser = parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      max_record_size: 64 * 1024,
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+    max_record_size: 64 * 1024,
   });
   // pipe() does not pass the source's errors on (an upload cut off at the size limit)
   input.on('error', (error) => parser.destroy(error));

@@ -42,7 +42,10 @@ export class InstitutionsRepository {
   async findInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<InstitutionRow | undefined> {
     const params = new SqlParams();
     const scope = institutionScope(actor, { regionCode: 'i.region_code', institutionId: 'i.id' }, params);
-    const rows = (await em.query(`SELECT ${COLUMNS} FROM institutions i WHERE i.id = ${params.add(id)} AND ${scope}`, params.values)) as InstitutionRow[];
+    const rows = (await em.query(
+      `SELECT ${COLUMNS} FROM institutions i WHERE i.id = ${params.add(id)} AND ${scope}`,
+      params.values,
+    )) as InstitutionRow[];
     return rows[0];
   }
 
@@ -104,10 +107,10 @@ export class InstitutionsRepository {
     };
     const sets = ['updated_at = now()'];
     for (const [column, value] of Object.entries(columns)) if (value !== undefined) sets.push(`${column} = ${params.add(value)}`);
-    const [rows] = (await em.query(`UPDATE institutions AS i SET ${sets.join(', ')} WHERE i.id = ${params.add(id)} RETURNING ${COLUMNS}`, params.values)) as [
-      InstitutionRow[],
-      number,
-    ];
+    const [rows] = (await em.query(
+      `UPDATE institutions AS i SET ${sets.join(', ')} WHERE i.id = ${params.add(id)} RETURNING ${COLUMNS}`,
+      params.values,
+    )) as [InstitutionRow[], number];
     return rows[0];
   }
 

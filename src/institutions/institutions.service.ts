@@ -98,7 +98,11 @@ export class InstitutionsService {
     });
   }
 
-  async list(actor: Actor, filter: { regionCode?: string; type?: string; q?: string; active?: boolean }, page: PageQueryDto): Promise<Page<Institution>> {
+  async list(
+    actor: Actor,
+    filter: { regionCode?: string; type?: string; q?: string; active?: boolean },
+    page: PageQueryDto,
+  ): Promise<Page<Institution>> {
     let regionPath: string | undefined;
     if (filter.regionCode) {
       const region = await this.regions.find(filter.regionCode);
@@ -154,7 +158,10 @@ export class InstitutionsService {
         entity: 'institution',
         entityId: id,
         regionCode: row.region_code,
-        data: { changes: { ...patch, phone: patch.phone === undefined ? undefined : maskPhone(patch.phone || null) }, previousRegionCode: existing.region_code !== row.region_code ? existing.region_code : undefined },
+        data: {
+          changes: { ...patch, phone: patch.phone === undefined ? undefined : maskPhone(patch.phone || null) },
+          previousRegionCode: existing.region_code !== row.region_code ? existing.region_code : undefined,
+        },
       });
       return this.view(row);
     });
@@ -169,39 +176,42 @@ export class InstitutionsService {
     const result: ImportResult = { created: 0, updated: 0, failed: [] };
     const regionPaths = new Map<string, string | null>();
     try {
-      await this.transactions.run(async (em) => {
-        result.created = 0;
-        result.updated = 0;
-        result.failed = [];
-        let batch: { line: number; fields: InstitutionFields }[] = [];
-        const codesInBatch = new Set<string>();
-        const flush = async () => {
-          await this.importBatch(em, actor, batch, regionPaths, result);
-          batch = [];
-          codesInBatch.clear();
-        };
-        for await (const record of readInstitutionCsv(input)) {
-          if (record.error !== undefined) {
-            result.failed.push({ line: record.line, message: record.error });
-            continue;
+      await this.transactions.run(
+        async (em) => {
+          result.created = 0;
+          result.updated = 0;
+          result.failed = [];
+          let batch: { line: number; fields: InstitutionFields }[] = [];
+          const codesInBatch = new Set<string>();
+          const flush = async () => {
+            await this.importBatch(em, actor, batch, regionPaths, result);
+            batch = [];
+            codesInBatch.clear();
+          };
+          for await (const record of readInstitutionCsv(input)) {
+            if (record.error !== undefined) {
+              result.failed.push({ line: record.line, message: record.error });
+              continue;
+            }
+            const code = record.fields.creditCode;
+            // a code seen again in the batch: flush first, so the second row updates the first
+            if (batch.length >= IMPORT_BATCH || (code && codesInBatch.has(code))) await flush();
+            if (code) codesInBatch.add(code);
+            batch.push(record);
           }
-          const code = record.fields.creditCode;
-          // a code seen again in the batch: flush first, so the second row updates the first
-          if (batch.length >= IMPORT_BATCH || (code && codesInBatch.has(code))) await flush();
-          if (code) codesInBatch.add(code);
-          batch.push(record);
-        }
-        await flush();
-        result.failed.sort((a, b) => a.line - b.line);
-        await this.audit.append(em, {
-          actorId: actor.id,
-          action: 'institution.import',
-          entity: 'institution',
-          entityId: null,
-          regionCode: actor.regionCode,
-          data: { created: result.created, updated: result.updated, failed: result.failed.length },
-        });
-      }, { retry: false });
+          await flush();
+          result.failed.sort((a, b) => a.line - b.line);
+          await this.audit.append(em, {
+            actorId: actor.id,
+            action: 'institution.import',
+            entity: 'institution',
+            entityId: null,
+            regionCode: actor.regionCode,
+            data: { created: result.created, updated: result.updated, failed: result.failed.length },
+          });
+        },
+        { retry: false },
+      );
     } catch (error) {
       if (error instanceof CsvHeaderError) throw new DomainException(InstitutionError.InvalidCsv, error.message);
       if (error instanceof UploadTooLargeError) throw error.toDomain();
@@ -229,7 +239,8 @@ export class InstitutionsService {
     for (const row of batch) {
       const path = regionPaths.get(row.fields.regionCode) ?? null;
       if (path === null) result.failed.push({ line: row.line, message: `行政区划代码不存在：${row.fields.regionCode}` });
-      else if (!pathInActorSubtree(actor, path)) result.failed.push({ line: row.line, message: `行政区划不在您的管辖范围内：${row.fields.regionCode}` });
+      else if (!pathInActorSubtree(actor, path))
+        result.failed.push({ line: row.line, message: `行政区划不在您的管辖范围内：${row.fields.regionCode}` });
       else good.push({ line: row.line, fields: { ...row.fields, phone: this.seal(row.fields.phone) } });
     }
     const withCode = good.filter((r) => r.fields.creditCode !== null);

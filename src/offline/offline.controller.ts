@@ -14,9 +14,15 @@ import { OfflineService } from './offline.service.js';
 class OfflinePackDto {
   @ApiProperty({ format: 'date-time' }) generatedAt!: string;
   @ApiProperty({ type: UserDto }) user!: UserDto;
-  @ApiProperty({ type: [InspectionDetailDto], description: 'Pending and in-progress inspections: those you may fill (a head: all of its institution)' })
+  @ApiProperty({
+    type: [InspectionDetailDto],
+    description: 'Pending and in-progress inspections: those you may fill (a head: all of its institution)',
+  })
   inspections!: InspectionDetailDto[];
-  @ApiProperty({ type: [FindingDto], description: 'A head: its open and pending_verification findings; a verifier: those pending_verification it may verify' })
+  @ApiProperty({
+    type: [FindingDto],
+    description: 'A head: its open and pending_verification findings; a verifier: those pending_verification it may verify',
+  })
   findings!: FindingDto[];
   @ApiProperty({ type: [InstitutionDto], description: 'The institutions these refer to' }) institutions!: InstitutionDto[];
 }
@@ -36,7 +42,11 @@ export class OfflineController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: OfflinePackDto })
   @ApiNotModifiedResponse({ description: 'Your copy is current' })
-  async pack(@CurrentActor() actor: Actor, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async pack(
+    @CurrentActor() actor: Actor,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { pack, etag } = await this.offline.pack(actor);
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, no-cache');

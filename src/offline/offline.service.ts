@@ -46,7 +46,10 @@ export class OfflineService {
       : hasPermission(actor.role, Permission.VerifyFindings)
         ? await this.findings.listByStatus(actor, ['pending_verification'], { verifiable: true })
         : [];
-    const institutions = await this.institutions.findManyInScope(actor, [...inspections.map((x) => x.institutionId), ...findings.map((x) => x.institutionId)]);
+    const institutions = await this.institutions.findManyInScope(actor, [
+      ...inspections.map((x) => x.institutionId),
+      ...findings.map((x) => x.institutionId),
+    ]);
     const content = { user: toUser(credentials), inspections, findings, institutions };
     const etag = `"${createHash('sha256').update(JSON.stringify(content)).digest('hex')}"`;
     return { pack: { generatedAt: new Date().toISOString(), ...content }, etag };

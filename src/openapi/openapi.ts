@@ -71,7 +71,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
   documentIdempotency(document);
   // the deployment that serves this document, whatever its environment; a public API (x-internal: false)
-  document.servers = [{ url: '/', description: 'This deployment (local, staging or production alike): same origin', 'x-internal': false } as never];
+  document.servers = [
+    { url: '/', description: 'This deployment (local, staging or production alike): same origin', 'x-internal': false } as never,
+  ];
   const schemas = (document.components!.schemas ??= {}) as Record<string, SchemaObject>;
   schemas.Problem = PROBLEM_SCHEMA;
   applyValidationLimits(schemas);
@@ -117,9 +119,18 @@ const RATE_LIMIT_HEADERS = {
     description: 'Sent to a browser whose Origin is in CORS_ORIGINS (CORS is closed by default)',
     schema: { type: 'string', maxLength: 2048 },
   },
-  'RateLimit-Limit': { description: 'Requests allowed per client and minute', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
-  'RateLimit-Remaining': { description: 'Requests left in the current minute', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
-  'RateLimit-Reset': { description: 'Seconds until the window starts again', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 60 } },
+  'RateLimit-Limit': {
+    description: 'Requests allowed per client and minute',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the current minute',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window starts again',
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 60 },
+  },
 };
 
 const RESPONSE_DESCRIPTIONS: Record<string, string> = {
@@ -163,7 +174,11 @@ function completeOperation(path: string, method: string, operation: OperationObj
       response.content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
     }
     if (/^[24]/.test(status)) response.headers = { ...RATE_LIMIT_HEADERS, ...response.headers };
-    if (status === '429') response.headers = { ...response.headers, 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 3600 } } };
+    if (status === '429')
+      response.headers = {
+        ...response.headers,
+        'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 3600 } },
+      };
   }
   for (const parameter of parameters) {
     const schema = parameter.schema as SchemaObject | undefined;

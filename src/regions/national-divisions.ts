@@ -42,7 +42,9 @@ export function loadNationalDivisions(provinceCodes?: string[]): Division[] {
   const keep = (provinceCode: string) => !wanted || wanted.has(provinceCode);
 
   return [
-    ...provinces.filter((p) => keep(p.code)).map((p) => ({ code: pad6(p.code), name: p.name, level: RegionLevel.Province, parentCode: null })),
+    ...provinces
+      .filter((p) => keep(p.code))
+      .map((p) => ({ code: pad6(p.code), name: p.name, level: RegionLevel.Province, parentCode: null })),
     ...cities
       .filter((c) => keep(c.provinceCode))
       .map((c) => ({ code: pad6(c.code), name: c.name, level: RegionLevel.City, parentCode: pad6(c.provinceCode) })),

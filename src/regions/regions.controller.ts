@@ -4,7 +4,14 @@ import type { Actor } from '../access/actor.js';
 import { Allow, CurrentActor } from '../access/decorators.js';
 import { Permission } from '../access/permissions.js';
 import { RegionCodePipe } from './region-code.pipe.js';
-import { CreateRegionDto, ImportRegionsDto, ImportRegionsResultDto, RegionDetailDto, RegionPageDto, RegionsQueryDto } from './dto/region.dto.js';
+import {
+  CreateRegionDto,
+  ImportRegionsDto,
+  ImportRegionsResultDto,
+  RegionDetailDto,
+  RegionPageDto,
+  RegionsQueryDto,
+} from './dto/region.dto.js';
 import { RegionsService } from './regions.service.js';
 
 @ApiTags('regions')

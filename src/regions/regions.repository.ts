@@ -32,13 +32,21 @@ export class RegionsRepository {
 
   async findByCodes(codes: string[], em: EntityManager = this.dataSource.manager): Promise<RegionRow[]> {
     if (codes.length === 0) return [];
-    return (await em.query('SELECT code, name, level, parent_code, path FROM regions WHERE code = ANY($1::text[])', [codes])) as RegionRow[];
+    return (await em.query('SELECT code, name, level, parent_code, path FROM regions WHERE code = ANY($1::text[])', [
+      codes,
+    ])) as RegionRow[];
   }
 
   async children(parentCode: string | null, limit: number, offset: number): Promise<{ rows: RegionRow[]; total: number }> {
     const params = new SqlParams();
     const where = parentCode === null ? 'parent_code IS NULL' : `parent_code = ${params.add(parentCode)}`;
-    return pagedSelect<RegionRow>(this.dataSource, { columns: 'code, name, level, parent_code, path', from: 'regions', where, orderBy: 'code' }, params, limit, offset);
+    return pagedSelect<RegionRow>(
+      this.dataSource,
+      { columns: 'code, name, level, parent_code, path', from: 'regions', where, orderBy: 'code' },
+      params,
+      limit,
+      offset,
+    );
   }
 
   /** Inserts a region; false when the code exists already. */

@@ -71,7 +71,13 @@ export class RegionsService {
         }
         parentPath = parent.path;
       }
-      const region: NewRegion = { code: input.code, name, level, parentCode: input.parentCode ?? null, path: pathOf(parentPath, input.code) };
+      const region: NewRegion = {
+        code: input.code,
+        name,
+        level,
+        parentCode: input.parentCode ?? null,
+        path: pathOf(parentPath, input.code),
+      };
       if (!(await this.repository.insert(em, region))) {
         throw new DomainException(RegionError.DuplicateCode, `Region ${input.code} exists already`);
       }

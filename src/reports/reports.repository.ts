@@ -137,7 +137,8 @@ export class ReportsRepository {
 
   /** Major findings found in the month, or findings overdue at month end, with their state at month end. */
   async list(w: ReportWindow, which: 'major' | 'overdue', limit: number): Promise<{ rows: ListRow[]; total: number }> {
-    const filter = which === 'major' ? `fe.found_in_month AND fe.severity = 'major'` : `NOT fe.closed_by_end AND fe.deadline <= fe.last_day`;
+    const filter =
+      which === 'major' ? `fe.found_in_month AND fe.severity = 'major'` : `NOT fe.closed_by_end AND fe.deadline <= fe.last_day`;
     const rows = (await this.dataSource.query(
       `WITH ${WINDOW}, ${FINDINGS_AT_END}
        SELECT i.name AS institution_name, g.name AS region_name, fe.title, fe.item_code, fe.severity, fe.found_on, fe.deadline,

@@ -76,7 +76,13 @@ export class ReportsService {
   async monthly(actor: Actor, regionCode: string | undefined, month: string, format: 'pdf' | 'csv' | 'xlsx'): Promise<ReportFile> {
     const summary = await this.summary(actor, regionCode, month);
     const { window } = await this.window(actor, summary.regionCode, month);
-    await this.audit.recordAccess(actor, { action: 'report.download', entity: 'region', entityId: summary.regionCode, regionCode: summary.regionCode, data: { month, format } });
+    await this.audit.recordAccess(actor, {
+      action: 'report.download',
+      entity: 'region',
+      entityId: summary.regionCode,
+      regionCode: summary.regionCode,
+      data: { month, format },
+    });
     const limit = format === 'pdf' ? PDF_LIST_LIMIT : FILE_LIST_LIMIT;
     const [majors, overdueList, roundNames] = await Promise.all([
       this.repository.list(window, 'major', limit),
@@ -104,13 +110,22 @@ export class ReportsService {
   /** The filled checklist of an inspection the actor may see, as a PDF. */
   async inspection(actor: Actor, id: string): Promise<ReportFile> {
     const inspection = await this.inspections.forReport(actor, id);
-    await this.audit.recordAccess(actor, { action: 'inspection.report_download', entity: 'inspection', entityId: id, regionCode: inspection.regionCode, data: {} });
+    await this.audit.recordAccess(actor, {
+      action: 'inspection.report_download',
+      entity: 'inspection',
+      entityId: id,
+      regionCode: inspection.regionCode,
+      data: {},
+    });
     const [round, region, findings] = await Promise.all([
       this.rounds.get(actor, inspection.roundId).catch(() => undefined),
       this.regions.find(inspection.regionCode),
       this.findings.list(actor, { inspectionId: id }, { page: 1, pageSize: 500 }),
     ]);
-    const photos = await this.attachments.readForEmbedding(actor, inspection.answers.flatMap((a) => a.attachmentIds ?? []));
+    const photos = await this.attachments.readForEmbedding(
+      actor,
+      inspection.answers.flatMap((a) => a.attachmentIds ?? []),
+    );
     return {
       filename: `${inspection.institutionName}安全隐患排查检查表.pdf`,
       contentType: 'application/pdf',
@@ -128,7 +143,13 @@ export class ReportsService {
             generatedAt: this.now(),
             template: inspection.template,
             answers: inspection.answers,
-            findings: findings.items.map((f) => ({ itemCode: f.itemCode, title: f.title, severity: f.severity, deadline: f.deadline, status: f.status })),
+            findings: findings.items.map((f) => ({
+              itemCode: f.itemCode,
+              title: f.title,
+              severity: f.severity,
+              deadline: f.deadline,
+              status: f.status,
+            })),
             photos,
           },
           out,
@@ -140,7 +161,9 @@ export class ReportsService {
   private async window(actor: Actor, regionCode: string | undefined, month: string) {
     const code = regionCode ?? actor.regionCode;
     if (!code) {
-      throw new DomainException(ReportError.InvalidRequest, 'regionCode is required', { errors: [{ field: 'regionCode', message: 'regionCode is required' }] });
+      throw new DomainException(ReportError.InvalidRequest, 'regionCode is required', {
+        errors: [{ field: 'regionCode', message: 'regionCode is required' }],
+      });
     }
     const region = await this.regions.find(code);
     if (!region || (actor.role !== Role.Admin && !pathInActorSubtree(actor, region.path))) {

@@ -41,7 +41,12 @@ export class RoundsRepository {
     return rows[0];
   }
 
-  async list(actor: Actor, filter: { status?: string; kind?: string }, limit: number, offset: number): Promise<{ rows: RoundRow[]; total: number }> {
+  async list(
+    actor: Actor,
+    filter: { status?: string; kind?: string },
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: RoundRow[]; total: number }> {
     const params = new SqlParams();
     const where = [this.scope(actor, params)];
     if (filter.status) where.push(`r.status = ${params.add(filter.status)}`);
@@ -62,12 +67,30 @@ export class RoundsRepository {
 
   async insert(
     em: EntityManager,
-    round: { name: string; kind: RoundKind; regionCode: string; startsOn: string; endsOn: string; institutionTypes: string[]; templates: Record<string, string>; createdBy: string },
+    round: {
+      name: string;
+      kind: RoundKind;
+      regionCode: string;
+      startsOn: string;
+      endsOn: string;
+      institutionTypes: string[];
+      templates: Record<string, string>;
+      createdBy: string;
+    },
   ): Promise<string> {
     const rows = (await em.query(
       `INSERT INTO rounds (name, kind, region_code, starts_on, ends_on, institution_types, templates, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [round.name, round.kind, round.regionCode, round.startsOn, round.endsOn, round.institutionTypes, JSON.stringify(round.templates), round.createdBy],
+      [
+        round.name,
+        round.kind,
+        round.regionCode,
+        round.startsOn,
+        round.endsOn,
+        round.institutionTypes,
+        JSON.stringify(round.templates),
+        round.createdBy,
+      ],
     )) as { id: string }[];
     return rows[0].id;
   }
@@ -108,7 +131,14 @@ export class RoundsRepository {
          RETURNING 1
        )
        SELECT count(*)::int AS n FROM created`,
-      [round.id, round.kind, pins.map((p) => p.type), pins.map((p) => p.templateId), pins.map((p) => p.templateVersion), `${round.regionPath}%`],
+      [
+        round.id,
+        round.kind,
+        pins.map((p) => p.type),
+        pins.map((p) => p.templateId),
+        pins.map((p) => p.templateVersion),
+        `${round.regionPath}%`,
+      ],
     )) as { n: number }[];
     return rows[0].n;
   }

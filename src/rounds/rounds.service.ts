@@ -60,7 +60,8 @@ export class RoundsService {
         errors.push({ field: `templates.${type}`, message: `template ${code} does not apply to ${type}` });
       }
     }
-    if (errors.length > 0) throw new DomainException(RoundError.InvalidRound, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+    if (errors.length > 0)
+      throw new DomainException(RoundError.InvalidRound, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
 
     const region = await this.regions.find(input.regionCode);
     if (!region) {
@@ -68,7 +69,8 @@ export class RoundsService {
         errors: [{ field: 'regionCode', message: `Region ${input.regionCode} does not exist` }],
       });
     }
-    if (!pathInActorSubtree(actor, region.path)) throw new DomainException(RoundError.RegionOutOfScope, `Region ${input.regionCode} is outside your scope`);
+    if (!pathInActorSubtree(actor, region.path))
+      throw new DomainException(RoundError.RegionOutOfScope, `Region ${input.regionCode} is outside your scope`);
 
     return this.transactions.run(async (em) => {
       const id = await this.repository.insert(em, {
@@ -118,7 +120,8 @@ export class RoundsService {
   async open(actor: Actor, id: string): Promise<{ inspectionsCreated: number }> {
     return this.transactions.run(async (em) => {
       const round = await this.lockManageable(actor, id, em);
-      if (round.status === 'closed') throw new DomainException(RoundError.WrongState, 'The round is closed', { currentStatus: round.status });
+      if (round.status === 'closed')
+        throw new DomainException(RoundError.WrongState, 'The round is closed', { currentStatus: round.status });
       const pins = [];
       for (const type of round.institution_types) {
         const template = await this.templates.latestByCode(round.templates[type], em);
@@ -143,7 +146,9 @@ export class RoundsService {
     return this.transactions.run(async (em) => {
       const round = await this.lockManageable(actor, id, em);
       if (round.status !== 'open') {
-        throw new DomainException(RoundError.WrongState, `Only an open round can be closed; this one is ${round.status}`, { currentStatus: round.status });
+        throw new DomainException(RoundError.WrongState, `Only an open round can be closed; this one is ${round.status}`, {
+          currentStatus: round.status,
+        });
       }
       const missed = await this.repository.markMissed(em, id);
       await this.repository.setStatus(em, id, 'closed');

@@ -20,7 +20,13 @@ export const SHEET_HEADERS: string[] = SHEET_COLUMNS.map((c) => c.header);
 /** Most items one import may hold; rows past it are row errors. */
 export const MAX_IMPORT_ITEMS = 1000;
 
-export const SEVERITY_WORDS: Record<string, Severity> = { 一般: 'general', 一般隐患: 'general', 重大: 'major', 重大隐患: 'major', 重大事故隐患: 'major' };
+export const SEVERITY_WORDS: Record<string, Severity> = {
+  一般: 'general',
+  一般隐患: 'general',
+  重大: 'major',
+  重大隐患: 'major',
+  重大事故隐患: 'major',
+};
 export const RESPONSE_WORDS: Record<string, ResponseType> = {
   '合格/不合格': 'pass_fail',
   合格不合格: 'pass_fail',
@@ -93,7 +99,8 @@ export function parseRow(row: number, values: string[], previous?: { sectionCode
   if (!responseType) fail('responseType', `“${responseWord}”不是判定方式，请填写“合格/不合格”“是/否”“数值”或“文字”（留空为合格/不合格）`);
   const photoWord = v('requiresPhotoOnFail');
   const photo = photoWord === '' ? severity === 'major' : YES.has(photoWord) ? true : NO.has(photoWord) ? false : undefined;
-  if (photo === undefined) fail('requiresPhotoOnFail', `“${photoWord}”无法识别，请填写“是”或“否”（也可用 √、×；留空时重大隐患为是，一般隐患为否）`);
+  if (photo === undefined)
+    fail('requiresPhotoOnFail', `“${photoWord}”无法识别，请填写“是”或“否”（也可用 √、×；留空时重大隐患为是，一般隐患为否）`);
   const days = parseCount(v('deadlineDays'), 365);
   if (days === null) fail('deadlineDays', `“${v('deadlineDays')}”不是 1–365 之间的整数天数`);
   const workdays = parseCount(v('deadlineWorkdays'), 365);

@@ -101,7 +101,10 @@ export function checkZip(bytes: Buffer): void {
     if (compressed === 0xffffffff || size === 0xffffffff) throw new SheetFormatError('XLSX 文件使用了不支持的 zip64 格式', 'bomb');
     total += size;
     if (size > 1024 * 1024 && size > compressed * MAX_RATIO) {
-      throw new SheetFormatError(`XLSX 文件中的一部分压缩比异常（${Math.round(size / Math.max(1, compressed))} 倍），疑似压缩炸弹，已拒绝`, 'bomb');
+      throw new SheetFormatError(
+        `XLSX 文件中的一部分压缩比异常（${Math.round(size / Math.max(1, compressed))} 倍），疑似压缩炸弹，已拒绝`,
+        'bomb',
+      );
     }
     if (total > MAX_INFLATED_BYTES) throw new SheetFormatError('XLSX 文件解压后超过 64 MB，已拒绝', 'bomb');
     offset += 46 + bytes.readUInt16LE(offset + 28) + bytes.readUInt16LE(offset + 30) + bytes.readUInt16LE(offset + 32);

@@ -28,10 +28,12 @@ export function uniquenessErrors(sections: TemplateSection[]): FieldError[] {
   const sectionCodes = new Set<string>();
   const itemCodes = new Set<string>();
   sections.forEach((section, s) => {
-    if (sectionCodes.has(section.code)) errors.push({ field: `sections[${s}].code`, message: `section code ${section.code} is used twice` });
+    if (sectionCodes.has(section.code))
+      errors.push({ field: `sections[${s}].code`, message: `section code ${section.code} is used twice` });
     sectionCodes.add(section.code);
     section.items.forEach((item, i) => {
-      if (itemCodes.has(item.code)) errors.push({ field: `sections[${s}].items[${i}].code`, message: `item code ${item.code} is used twice` });
+      if (itemCodes.has(item.code))
+        errors.push({ field: `sections[${s}].items[${i}].code`, message: `item code ${item.code} is used twice` });
       itemCodes.add(item.code);
       if (item.deadlineDays !== undefined && item.deadlineWorkdays !== undefined) {
         const message = 'deadlineDays and deadlineWorkdays exclude each other: give one of them';
@@ -70,5 +72,7 @@ export function normalizeContent(input: TemplateContent): TemplateContent {
 }
 
 export function contentHash(content: TemplateContent): string {
-  return createHash('sha256').update(canonicalJson(normalizeContent(content))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(normalizeContent(content)))
+    .digest('hex');
 }

@@ -43,7 +43,9 @@ describe('built-in template files', () => {
 
   it('names the file and the field of a schema error', async () => {
     await writeFile(join(dir, 'bad.yaml'), GOOD.replace('severity: major', 'severity: serious'));
-    await expect(readTemplateFiles(dir)).rejects.toThrow(/bad\.yaml: sections\[0\]\.items\[0\]\.severity: severity must be one of the following values: general, major/);
+    await expect(readTemplateFiles(dir)).rejects.toThrow(
+      /bad\.yaml: sections\[0\]\.items\[0\]\.severity: severity must be one of the following values: general, major/,
+    );
   });
 
   it('names an unknown field, a repeated item code and broken YAML', async () => {

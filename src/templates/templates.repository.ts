@@ -16,7 +16,8 @@ export interface TemplateRow {
   created_at: Date;
 }
 
-const COLUMNS = 't.id, t.code, t.version, t.name, t.description, t.institution_types, t.sections, t.content_hash, t.created_at, t.region_code';
+const COLUMNS =
+  't.id, t.code, t.version, t.name, t.description, t.institution_types, t.sections, t.content_hash, t.created_at, t.region_code';
 
 /** Any 64-bit constant: serializes new versions of templates across instances. */
 const TEMPLATE_VERSION_LOCK = 726_434_004;
@@ -53,7 +54,10 @@ export class TemplatesRepository {
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const latest = `SELECT DISTINCT ON (code) * FROM templates ORDER BY code, version DESC`;
     const [rows, count] = await Promise.all([
-      this.dataSource.query(`SELECT ${COLUMNS} FROM (${latest}) t ${where} ORDER BY t.code LIMIT ${Number(limit)} OFFSET ${Number(offset)}`, params),
+      this.dataSource.query(
+        `SELECT ${COLUMNS} FROM (${latest}) t ${where} ORDER BY t.code LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
+        params,
+      ),
       this.dataSource.query(`SELECT count(*)::int AS n FROM (${latest}) t ${where}`, params),
     ]);
     return { rows: rows as TemplateRow[], total: (count as { n: number }[])[0].n };

@@ -106,7 +106,8 @@ export class TemplatesService implements OnApplicationBootstrap {
     if (!row) return undefined;
     const template = toTemplate(row);
     const items = new Map<string, TemplateItem & { sectionTitle: string }>();
-    for (const section of template.sections) for (const item of section.items) items.set(item.code, { ...item, sectionTitle: section.title });
+    for (const section of template.sections)
+      for (const item of section.items) items.set(item.code, { ...item, sectionTitle: section.title });
     const result = { ...template, items };
     if (this.compiled.size > 500) this.compiled.clear();
     this.compiled.set(id, result);

@@ -56,7 +56,10 @@ export class UsersRepository {
   async findInScope(actor: Actor, id: string, em: EntityManager = this.dataSource.manager): Promise<UserRow | undefined> {
     const params = new SqlParams();
     const scope = this.scope(actor, params);
-    const rows = (await em.query(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ${params.add(id)} AND ${scope}`, params.values)) as UserRow[];
+    const rows = (await em.query(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ${params.add(id)} AND ${scope}`,
+      params.values,
+    )) as UserRow[];
     return rows[0];
   }
 
@@ -71,7 +74,13 @@ export class UsersRepository {
     if (filter.role) where.push(`u.role = ${params.add(filter.role)}`);
     if (filter.regionCode) where.push(`u.region_code = ${params.add(filter.regionCode)}`);
     if (filter.institutionId) where.push(`u.institution_id = ${params.add(filter.institutionId)}`);
-    return pagedSelect<UserRow>(this.dataSource, { columns: USER_COLUMNS, from: 'users u', where: where.join(' AND '), orderBy: 'u.username' }, params, limit, offset);
+    return pagedSelect<UserRow>(
+      this.dataSource,
+      { columns: USER_COLUMNS, from: 'users u', where: where.join(' AND '), orderBy: 'u.username' },
+      params,
+      limit,
+      offset,
+    );
   }
 
   /** Inserts a user; undefined when the username is taken (in any letter case). */
@@ -158,11 +167,24 @@ export class UsersRepository {
   }
 
   /** Admin bootstrap: serialized by a transaction-level advisory lock so concurrent boots create one admin. */
-  async insertAdminIfNone(em: EntityManager, username: string, passwordHash: string, passwordChangeRequired: boolean): Promise<UserRow | undefined> {
+  async insertAdminIfNone(
+    em: EntityManager,
+    username: string,
+    passwordHash: string,
+    passwordChangeRequired: boolean,
+  ): Promise<UserRow | undefined> {
     await em.query('SELECT pg_advisory_xact_lock(726434003)');
     const existing = (await em.query(`SELECT 1 FROM users WHERE role = 'admin' LIMIT 1`)) as unknown[];
     if (existing.length > 0) return undefined;
-    return this.insert(em, { username, passwordHash, displayName: '系统管理员', role: Role.Admin, regionCode: null, institutionId: null, passwordChangeRequired });
+    return this.insert(em, {
+      username,
+      passwordHash,
+      displayName: '系统管理员',
+      role: Role.Admin,
+      regionCode: null,
+      institutionId: null,
+      passwordChangeRequired,
+    });
   }
 
   /**

@@ -137,12 +137,16 @@ export class UsersService {
    */
   private async assertMayGrant(em: EntityManager, actor: Actor, role: Role): Promise<void> {
     if (!PRIVILEGED_ROLES.includes(role)) {
-      if (actor.role === Role.SecurityAdmin) throw new DomainException(UserError.ForbiddenRole, 'A security admin manages only the privileged roles');
+      if (actor.role === Role.SecurityAdmin)
+        throw new DomainException(UserError.ForbiddenRole, 'A security admin manages only the privileged roles');
       return;
     }
     if (actor.role === Role.SecurityAdmin) return;
     if (actor.role === Role.Admin && !(await this.repository.securityAdminExists(em))) return;
-    throw new DomainException(UserError.ForbiddenRole, 'Only a security admin grants, changes or revokes admin, security_admin and auditor');
+    throw new DomainException(
+      UserError.ForbiddenRole,
+      'Only a security admin grants, changes or revokes admin, security_admin and auditor',
+    );
   }
 
   /** A security admin ends a lockout before LOCKOUT_MINUTES are over; audited. */
@@ -151,7 +155,14 @@ export class UsersService {
       const existing = await this.repository.findInScope(actor, id, em);
       if (!existing) throw notFound(id);
       await this.repository.recordUnlock(em, id);
-      await this.audit.append(em, { actorId: actor.id, action: 'user.unlock', entity: 'user', entityId: id, regionCode: await this.auditRegionOf(existing), data: {} });
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'user.unlock',
+        entity: 'user',
+        entityId: id,
+        regionCode: await this.auditRegionOf(existing),
+        data: {},
+      });
       return toUser(existing);
     });
   }

@@ -18,7 +18,11 @@ let county = 522650;
  * inspector and an opened supervisory round whose one inspection is assigned
  * to that inspector: every test gets an inspection nobody else touches.
  */
-export async function fieldInspection(t: TestApp, f: Factories, options: { name?: string; usernamePrefix?: string } = {}): Promise<FieldInspection> {
+export async function fieldInspection(
+  t: TestApp,
+  f: Factories,
+  options: { name?: string; usernamePrefix?: string } = {},
+): Promise<FieldInspection> {
   const { name = '从江县社会福利院', usernamePrefix } = options;
   const username = (role: string) => (usernamePrefix ? `${usernamePrefix}-${role}` : f.unique(role));
   county += 1;
@@ -36,7 +40,15 @@ export async function fieldInspection(t: TestApp, f: Factories, options: { name?
   const round = await request(t.http)
     .post('/api/v1/rounds')
     .set(as)
-    .send({ name: '2026年6月安全管理月督查', kind: 'supervisory', regionCode: code, startsOn: '2026-06-01', endsOn: '2026-12-31', institutionTypes: ['elderly_care'], templates: { elderly_care: 'elderly-care-safety' } })
+    .send({
+      name: '2026年6月安全管理月督查',
+      kind: 'supervisory',
+      regionCode: code,
+      startsOn: '2026-06-01',
+      endsOn: '2026-12-31',
+      institutionTypes: ['elderly_care'],
+      templates: { elderly_care: 'elderly-care-safety' },
+    })
     .expect(201);
   await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
   const list = await request(t.http).get(`/api/v1/inspections?roundId=${round.body.id}`).set(as).expect(200);
@@ -50,12 +62,25 @@ export async function fieldInspection(t: TestApp, f: Factories, options: { name?
  * (MINI_TEMPLATE, published by the spec) over 从江, opened; the id of
  * 从江县社会福利院's inspection in it (for the 从江 inspector) and how many the opening created.
  */
-export async function cjMiniInspection(t: TestApp, w: TwoRegionWorld, name: string, options: { endsOn?: string } = {}): Promise<{ id: string; inspectionsCreated: number }> {
+export async function cjMiniInspection(
+  t: TestApp,
+  w: TwoRegionWorld,
+  name: string,
+  options: { endsOn?: string } = {},
+): Promise<{ id: string; inspectionsCreated: number }> {
   const as = bearer(w.bureauCj);
   const round = await request(t.http)
     .post('/api/v1/rounds')
     .set(as)
-    .send({ name, kind: 'supervisory', regionCode: '522633', startsOn: '2026-06-01', endsOn: options.endsOn ?? '2026-06-30', institutionTypes: ['elderly_care'], templates: { elderly_care: 'mini-check' } })
+    .send({
+      name,
+      kind: 'supervisory',
+      regionCode: '522633',
+      startsOn: '2026-06-01',
+      endsOn: options.endsOn ?? '2026-06-30',
+      institutionTypes: ['elderly_care'],
+      templates: { elderly_care: 'mini-check' },
+    })
     .expect(201);
   const opened = await request(t.http).post(`/api/v1/rounds/${round.body.id}/open`).set(as).expect(200);
   const list = await request(t.http)
@@ -78,7 +103,9 @@ export async function submittedFieldInspection(t: TestApp, f: Factories, photo: 
   const field = await fieldInspection(t, f);
   const as = bearer(field.inspector);
   const detail = (await request(t.http).get(`/api/v1/inspections/${field.inspectionId}`).set(as).expect(200)).body;
-  const items: { code: string; severity: string; responseType: string }[] = detail.template.sections.flatMap((s: { items: unknown[] }) => s.items);
+  const items: { code: string; severity: string; responseType: string }[] = detail.template.sections.flatMap(
+    (s: { items: unknown[] }) => s.items,
+  );
   const failing = items.find((i) => i.severity === 'general')!;
   const attachment = (await request(t.http).post('/api/v1/attachments').set(as).attach('file', photo, 'before.jpg').expect(201)).body.id;
   const answers = items.map((i) => ({
@@ -98,6 +125,10 @@ export async function rectifiedFieldFinding(t: TestApp, f: Factories, photo: Buf
   const found = await submittedFieldInspection(t, f, photo);
   const as = bearer(found.head);
   const attachment = (await request(t.http).post('/api/v1/attachments').set(as).attach('file', photo, 'after.jpg').expect(201)).body.id;
-  await request(t.http).post(`/api/v1/findings/${found.findingId}/rectify`).set(as).send({ note: '已清理走廊杂物', attachmentIds: [attachment] }).expect(200);
+  await request(t.http)
+    .post(`/api/v1/findings/${found.findingId}/rectify`)
+    .set(as)
+    .send({ note: '已清理走廊杂物', attachmentIds: [attachment] })
+    .expect(200);
   return found;
 }

@@ -8,7 +8,15 @@ export const MINI_TEMPLATE = {
       code: 'A',
       title: '疏散通道与安全出口',
       items: [
-        { code: 'A01', text: '疏散通道是否畅通', severity: 'major', basis: '《养老机构重大事故隐患判定标准》', responseType: 'pass_fail', requiresPhotoOnFail: true, deadlineDays: 1 },
+        {
+          code: 'A01',
+          text: '疏散通道是否畅通',
+          severity: 'major',
+          basis: '《养老机构重大事故隐患判定标准》',
+          responseType: 'pass_fail',
+          requiresPhotoOnFail: true,
+          deadlineDays: 1,
+        },
         { code: 'A02', text: '安全出口标志是否完好', severity: 'general', responseType: 'pass_fail', requiresPhotoOnFail: false },
       ],
     },

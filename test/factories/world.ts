@@ -67,7 +67,12 @@ export class Factories {
     }
   }
 
-  async institution(fields: { regionCode: string; name?: string; type?: string; creditCode?: string | null }): Promise<{ id: string; regionCode: string; name: string }> {
+  async institution(fields: {
+    regionCode: string;
+    name?: string;
+    type?: string;
+    creditCode?: string | null;
+  }): Promise<{ id: string; regionCode: string; name: string }> {
     const name = fields.name ?? this.unique('机构');
     const { rows } = await this.db.query<{ id: string }>(
       'INSERT INTO institutions (name, type, region_code, credit_code) VALUES ($1, $2, $3, $4) RETURNING id',
@@ -87,7 +92,15 @@ export class Factories {
     const { rows } = await this.db.query<{ id: string }>(
       `INSERT INTO users (username, password_hash, display_name, role, region_code, institution_id, active)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [username, await fixtureHash(), username, fields.role, fields.regionCode ?? null, fields.institutionId ?? null, fields.active ?? true],
+      [
+        username,
+        await fixtureHash(),
+        username,
+        fields.role,
+        fields.regionCode ?? null,
+        fields.institutionId ?? null,
+        fields.active ?? true,
+      ],
     );
     const id = rows[0].id;
     const token = await this.jwt.signAsync({ sub: id, ver: 1 });
@@ -168,7 +181,9 @@ export async function findingIn(
       fields.foundOn ?? '2026-06-01',
       fields.deadline ?? '2026-06-16',
       severity === 'major',
-      status === 'open' ? null : JSON.stringify({ note: '已整改', attachmentIds: [], by: fields.rectifiedBy ?? null, at: '2026-06-05T08:00:00.000Z' }),
+      status === 'open'
+        ? null
+        : JSON.stringify({ note: '已整改', attachmentIds: [], by: fields.rectifiedBy ?? null, at: '2026-06-05T08:00:00.000Z' }),
       status === 'closed' ? new Date('2026-06-06T08:00:00Z') : null,
       fields.createdBy ?? null,
       fields.overdue ?? false,

@@ -10,11 +10,22 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = process.env.PAICHA_SCREENSHOTS ?? 'test-output/screenshots';
 export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  process.stdout.write(`\nNOTICE: the browser tests of the UI were NOT run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+  process.stdout.write(
+    `\nNOTICE: the browser tests of the UI were NOT run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
 }
 
 /** The flags the machine doc asks for; no network beyond loopback. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A phone: 360 px wide, zh-CN, service workers on. */
 export const PHONE = { viewport: { width: 360, height: 740 }, locale: 'zh-CN', serviceWorkers: 'allow' as const, acceptDownloads: true };
@@ -26,7 +37,12 @@ export function launch(): Promise<Browser> {
 
 /** A context whose IndexedDB and service worker survive a close and a relaunch ("the phone restarted"). */
 export function launchPhone(dir: string, options: { offline?: boolean } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, ...PHONE, offline: options.offline ?? false });
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    ...PHONE,
+    offline: options.offline ?? false,
+  });
 }
 
 export function watchErrors(page: Page): string[] {

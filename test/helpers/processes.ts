@@ -41,7 +41,10 @@ export async function freeLowPort(used: Set<number> = new Set()): Promise<number
 }
 
 /** The keys a DATABASE_URL deployment must be given (a spec that tests their absence sets them to ''). */
-const DEPLOYMENT_KEYS = { DATA_KEY: 'paicha-test-data-key-0123456789-abcdefghij', AUDIT_KEY: 'paicha-test-audit-key-0123456789-abcdefghij' };
+const DEPLOYMENT_KEYS = {
+  DATA_KEY: 'paicha-test-data-key-0123456789-abcdefghij',
+  AUDIT_KEY: 'paicha-test-audit-key-0123456789-abcdefghij',
+};
 
 /** Runs the built service (`node dist/src/main.js`) as `npm start` does. */
 export function startService(env: Record<string, string>): ServiceProcess {

@@ -25,7 +25,9 @@ export function nullableToJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullableToJsonSchema);
   if (!node || typeof node !== 'object') return node;
   const { nullable, ...rest } = node as Record<string, unknown>;
-  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'enum' || k === 'example' ? v : nullableToJsonSchema(v)]));
+  const converted = Object.fromEntries(
+    Object.entries(rest).map(([k, v]) => [k, k === 'enum' || k === 'example' ? v : nullableToJsonSchema(v)]),
+  );
   if (nullable !== true) return converted;
   if (Array.isArray(converted.enum) && !converted.enum.includes(null)) converted.enum = [...converted.enum, null];
   return { anyOf: [converted, { type: 'null' }] };
@@ -62,7 +64,8 @@ export class ResponseContract {
       const pattern = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`);
       for (const method of METHODS) {
         const operation = item[method];
-        if (operation && !ignoreControllers.some((c) => operation.operationId?.startsWith(`${c}_`))) this.routes.push({ method: method.toUpperCase(), template, pattern, responses: operation.responses as Route['responses'] });
+        if (operation && !ignoreControllers.some((c) => operation.operationId?.startsWith(`${c}_`)))
+          this.routes.push({ method: method.toUpperCase(), template, pattern, responses: operation.responses as Route['responses'] });
       }
     }
   }
@@ -72,7 +75,9 @@ export class ResponseContract {
     let size = 0;
     const keep = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function' || size > CAPTURE_LIMIT) return;
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      const buffer = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       size += buffer.length;
       chunks.push(buffer);
     };
@@ -102,7 +107,9 @@ export class ResponseContract {
       this.violations.push(`${where}: status not documented (documented: ${Object.keys(route.responses).join(', ')})`);
       return;
     }
-    const type = String(res.getHeader('content-type') ?? '').split(';')[0].trim();
+    const type = String(res.getHeader('content-type') ?? '')
+      .split(';')[0]
+      .trim();
     if (!/^application\/(problem\+)?json$/.test(type) || !body || body.length === 0) return;
     const schema = response.content?.[type]?.schema ?? response.content?.['application/json']?.schema;
     if (!schema) {
@@ -112,7 +119,9 @@ export class ResponseContract {
     const key = `${where} ${type}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(nullableToJsonSchema(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'))) as object);
+      validate = this.ajv.compile(
+        nullableToJsonSchema(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'))) as object,
+      );
       this.validators.set(key, validate);
     }
     let data: unknown;
@@ -124,7 +133,9 @@ export class ResponseContract {
     }
     if (!validate(data)) {
       const [error] = validate.errors ?? [];
-      this.violations.push(`${where}: ${error?.instancePath || '(body)'} ${error?.message ?? 'invalid'} ${JSON.stringify(error?.params ?? {})}`);
+      this.violations.push(
+        `${where}: ${error?.instancePath || '(body)'} ${error?.message ?? 'invalid'} ${JSON.stringify(error?.params ?? {})}`,
+      );
     }
   }
 }

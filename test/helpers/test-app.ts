@@ -62,7 +62,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   configureApp(app, { uiDir: options.uiDir });
   await app.init();
   // the spec's own probe controllers are not part of the API
-  contract.load(app, (options.controllers ?? []).map((c) => c.name));
+  contract.load(
+    app,
+    (options.controllers ?? []).map((c) => c.name),
+  );
   let baseUrl: string | undefined;
   if (options.listen || options.port) {
     await app.listen(options.port ?? 0, '127.0.0.1');

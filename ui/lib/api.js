@@ -37,7 +37,12 @@ export class ApiError extends Error {
  */
 export function transient(error) {
   if (error instanceof ApiError) {
-    return error.status >= 500 || error.status === 408 || error.status === 429 || (error.status === 409 && /idempotency_key_in_flight$/.test(error.problem.type ?? ''));
+    return (
+      error.status >= 500 ||
+      error.status === 408 ||
+      error.status === 429 ||
+      (error.status === 409 && /idempotency_key_in_flight$/.test(error.problem.type ?? ''))
+    );
   }
   return error instanceof TypeError || error?.name === 'TimeoutError' || error?.name === 'AbortError';
 }

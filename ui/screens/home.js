@@ -20,26 +20,56 @@ async function fieldHome(user) {
   if (navigator.onLine) await refreshPack({ timeout: 10_000 }).catch(() => undefined);
   const [inspections, findings, work] = await Promise.all([all('inspections'), all('findings'), unsent(user.id)]);
   const parts = [el('h2', {}, user.role === 'inspector' ? '分配给我的检查' : '本机构的检查')];
-  const mine = (x) => x.ownerId === user.id || work.drafts.some((d) => d.inspectionId === x.id) || work.ops.some((o) => o.targetId === x.id);
+  const mine = (x) =>
+    x.ownerId === user.id || work.drafts.some((d) => d.inspectionId === x.id) || work.ops.some((o) => o.targetId === x.id);
   const list = inspections
-    .filter((x) => mine(x) && (x.status === 'pending' || x.status === 'in_progress' || x.keepUntil > Date.now() || work.drafts.some((d) => d.inspectionId === x.id)))
-    .sort((a, b) => (a.status === b.status ? (a.institutionName ?? '').localeCompare(b.institutionName ?? '', 'zh-CN') : a.status === 'in_progress' ? -1 : 1));
+    .filter(
+      (x) =>
+        mine(x) &&
+        (x.status === 'pending' ||
+          x.status === 'in_progress' ||
+          x.keepUntil > Date.now() ||
+          work.drafts.some((d) => d.inspectionId === x.id)),
+    )
+    .sort((a, b) =>
+      a.status === b.status
+        ? (a.institutionName ?? '').localeCompare(b.institutionName ?? '', 'zh-CN')
+        : a.status === 'in_progress'
+          ? -1
+          : 1,
+    );
   if (list.length === 0) parts.push(el('p', { class: 'muted' }, '暂无待完成的检查。'));
   for (const x of list) {
     const local = work.drafts.filter((d) => d.inspectionId === x.id);
     const submitting = work.ops.some((o) => o.targetId === x.id && o.kind === 'submit');
     parts.push(
-      el('a', { class: 'card', href: `#/inspection/${x.id}`, dataset: { inspection: x.id } },
-        el('div', { class: 'row' }, el('b', {}, x.institutionName), tag('open', `${L.roundKinds[x.kind]}·${L.inspectionStatus[x.status]}`), x.template ? tag('synced', '可离线') : null),
-        el('div', { class: 'row muted' }, `已答 ${new Set([...x.answers.map((a) => a.itemCode), ...local.map((d) => d.itemCode)]).size} 项`,
+      el(
+        'a',
+        { class: 'card', href: `#/inspection/${x.id}`, dataset: { inspection: x.id } },
+        el(
+          'div',
+          { class: 'row' },
+          el('b', {}, x.institutionName),
+          tag('open', `${L.roundKinds[x.kind]}·${L.inspectionStatus[x.status]}`),
+          x.template ? tag('synced', '可离线') : null,
+        ),
+        el(
+          'div',
+          { class: 'row muted' },
+          `已答 ${new Set([...x.answers.map((a) => a.itemCode), ...local.map((d) => d.itemCode)]).size} 项`,
           local.length ? tag('local', `未同步 ${local.length}`) : null,
           local.some((d) => d.state === 'conflict') ? tag('conflict', '冲突') : null,
-          submitting ? tag('local', '待提交') : null)),
+          submitting ? tag('local', '待提交') : null,
+        ),
+      ),
     );
   }
   const wanted = user.role === 'institution_head' ? ['open'] : ['pending_verification'];
   const shown = findings.filter((f) => mine(f) && wanted.includes(f.status));
-  parts.push(el('h2', {}, `${user.role === 'institution_head' ? '待整改' : '待复核'}的隐患（${shown.length}）`), ...shown.map((f) => findingCard(f, work.ops)));
+  parts.push(
+    el('h2', {}, `${user.role === 'institution_head' ? '待整改' : '待复核'}的隐患（${shown.length}）`),
+    ...shown.map((f) => findingCard(f, work.ops)),
+  );
   return parts;
 }
 
@@ -53,11 +83,26 @@ async function bureauHome() {
     api('GET', '/notifications?unread=true&pageSize=10'),
     api('GET', '/findings?status=pending_verification&pageSize=20'),
   ]);
-  const parts = [el('p', {}, el('a', { class: 'button', href: '#/templates', id: 'templates-link' }, '检查表管理')), el('div', { class: 'stats' }, el('div', { class: 'stat' }, el('b', {}, overdue.total), '逾期隐患'), el('div', { class: 'stat' }, el('b', {}, major.total), '未整改重大隐患'))];
+  const parts = [
+    el('p', {}, el('a', { class: 'button', href: '#/templates', id: 'templates-link' }, '检查表管理')),
+    el(
+      'div',
+      { class: 'stats' },
+      el('div', { class: 'stat' }, el('b', {}, overdue.total), '逾期隐患'),
+      el('div', { class: 'stat' }, el('b', {}, major.total), '未整改重大隐患'),
+    ),
+  ];
   if (drafts.items.length > 0) {
     parts.push(el('h2', {}, '待抽取的督查轮次'));
     for (const round of drafts.items) {
-      parts.push(el('a', { class: 'card', href: `#/rounds/${round.id}/draw`, dataset: { draw: round.id } }, el('b', {}, round.name), el('div', { class: 'muted' }, '随机抽取检查对象和检查员')));
+      parts.push(
+        el(
+          'a',
+          { class: 'card', href: `#/rounds/${round.id}/draw`, dataset: { draw: round.id } },
+          el('b', {}, round.name),
+          el('div', { class: 'muted' }, '随机抽取检查对象和检查员'),
+        ),
+      );
     }
   }
   parts.push(el('h2', {}, '进行中的排查轮次'));
@@ -66,10 +111,29 @@ async function bureauHome() {
     const p = progress[i];
     const done = p.total === 0 ? 0 : Math.round((p.submitted / p.total) * 100);
     parts.push(
-      el('div', { class: 'card' }, el('b', {}, round.name),
+      el(
+        'div',
+        { class: 'card' },
+        el('b', {}, round.name),
         round.kind === 'supervisory' ? el('a', { href: `#/rounds/${round.id}/draw`, class: 'muted' }, ' 抽取与公示') : null,
-        el('div', { class: 'muted' }, `已提交 ${p.submitted}/${p.total}，填写中 ${p.inProgress}，发现隐患 ${p.findings.total}（重大 ${p.findings.major}），已销号 ${p.findings.closed}`),
-        el('div', { class: 'progress', role: 'progressbar', 'aria-label': `${round.name} 提交进度`, 'aria-valuenow': done, 'aria-valuemin': 0, 'aria-valuemax': 100 }, el('span', { style: `width:${done}%` }))),
+        el(
+          'div',
+          { class: 'muted' },
+          `已提交 ${p.submitted}/${p.total}，填写中 ${p.inProgress}，发现隐患 ${p.findings.total}（重大 ${p.findings.major}），已销号 ${p.findings.closed}`,
+        ),
+        el(
+          'div',
+          {
+            class: 'progress',
+            role: 'progressbar',
+            'aria-label': `${round.name} 提交进度`,
+            'aria-valuenow': done,
+            'aria-valuemin': 0,
+            'aria-valuemax': 100,
+          },
+          el('span', { style: `width:${done}%` }),
+        ),
+      ),
     );
   });
   parts.push(el('h2', {}, `待复核的隐患（${waiting.total}）`), ...waiting.items.map((f) => findingCard(f, [])));

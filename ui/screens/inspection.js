@@ -1,19 +1,18 @@
 // The checklist: every answer goes to IndexedDB first (已保存到本机), then to the server.
 import L from '/labels.js';
-import { api, fileUrl, session, uuid } from '../lib/api.js';
-import { el, render, shortTime, tag } from '../lib/dom.js';
+import { api, fileUrl, session } from '../lib/api.js';
+import { el, render, tag } from '../lib/dom.js';
 import { get, isQuotaError } from '../sync/db.js';
-import { acceptServerInspection, draftsOf, resolveConflict, saveDraft, serverAnswer } from '../sync/drafts.js';
+import { acceptServerInspection, draftsOf, saveDraft, serverAnswer } from '../sync/drafts.js';
 import { scheduleSync } from '../sync/engine.js';
-import { opsOf, queueOp, updateOp } from '../sync/outbox.js';
+import { opsOf, queueOp } from '../sync/outbox.js';
 import { preparePhoto, StorageFullError } from '../sync/photos.js';
 import { onStatus, refreshStatus } from '../sync/status.js';
 import { noticePanel } from './documents.js';
+import { conflictBox, submitState } from './inspection-parts.js';
 
 const objectUrls = [];
 addEventListener('hashchange', () => objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u)));
-
-const describe = (a) => (a?.result ? [L.results[a.result], a.value !== undefined && a.value !== null ? `读数 ${a.value}` : null, a.note ? `说明：${a.note}` : null].filter(Boolean).join(' · ') : '未作答');
 
 /** Loads the inspection: fresh from the server when it answers, else as kept on the phone. */
 async function load(id) {
@@ -30,7 +29,11 @@ export async function inspectionScreen(id) {
   const user = session.user;
   let inspection = await load(id);
   if (!inspection?.template) {
-    return render(el('h1', {}, '无法离线打开'), el('p', {}, '此检查尚未下载到本机。请在有网络时打开一次“我的任务”。'), el('a', { class: 'button', href: '#/' }, '返回'));
+    return render(
+      el('h1', {}, '无法离线打开'),
+      el('p', {}, '此检查尚未下载到本机。请在有网络时打开一次“我的任务”。'),
+      el('a', { class: 'button', href: '#/' }, '返回'),
+    );
   }
   const items = inspection.template.sections.flatMap((s) => s.items);
   let drafts = await draftsOf(id);
@@ -52,7 +55,15 @@ export async function inspectionScreen(id) {
     const node = markers.get(code);
     if (!node) return;
     node.replaceChildren(
-      !d ? (serverAnswer(inspection, code) ? tag('synced', '已同步') : '') : d.state === 'pending' ? tag('local', '已保存到本机') : d.state === 'conflict' ? tag('conflict', '冲突') : tag('overdue', `未能上传：${d.error ?? ''}`),
+      !d
+        ? serverAnswer(inspection, code)
+          ? tag('synced', '已同步')
+          : ''
+        : d.state === 'pending'
+          ? tag('local', '已保存到本机')
+          : d.state === 'conflict'
+            ? tag('conflict', '冲突')
+            : tag('overdue', `未能上传：${d.error ?? ''}`),
     );
   };
 
@@ -67,7 +78,8 @@ export async function inspectionScreen(id) {
       try {
         drafts.set(item.code, await saveDraft(user.id, id, item.code, patch, extra));
       } catch (e) {
-        error.textContent = isQuotaError(e) || e instanceof StorageFullError ? '手机存储空间不足，未保存。请清理空间或先联网同步。' : `未保存：${e.message}`;
+        error.textContent =
+          isQuotaError(e) || e instanceof StorageFullError ? '手机存储空间不足，未保存。请清理空间或先联网同步。' : `未保存：${e.message}`;
         return false;
       } finally {
         marker(item.code);
@@ -78,20 +90,30 @@ export async function inspectionScreen(id) {
       return true;
     };
     const buttons = ['pass', 'fail', 'na'].map((result) =>
-      el('button', {
-        type: 'button', class: result, 'aria-pressed': String(a.result === result), disabled: !editable, dataset: { result },
-        onclick: async () => {
-          const patch = { result };
-          const now = current(item.code);
-          if (item.responseType === 'number' && result !== 'na' && (now.value === undefined || now.value === null || now.value === '')) patch.value = 0;
-          if (item.responseType === 'text' && result !== 'na' && !now.value) patch.value = '—';
-          if (await save(patch)) {
-            for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.result === result));
-            if (valueInput && patch.value !== undefined) valueInput.value = patch.value;
-            extra.hidden = false;
-          }
+      el(
+        'button',
+        {
+          type: 'button',
+          class: result,
+          'aria-pressed': String(a.result === result),
+          disabled: !editable,
+          dataset: { result },
+          onclick: async () => {
+            const patch = { result };
+            const now = current(item.code);
+            if (item.responseType === 'number' && result !== 'na' && (now.value === undefined || now.value === null || now.value === ''))
+              patch.value = 0;
+            if (item.responseType === 'text' && result !== 'na' && !now.value) patch.value = '—';
+            if (await save(patch)) {
+              for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.result === result));
+              if (valueInput && patch.value !== undefined) valueInput.value = patch.value;
+              extra.hidden = false;
+            }
+          },
         },
-      }, L.results[result]));
+        L.results[result],
+      ),
+    );
     const photos = el('div', { class: 'photos' });
     const showBlob = (blob, n) => {
       const url = URL.createObjectURL(blob);
@@ -102,80 +124,146 @@ export async function inspectionScreen(id) {
       fileUrl(`/attachments/${attachmentId}`).then(
         (src) => (objectUrls.push(src), photos.append(el('img', { alt: `第${item.code}项 照片${i + 1}`, src }))),
         () => photos.append(el('span', { class: 'tag' }, '照片（联网后显示）')),
-      ));
-    Promise.all((a.photoShas ?? []).map((sha) => get('blobs', sha))).then((blobs) => blobs.forEach((b, i) => b && showBlob(b.blob, (a.attachmentIds?.length ?? 0) + i + 1)));
-    const valueInput = item.responseType === 'number' || item.responseType === 'text'
-      ? el('input', { type: item.responseType === 'number' ? 'number' : 'text', inputmode: item.responseType === 'number' ? 'decimal' : undefined, value: a.value ?? '', disabled: !editable, 'aria-label': `第${item.code}项 读数或内容`,
-          onchange: (e) => current(item.code).result && save({ value: e.target.value === '' ? undefined : item.responseType === 'number' ? Number(e.target.value) : e.target.value }) })
-      : null;
-    const extra = el('div', { hidden: !a.result || undefined },
+      ),
+    );
+    Promise.all((a.photoShas ?? []).map((sha) => get('blobs', sha))).then((blobs) =>
+      blobs.forEach((b, i) => b && showBlob(b.blob, (a.attachmentIds?.length ?? 0) + i + 1)),
+    );
+    const valueInput =
+      item.responseType === 'number' || item.responseType === 'text'
+        ? el('input', {
+            type: item.responseType === 'number' ? 'number' : 'text',
+            inputmode: item.responseType === 'number' ? 'decimal' : undefined,
+            value: a.value ?? '',
+            disabled: !editable,
+            'aria-label': `第${item.code}项 读数或内容`,
+            onchange: (e) =>
+              current(item.code).result &&
+              save({ value: e.target.value === '' ? undefined : item.responseType === 'number' ? Number(e.target.value) : e.target.value }),
+          })
+        : null;
+    const extra = el(
+      'div',
+      { hidden: !a.result || undefined },
       valueInput,
-      el('textarea', { placeholder: '说明（可选）', disabled: !editable, 'aria-label': `第${item.code}项 说明`, onchange: (e) => current(item.code).result && save({ note: e.target.value }) }, a.note ?? ''),
-      editable ? el('label', { class: 'button file' }, '拍照 / 上传照片',
-        el('input', { type: 'file', accept: 'image/*', capture: 'environment', multiple: true, dataset: { photo: item.code },
-          onchange: async (e) => {
-            for (const file of e.target.files) {
-              let blob;
-              try {
-                blob = await preparePhoto(file);
-              } catch (err) {
-                error.textContent = err instanceof StorageFullError ? '手机存储空间不足，照片未保存。' : `照片无法读取：${err.message}`;
-                continue;
-              }
-              if (await save({}, { blob })) showBlob(blob.blob, photos.childElementCount + 1);
-            }
-            e.target.value = '';
-          } })) : null,
-      photos);
-    const guide = el('div', { class: 'guide', hidden: true }, item.guidance ? el('p', {}, item.guidance) : null, item.basis ? el('p', {}, `依据：${item.basis}`) : null);
-    box.append(...[
-      el('div', { class: 'text' }, item.severity === 'major' ? el('span', { class: 'star', title: '重大事故隐患判定项' }, '* ') : null, `${item.code} ${item.text}`,
-        item.requiresPhotoOnFail ? el('span', { class: 'muted' }, '（不合格须拍照）') : null),
-      el('div', { class: 'row' }, item.guidance || item.basis ? el('button', { type: 'button', class: 'small', 'aria-expanded': 'false', onclick: (e) => { guide.hidden = !guide.hidden; e.target.setAttribute('aria-expanded', String(!guide.hidden)); } }, '检查要点') : null, mark),
-      guide, conflictBox(item, drafts.get(item.code)), el('div', { class: 'answers', role: 'group', 'aria-label': `第${item.code}项 结果` }, buttons), extra, error,
-    ].filter(Boolean));
+      el(
+        'textarea',
+        {
+          placeholder: '说明（可选）',
+          disabled: !editable,
+          'aria-label': `第${item.code}项 说明`,
+          onchange: (e) => current(item.code).result && save({ note: e.target.value }),
+        },
+        a.note ?? '',
+      ),
+      editable
+        ? el(
+            'label',
+            { class: 'button file' },
+            '拍照 / 上传照片',
+            el('input', {
+              type: 'file',
+              accept: 'image/*',
+              capture: 'environment',
+              multiple: true,
+              dataset: { photo: item.code },
+              onchange: async (e) => {
+                for (const file of e.target.files) {
+                  let blob;
+                  try {
+                    blob = await preparePhoto(file);
+                  } catch (err) {
+                    error.textContent = err instanceof StorageFullError ? '手机存储空间不足，照片未保存。' : `照片无法读取：${err.message}`;
+                    continue;
+                  }
+                  if (await save({}, { blob })) showBlob(blob.blob, photos.childElementCount + 1);
+                }
+                e.target.value = '';
+              },
+            }),
+          )
+        : null,
+      photos,
+    );
+    const guide = el(
+      'div',
+      { class: 'guide', hidden: true },
+      item.guidance ? el('p', {}, item.guidance) : null,
+      item.basis ? el('p', {}, `依据：${item.basis}`) : null,
+    );
+    box.append(
+      ...[
+        el(
+          'div',
+          { class: 'text' },
+          item.severity === 'major' ? el('span', { class: 'star', title: '重大事故隐患判定项' }, '* ') : null,
+          `${item.code} ${item.text}`,
+          item.requiresPhotoOnFail ? el('span', { class: 'muted' }, '（不合格须拍照）') : null,
+        ),
+        el(
+          'div',
+          { class: 'row' },
+          item.guidance || item.basis
+            ? el(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  'aria-expanded': 'false',
+                  onclick: (e) => {
+                    guide.hidden = !guide.hidden;
+                    e.target.setAttribute('aria-expanded', String(!guide.hidden));
+                  },
+                },
+                '检查要点',
+              )
+            : null,
+          mark,
+        ),
+        guide,
+        conflictBox(id, item, drafts.get(item.code), rerender),
+        el('div', { class: 'answers', role: 'group', 'aria-label': `第${item.code}项 结果` }, buttons),
+        extra,
+        error,
+      ].filter(Boolean),
+    );
     return box;
   };
 
-  const conflictBox = (item, d) => d?.state === 'conflict'
-    ? el('div', { class: 'conflict-box', role: 'group', 'aria-label': `第${item.code}项 冲突` },
-        el('p', {}, el('b', {}, '冲突：'), '此项在您离线期间被他人修改。请选择保留哪一个：'),
-        el('p', {}, el('b', {}, '本机：'), describe(d), el('span', { class: 'muted' }, `（${shortTime(d.answeredAt)}）`)),
-        el('p', {}, el('b', {}, '服务器：'), describe(d.server), d.server ? el('span', { class: 'muted' }, `（${shortTime(d.server.answeredAt)}）`) : null),
-        el('div', { class: 'row' },
-          el('button', { type: 'button', dataset: { keep: 'local' }, onclick: async () => { await resolveConflict(id, item.code, 'local'); scheduleSync(0); rerender(); } }, '用本机'),
-          el('button', { type: 'button', dataset: { keep: 'server' }, onclick: async () => { await resolveConflict(id, item.code, 'server'); refreshStatus(); rerender(); } }, '用服务器')))
-    : null;
-
   const message = el('div', { class: 'error', role: 'alert' });
-  const submit = el('button', { class: 'primary', type: 'button', id: 'submit', onclick: async () => {
-    message.textContent = '';
-    const missing = items.filter((i) => !current(i.code).result).map((i) => i.code);
-    const photoless = items.filter((i) => i.requiresPhotoOnFail && current(i.code).result === 'fail' && !(current(i.code).attachmentIds?.length || current(i.code).photoShas?.length)).map((i) => i.code);
-    const conflicts = [...drafts.values()].filter((d) => d.state === 'conflict').map((d) => d.itemCode);
-    if (missing.length) return void (message.textContent = `还有 ${missing.length} 项未作答：${missing.join('、')}`);
-    if (photoless.length) return void (message.textContent = `以下不合格项须拍照：${photoless.join('、')}`);
-    if (conflicts.length) return void (message.textContent = `请先处理冲突：${conflicts.join('、')}`);
-    try {
-      await queueOp(user.id, 'submit', id, {});
-    } catch (e) {
-      return void (message.textContent = isQuotaError(e) ? '手机存储空间不足，未能保存提交。' : e.message);
-    }
-    await refreshStatus();
-    scheduleSync(0);
-    rerender();
-  } }, '提交检查表');
-
-  const submitState = () => {
-    if (inspection.status === 'submitted') {
-      return el('p', { class: 'card', id: 'submit-state' }, tag('closed', '已提交'), ` ${shortTime(inspection.submittedAt)}`,
-        inspection.findingsCreated !== undefined ? `，发现隐患 ${inspection.findingsCreated} 处` : '');
-    }
-    if (!submitOp) return null;
-    if (submitOp.state === 'pending') return el('p', { class: 'card', id: 'submit-state' }, tag('local', '待提交'), ' 已保存到本机，联网后自动提交。');
-    return el('div', { class: 'card', id: 'submit-state' }, tag('overdue', '提交未成功'), el('p', {}, submitOp.error ?? ''),
-      el('button', { type: 'button', onclick: async () => { await updateOp(submitOp, { state: 'pending', key: uuid(), error: undefined }); scheduleSync(0); rerender(); } }, '重新提交'));
-  };
+  const submit = el(
+    'button',
+    {
+      class: 'primary',
+      type: 'button',
+      id: 'submit',
+      onclick: async () => {
+        message.textContent = '';
+        const missing = items.filter((i) => !current(i.code).result).map((i) => i.code);
+        const photoless = items
+          .filter(
+            (i) =>
+              i.requiresPhotoOnFail &&
+              current(i.code).result === 'fail' &&
+              !(current(i.code).attachmentIds?.length || current(i.code).photoShas?.length),
+          )
+          .map((i) => i.code);
+        const conflicts = [...drafts.values()].filter((d) => d.state === 'conflict').map((d) => d.itemCode);
+        if (missing.length) return void (message.textContent = `还有 ${missing.length} 项未作答：${missing.join('、')}`);
+        if (photoless.length) return void (message.textContent = `以下不合格项须拍照：${photoless.join('、')}`);
+        if (conflicts.length) return void (message.textContent = `请先处理冲突：${conflicts.join('、')}`);
+        try {
+          await queueOp(user.id, 'submit', id, {});
+        } catch (e) {
+          return void (message.textContent = isQuotaError(e) ? '手机存储空间不足，未能保存提交。' : e.message);
+        }
+        await refreshStatus();
+        scheduleSync(0);
+        rerender();
+      },
+    },
+    '提交检查表',
+  );
 
   let stop = () => undefined;
   const rerender = () => {
@@ -186,12 +274,22 @@ export async function inspectionScreen(id) {
   updateProgress();
   render(
     el('h1', {}, inspection.institutionName ?? '检查表'),
-    el('p', { class: 'muted' }, `${inspection.template.name} · ${L.roundKinds[inspection.kind]} · ${L.inspectionStatus[inspection.status]}`),
+    el(
+      'p',
+      { class: 'muted' },
+      `${inspection.template.name} · ${L.roundKinds[inspection.kind]} · ${L.inspectionStatus[inspection.status]}`,
+    ),
     el('div', { class: 'row' }, progress, unsynced, el('a', { href: `#/inspection-report/${id}` }, '打印检查表 PDF')),
-    submitState(),
+    submitState(inspection, submitOp, rerender),
     await noticePanel(inspection),
     ...inspection.template.sections.map((section, i) =>
-      el('details', { class: 'section', open: i === 0 || undefined }, el('summary', {}, `${section.code} ${section.title}（${section.items.length} 项）`), ...section.items.map(itemNode))),
+      el(
+        'details',
+        { class: 'section', open: i === 0 || undefined },
+        el('summary', {}, `${section.code} ${section.title}（${section.items.length} 项）`),
+        ...section.items.map(itemNode),
+      ),
+    ),
     editable ? el('div', { class: 'sticky-actions' }, message, submit) : null,
   );
   for (const item of items) marker(item.code);
@@ -205,7 +303,8 @@ export async function inspectionScreen(id) {
     updateProgress();
     const op = (await opsOf(id)).find((o) => o.kind === 'submit');
     const conflictShown = (d) => document.querySelector(`.item[data-item="${d.itemCode}"] .conflict-box`);
-    if ((submitOp && (!op || op.state !== submitOp.state)) || [...drafts.values()].some((d) => d.state === 'conflict' && !conflictShown(d))) rerender();
+    if ((submitOp && (!op || op.state !== submitOp.state)) || [...drafts.values()].some((d) => d.state === 'conflict' && !conflictShown(d)))
+      rerender();
   });
   addEventListener('hashchange', stop, { once: true });
 }

@@ -21,7 +21,14 @@ export function loginScreen(onSignedIn) {
           if (res.passwordChangeRequired) {
             // the token opens nothing else: change the password, then go on signed in
             document.getElementById('tabs').hidden = true;
-            render(el('h1', {}, '修改密码'), passwordForm({ currentPassword: data.get('password'), reason: CHANGE_REASON, onChanged: (changed) => onSignedIn(changed.user) }));
+            render(
+              el('h1', {}, '修改密码'),
+              passwordForm({
+                currentPassword: data.get('password'),
+                reason: CHANGE_REASON,
+                onChanged: (changed) => onSignedIn(changed.user),
+              }),
+            );
             return;
           }
           await onSignedIn(res.user);
@@ -37,7 +44,11 @@ export function loginScreen(onSignedIn) {
     message,
     el('button', { class: 'primary wide', type: 'submit' }, '登录'),
   );
-  render(el('h1', {}, '民政服务机构安全隐患排查'), el('p', { class: 'muted' }, '请使用民政部门分配的账号登录。登录后任务会下载到本机，没有网络也能填写。'), form);
+  render(
+    el('h1', {}, '民政服务机构安全隐患排查'),
+    el('p', { class: 'muted' }, '请使用民政部门分配的账号登录。登录后任务会下载到本机，没有网络也能填写。'),
+    form,
+  );
 }
 
 /**
@@ -48,31 +59,49 @@ export function reloginDialog(onDone) {
   if (document.getElementById('relogin')) return;
   const user = session.user;
   const message = el('p', { class: 'error', role: 'alert' });
-  const dialog = el('dialog', { id: 'relogin', 'aria-labelledby': 'relogin-title' },
-    el('form', { method: 'dialog', onsubmit: async (event) => {
-      event.preventDefault();
-      message.textContent = '';
-      try {
-        const password = dialog.querySelector('#relogin-password').value;
-        const res = await api('POST', '/auth/login', { username: user.username, password });
-        session.save(res.accessToken, res.user);
-        if (res.passwordChangeRequired) {
-          // expired meanwhile: the new password first, then the queue goes on
-          dialog.querySelector('form').replaceWith(passwordForm({ currentPassword: password, reason: CHANGE_REASON, onChanged: () => (dialog.close(), onDone()) }));
-          return;
-        }
-        dialog.close();
-        onDone();
-      } catch (error) {
-        message.textContent = error instanceof ApiError && error.status === 401 ? '密码错误' : errorText(error);
-      }
-    } },
+  const dialog = el(
+    'dialog',
+    { id: 'relogin', 'aria-labelledby': 'relogin-title' },
+    el(
+      'form',
+      {
+        method: 'dialog',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          message.textContent = '';
+          try {
+            const password = dialog.querySelector('#relogin-password').value;
+            const res = await api('POST', '/auth/login', { username: user.username, password });
+            session.save(res.accessToken, res.user);
+            if (res.passwordChangeRequired) {
+              // expired meanwhile: the new password first, then the queue goes on
+              dialog
+                .querySelector('form')
+                .replaceWith(
+                  passwordForm({ currentPassword: password, reason: CHANGE_REASON, onChanged: () => (dialog.close(), onDone()) }),
+                );
+              return;
+            }
+            dialog.close();
+            onDone();
+          } catch (error) {
+            message.textContent = error instanceof ApiError && error.status === 401 ? '密码错误' : errorText(error);
+          }
+        },
+      },
       el('h2', { id: 'relogin-title' }, '需要重新登录'),
       el('p', {}, `登录已过期。本机未同步的数据都已保留，输入 ${user.username} 的密码后继续上传。`),
       el('label', { for: 'relogin-password' }, '密码'),
       el('input', { id: 'relogin-password', type: 'password', autocomplete: 'current-password', required: true }),
       message,
-      el('div', { class: 'row' }, el('button', { class: 'primary', type: 'submit' }, '登录并继续同步'), el('button', { type: 'button', onclick: () => dialog.close() }, '稍后'))));
+      el(
+        'div',
+        { class: 'row' },
+        el('button', { class: 'primary', type: 'submit' }, '登录并继续同步'),
+        el('button', { type: 'button', onclick: () => dialog.close() }, '稍后'),
+      ),
+    ),
+  );
   dialog.addEventListener('close', () => dialog.remove()); // 稍后 or Esc: the 需要登录 badge opens it again
   document.body.append(dialog);
   dialog.showModal();

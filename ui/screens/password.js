@@ -24,7 +24,10 @@ export function passwordForm({ currentPassword, reason, onChanged }) {
           return;
         }
         try {
-          const res = await api('POST', '/auth/password', { currentPassword: currentPassword ?? data.get('currentPassword'), newPassword: data.get('newPassword') });
+          const res = await api('POST', '/auth/password', {
+            currentPassword: currentPassword ?? data.get('currentPassword'),
+            newPassword: data.get('newPassword'),
+          });
           session.save(res.accessToken, res.user);
           await onChanged(res);
         } catch (error) {
@@ -35,9 +38,25 @@ export function passwordForm({ currentPassword, reason, onChanged }) {
     },
     reason ? el('p', { role: 'status' }, reason) : null,
     currentPassword ? null : el('label', { for: 'current-password' }, '当前密码'),
-    currentPassword ? null : el('input', { id: 'current-password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', required: true }),
+    currentPassword
+      ? null
+      : el('input', {
+          id: 'current-password',
+          name: 'currentPassword',
+          type: 'password',
+          autocomplete: 'current-password',
+          required: true,
+        }),
     el('label', { for: 'new-password' }, '新密码'),
-    el('input', { id: 'new-password', name: 'newPassword', type: 'password', autocomplete: 'new-password', required: true, minlength: 8, 'aria-describedby': 'password-rule' }),
+    el('input', {
+      id: 'new-password',
+      name: 'newPassword',
+      type: 'password',
+      autocomplete: 'new-password',
+      required: true,
+      minlength: 8,
+      'aria-describedby': 'password-rule',
+    }),
     el('p', { class: 'muted', id: 'password-rule' }, RULE),
     el('label', { for: 'confirm-password' }, '再次输入新密码'),
     el('input', { id: 'confirm-password', name: 'confirmPassword', type: 'password', autocomplete: 'new-password', required: true }),
@@ -53,7 +72,11 @@ export function passwordScreen() {
     el('h1', {}, '修改密码'),
     passwordForm({
       onChanged: () => {
-        render(el('h1', {}, '修改密码'), el('p', { class: 'card', role: 'status' }, '密码已修改。其他设备上的登录已失效。'), el('a', { class: 'button', href: '#/' }, '返回'));
+        render(
+          el('h1', {}, '修改密码'),
+          el('p', { class: 'card', role: 'status' }, '密码已修改。其他设备上的登录已失效。'),
+          el('a', { class: 'button', href: '#/' }, '返回'),
+        );
       },
     }),
   );

@@ -48,7 +48,16 @@ export async function saveDraft(userId, inspectionId, itemCode, patch, extra = {
     if (extra.blob) await keepBlob(tx, extra.blob);
     const base = existing ? existing.base : serverAnswer(await tx.objectStore('inspections').get(inspectionId), itemCode);
     const draft = {
-      ...(existing ?? { inspectionId, itemCode, userId, attachmentIds: base?.attachmentIds ?? [], photoShas: [], result: base?.result, value: base?.value, note: base?.note }),
+      ...(existing ?? {
+        inspectionId,
+        itemCode,
+        userId,
+        attachmentIds: base?.attachmentIds ?? [],
+        photoShas: [],
+        result: base?.result,
+        value: base?.value,
+        note: base?.note,
+      }),
       ...patch,
       base,
       userId,
@@ -113,4 +122,3 @@ export async function resolveConflict(inspectionId, itemCode, keep) {
     else drafts.put({ ...draft, state: 'pending', base: draft.server, server: undefined });
   });
 }
-

@@ -7,7 +7,19 @@
 import { api, ApiError, session, transient, unauthorized } from '../lib/api.js';
 import { all, get, meta } from './db.js';
 import { acceptServerInspection } from './drafts.js';
-import { applyBatch, batchOf, blobOf, deleteOp, dropBatch, markRefused, nextBatch, opsOf, pruneBlobs, setAttachmentId, updateOp } from './outbox.js';
+import {
+  applyBatch,
+  batchOf,
+  blobOf,
+  deleteOp,
+  dropBatch,
+  markRefused,
+  nextBatch,
+  opsOf,
+  pruneBlobs,
+  setAttachmentId,
+  updateOp,
+} from './outbox.js';
 import { refreshPack } from './pack.js';
 import { refreshStatus, setStatus, status, unsent } from './status.js';
 
@@ -57,7 +69,10 @@ async function run() {
   const userId = session.user.id;
   try {
     const { drafts, ops } = await unsent(userId);
-    const targets = new Set([...drafts.filter((d) => d.state === 'pending').map((d) => d.inspectionId), ...ops.filter((o) => o.state === 'pending').map((o) => o.targetId)]);
+    const targets = new Set([
+      ...drafts.filter((d) => d.state === 'pending').map((d) => d.inspectionId),
+      ...ops.filter((o) => o.state === 'pending').map((o) => o.targetId),
+    ]);
     for (const batch of await all('batches')) if (batch.userId === userId) targets.add(batch.inspectionId);
     let sent = false;
     for (const id of targets) {
@@ -152,7 +167,9 @@ async function syncAnswers(userId, inspectionId, rebased = false) {
   }
   let res;
   try {
-    res = await api('PUT', `/inspections/${inspectionId}/answers`, batch.body, { headers: { 'If-Match': `"${batch.ifMatch}"`, 'Idempotency-Key': batch.key } });
+    res = await api('PUT', `/inspections/${inspectionId}/answers`, batch.body, {
+      headers: { 'If-Match': `"${batch.ifMatch}"`, 'Idempotency-Key': batch.key },
+    });
   } catch (error) {
     if (!final(error)) throw error;
     if (error.status === 404) {
@@ -178,7 +195,11 @@ async function syncAnswers(userId, inspectionId, rebased = false) {
   return true;
 }
 
-const OP_PATH = { submit: (id) => `/inspections/${id}/submit`, rectify: (id) => `/findings/${id}/rectify`, verify: (id) => `/findings/${id}/verify` };
+const OP_PATH = {
+  submit: (id) => `/inspections/${id}/submit`,
+  rectify: (id) => `/findings/${id}/rectify`,
+  verify: (id) => `/findings/${id}/verify`,
+};
 
 async function sendOp(op) {
   const body = { ...op.body };
@@ -189,7 +210,12 @@ async function sendOp(op) {
   }
   try {
     const res = await api('POST', OP_PATH[op.kind](op.targetId), body, { headers: { 'Idempotency-Key': op.key } });
-    await deleteOp(op, op.kind === 'submit' ? { inspection: { ...res.inspection, findingsCreated: res.findingsCreated, keepUntil: Date.now() + KEEP_SUBMITTED_MS } } : { finding: res });
+    await deleteOp(
+      op,
+      op.kind === 'submit'
+        ? { inspection: { ...res.inspection, findingsCreated: res.findingsCreated, keepUntil: Date.now() + KEEP_SUBMITTED_MS } }
+        : { finding: res },
+    );
     progressed = true;
   } catch (error) {
     if (!final(error)) throw error;
@@ -208,9 +234,10 @@ async function alreadyDone(op) {
   }
   const finding = await api('GET', `/findings/${op.targetId}`);
   const mine = (h, action) => h.action === action && h.actorId === session.user.id && h.at >= op.createdAt;
-  const done = op.kind === 'rectify'
-    ? finding.history.some((h) => mine(h, 'rectified') && h.data?.note === op.body.note)
-    : finding.history.some((h) => mine(h, op.body.accepted ? 'verified' : 'rejected'));
+  const done =
+    op.kind === 'rectify'
+      ? finding.history.some((h) => mine(h, 'rectified') && h.data?.note === op.body.note)
+      : finding.history.some((h) => mine(h, op.body.accepted ? 'verified' : 'rejected'));
   if (done) await deleteOp(op, { finding });
   return done;
 }

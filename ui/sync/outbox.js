@@ -22,8 +22,10 @@ export function markRefused(userId, targetId, error, sha) {
   return write(['drafts', 'ops', 'blobs'], async (tx) => {
     const mine = (x) => x.userId === userId && x.state === 'pending' && (x.inspectionId ?? x.targetId) === targetId;
     const usesPhoto = (x) => x.userId === userId && sha && (x.photoShas ?? []).includes(sha);
-    for (const d of await tx.objectStore('drafts').getAll()) if (mine(d) || usesPhoto(d)) tx.objectStore('drafts').put({ ...d, state: 'failed', error });
-    for (const o of await tx.objectStore('ops').getAll()) if (mine(o) || usesPhoto(o)) tx.objectStore('ops').put({ ...o, state: 'failed', error });
+    for (const d of await tx.objectStore('drafts').getAll())
+      if (mine(d) || usesPhoto(d)) tx.objectStore('drafts').put({ ...d, state: 'failed', error });
+    for (const o of await tx.objectStore('ops').getAll())
+      if (mine(o) || usesPhoto(o)) tx.objectStore('ops').put({ ...o, state: 'failed', error });
     if (sha) {
       const blob = await tx.objectStore('blobs').get(sha);
       if (blob) tx.objectStore('blobs').put({ ...blob, refused: error });
@@ -34,9 +36,12 @@ export function markRefused(userId, targetId, error, sha) {
 /** The user asks to try again what was refused: new keys, since the earlier answers were final. */
 export function retryRefused(userId) {
   return write(['drafts', 'ops', 'blobs'], async (tx) => {
-    for (const d of await tx.objectStore('drafts').getAll()) if (d.userId === userId && d.state === 'failed') tx.objectStore('drafts').put({ ...d, state: 'pending', error: undefined });
-    for (const o of await tx.objectStore('ops').getAll()) if (o.userId === userId && o.state === 'failed') tx.objectStore('ops').put({ ...o, state: 'pending', error: undefined, key: uuid() });
-    for (const b of await tx.objectStore('blobs').getAll()) if (b.userId === userId && b.refused) tx.objectStore('blobs').put({ ...b, refused: undefined });
+    for (const d of await tx.objectStore('drafts').getAll())
+      if (d.userId === userId && d.state === 'failed') tx.objectStore('drafts').put({ ...d, state: 'pending', error: undefined });
+    for (const o of await tx.objectStore('ops').getAll())
+      if (o.userId === userId && o.state === 'failed') tx.objectStore('ops').put({ ...o, state: 'pending', error: undefined, key: uuid() });
+    for (const b of await tx.objectStore('blobs').getAll())
+      if (b.userId === userId && b.refused) tx.objectStore('blobs').put({ ...b, refused: undefined });
   });
 }
 
@@ -56,7 +61,10 @@ export function updateOp(op, patch) {
 export function deleteOp(op, after) {
   return write(['ops', 'inspections', 'findings'], async (tx) => {
     tx.objectStore('ops').delete(op.seq);
-    for (const [store, record] of [['inspections', after?.inspection], ['findings', after?.finding]]) {
+    for (const [store, record] of [
+      ['inspections', after?.inspection],
+      ['findings', after?.finding],
+    ]) {
       if (!record) continue;
       const old = await tx.objectStore(store).get(record.id);
       tx.objectStore(store).put({ ...old, ...record, template: record.template ?? old?.template });
@@ -138,10 +146,15 @@ const KEEP_SENT_PHOTOS_MS = 7 * 24 * 3600 * 1000;
 /** Photos the server has for a week and nothing on the phone still uses: the only ones ever deleted. */
 export function pruneBlobs(now = Date.now()) {
   return write(['blobs', 'drafts', 'ops'], async (tx) => {
-    const [drafts, ops, blobs] = await Promise.all([tx.objectStore('drafts').getAll(), tx.objectStore('ops').getAll(), tx.objectStore('blobs').getAll()]);
+    const [drafts, ops, blobs] = await Promise.all([
+      tx.objectStore('drafts').getAll(),
+      tx.objectStore('ops').getAll(),
+      tx.objectStore('blobs').getAll(),
+    ]);
     const used = new Set([...drafts.flatMap((d) => d.photoShas ?? []), ...ops.flatMap((o) => o.photoShas ?? [])]);
     for (const b of blobs) {
-      if (b.attachmentId && !used.has(b.sha256) && now - Date.parse(b.uploadedAt) > KEEP_SENT_PHOTOS_MS) tx.objectStore('blobs').delete(b.sha256);
+      if (b.attachmentId && !used.has(b.sha256) && now - Date.parse(b.uploadedAt) > KEEP_SENT_PHOTOS_MS)
+        tx.objectStore('blobs').delete(b.sha256);
     }
   });
 }

@@ -68,7 +68,11 @@ async function storePack(userId, pack, etag) {
   });
   const names = new Map(pack.institutions.map((i) => [i.id, i.name]));
   for (const inspection of pack.inspections) {
-    await acceptServerInspection({ ...inspection, institutionName: inspection.institutionName ?? names.get(inspection.institutionId), ownerId: userId });
+    await acceptServerInspection({
+      ...inspection,
+      institutionName: inspection.institutionName ?? names.get(inspection.institutionId),
+      ownerId: userId,
+    });
   }
   // the ETag last: a store cut short is fetched whole next time, not answered 304
   await write(['meta'], (tx) => {

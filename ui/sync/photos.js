@@ -41,5 +41,13 @@ export async function preparePhoto(file) {
   const hash = await sha256(blob);
   const type = blob.type || file.type || 'application/octet-stream';
   const ext = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }[type] ?? 'bin';
-  return { sha256: hash, blob, type, size: blob.size, name: `${file.name.replace(/\.\w+$/, '') || 'photo'}.${ext}`, userId: session.user.id, createdAt: new Date().toISOString() };
+  return {
+    sha256: hash,
+    blob,
+    type,
+    size: blob.size,
+    name: `${file.name.replace(/\.\w+$/, '') || 'photo'}.${ext}`,
+    userId: session.user.id,
+    createdAt: new Date().toISOString(),
+  };
 }

@@ -41,7 +41,10 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String, description: 'Region the object belongs to (decides which bureaus see it)' })
   regionCode!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
-  @ApiProperty({ description: 'Hex HMAC under AUDIT_KEY (or SHA-256 for events from before the key) over the previous hash and the canonical JSON of this event' })
+  @ApiProperty({
+    description:
+      'Hex HMAC under AUDIT_KEY (or SHA-256 for events from before the key) over the previous hash and the canonical JSON of this event',
+  })
   hash!: string;
   @ApiProperty({ enum: HASH_ALGORITHMS, description: 'How hash was made' }) hashAlgorithm!: string;
 }

@@ -40,7 +40,11 @@ export class ChangePasswordDto {
   @MaxLength(1024)
   currentPassword!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 256, description: 'At least 8 characters with three of lower case, upper case, digits, symbols; not the username; not one of the last 5' })
+  @ApiProperty({
+    minLength: 8,
+    maxLength: 256,
+    description: 'At least 8 characters with three of lower case, upper case, digits, symbols; not the username; not one of the last 5',
+  })
   @IsString()
   @MinLength(8)
   @MaxLength(256)

@@ -25,7 +25,8 @@ export const QUERY_VALUE_MAX = 256;
 function findTooLong(query: Request['query']): { path: Path; message: string } | undefined {
   for (const [key, value] of Object.entries(query ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) {
-      if (typeof v === 'string' && v.length > QUERY_VALUE_MAX) return { path: [key], message: `must be at most ${QUERY_VALUE_MAX} characters` };
+      if (typeof v === 'string' && v.length > QUERY_VALUE_MAX)
+        return { path: [key], message: `must be at most ${QUERY_VALUE_MAX} characters` };
     }
   }
   return undefined;

@@ -90,7 +90,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
  * bug in the request: it answers 503 so clients retry, and /health says so too.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; driverError?: { code?: string; message?: string }; message?: string } | null | undefined;
+  const e = error as
+    { name?: string; code?: string; driverError?: { code?: string; message?: string }; message?: string } | null | undefined;
   // A server shutting down cuts the connection of a transaction that is between two
   // statements; TypeORM then releases that transaction's query runner, and its next
   // statement (or its COMMIT) fails with this instead of the connection's error.

@@ -141,7 +141,11 @@ export class ExtendFindingDto {
   @Validate(CalendarDateConstraint)
   deadline?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 250, description: 'Move the deadline this many official working days later; or give deadline' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 250,
+    description: 'Move the deadline this many official working days later; or give deadline',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

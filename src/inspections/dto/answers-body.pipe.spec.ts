@@ -9,7 +9,12 @@ import { PutAnswersDto } from './inspection.dto.js';
 /** The fields the global validation pipe would reject in this body (what PutAnswersDto declares). */
 function dtoErrors(body: unknown): string[] {
   const instance = plainToInstance(PutAnswersDto, body) as object;
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
   return [...new Set(flattenValidationErrors(errors).map((e) => e.field))].sort();
 }
 
@@ -48,7 +53,16 @@ const anyAnswer = fc.record(
     value: anyValue,
     note: field(fc.constantFrom('现场检查无异常', '')),
     attachmentIds: field(fc.constantFrom([UUID], [], [UUID.toUpperCase()], ['nope'])),
-    answeredAt: field(fc.constantFrom('2026-06-03T09:15:00+08:00', '2026-06-03T01:15:00.123Z', '2026-06-03T09:15', '2026-06-03', '2026-06-03 09:15:00Z', 'nope')),
+    answeredAt: field(
+      fc.constantFrom(
+        '2026-06-03T09:15:00+08:00',
+        '2026-06-03T01:15:00.123Z',
+        '2026-06-03T09:15',
+        '2026-06-03',
+        '2026-06-03 09:15:00Z',
+        'nope',
+      ),
+    ),
     extra: fc.integer(),
   },
   { requiredKeys: [] },
@@ -59,12 +73,21 @@ const goodAnswer = fc.record(
     result: fc.constantFrom('pass', 'fail', 'na'),
     value: fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.boolean()),
     note: fc.constantFrom('现场检查无异常', '', '😀'.repeat(1500)),
-    attachmentIds: fc.constantFrom([UUID], [], [UUID.toUpperCase()], Array.from({ length: 20 }, () => UUID)),
+    attachmentIds: fc.constantFrom(
+      [UUID],
+      [],
+      [UUID.toUpperCase()],
+      Array.from({ length: 20 }, () => UUID),
+    ),
     answeredAt: fc.constantFrom('2026-06-03T09:15:00+08:00', '2026-06-03T01:15Z', '2026-06-03T01:15:00.123456789-05:30'),
   },
   { requiredKeys: ['itemCode', 'result'] },
 );
-const element = fc.oneof({ weight: 12, arbitrary: goodAnswer }, { weight: 3, arbitrary: anyAnswer }, { weight: 1, arbitrary: anyValue.filter((v) => v !== undefined) });
+const element = fc.oneof(
+  { weight: 12, arbitrary: goodAnswer },
+  { weight: 3, arbitrary: anyAnswer },
+  { weight: 1, arbitrary: anyValue.filter((v) => v !== undefined) },
+);
 const body = fc.oneof(
   { weight: 10, arbitrary: fc.record({ answers: fc.array(element, { minLength: 1, maxLength: 3 }) }) },
   {
@@ -104,7 +127,11 @@ describe('AnswersBodyPipe', () => {
   });
 
   it('passes a valid batch through unchanged and refuses a body that is not an object', () => {
-    const valid = { answers: [{ itemCode: 'A01', result: 'pass', value: 2, note: '正常', attachmentIds: [UUID], answeredAt: '2026-06-03T09:15:00+08:00' }] };
+    const valid = {
+      answers: [
+        { itemCode: 'A01', result: 'pass', value: 2, note: '正常', attachmentIds: [UUID], answeredAt: '2026-06-03T09:15:00+08:00' },
+      ],
+    };
     expect(new AnswersBodyPipe().transform(valid)).toBe(valid);
     for (const bad of [null, [], [valid], 'answers', 42]) expect(pipeErrors(bad)).toEqual(['answers']);
     const batch = (n: number) => ({ answers: Array.from({ length: n }, () => ({ itemCode: 'A01', result: 'pass' })) });

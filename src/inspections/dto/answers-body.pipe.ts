@@ -41,7 +41,8 @@ export class AnswersBodyPipe implements PipeTransform<unknown, AnswersBody> {
       errors.push({ field: 'answers', message: `answers must be an array of 1 to ${ANSWERS_PER_BATCH_MAX} answers` });
     } else {
       if (answers.length < 1) errors.push({ field: 'answers', message: 'answers must contain at least 1 elements' });
-      if (answers.length > ANSWERS_PER_BATCH_MAX) errors.push({ field: 'answers', message: `answers must contain no more than ${ANSWERS_PER_BATCH_MAX} elements` });
+      if (answers.length > ANSWERS_PER_BATCH_MAX)
+        errors.push({ field: 'answers', message: `answers must contain no more than ${ANSWERS_PER_BATCH_MAX} elements` });
       answers.forEach((answer, i) => checkAnswer(answer, fieldPath('answers', i), errors));
     }
     if (errors.length > 0) throw new ValidationFailedException(errors);
@@ -55,18 +56,23 @@ function checkAnswer(answer: unknown, field: string, errors: FieldError[]): void
     return;
   }
   const a = answer as Record<string, unknown>;
-  for (const key of Object.keys(a)) if (!ITEM_FIELDS.has(key)) errors.push({ field: fieldPath(field, key), message: 'is not an allowed field' });
+  for (const key of Object.keys(a))
+    if (!ITEM_FIELDS.has(key)) errors.push({ field: fieldPath(field, key), message: 'is not an allowed field' });
   if (!isString(a.itemCode) || !withinLength(a.itemCode, ITEM_CODE_MAX_LENGTH)) {
     errors.push({ field: `${field}.itemCode`, message: `itemCode must be a string of at most ${ITEM_CODE_MAX_LENGTH} characters` });
   }
-  if (!isIn(a.result, ANSWER_RESULTS as unknown as unknown[])) errors.push({ field: `${field}.result`, message: `result must be one of: ${ANSWER_RESULTS.join(', ')}` });
+  if (!isIn(a.result, ANSWER_RESULTS as unknown as unknown[]))
+    errors.push({ field: `${field}.result`, message: `result must be one of: ${ANSWER_RESULTS.join(', ')}` });
   if (a.note !== undefined && a.note !== null && (!isString(a.note) || !withinLength(a.note, NOTE_MAX_LENGTH))) {
     errors.push({ field: `${field}.note`, message: `note must be a string of at most ${NOTE_MAX_LENGTH} characters` });
   }
   const ids = a.attachmentIds;
   if (ids !== undefined && ids !== null) {
     if (!Array.isArray(ids) || ids.length > MAX_ATTACHMENTS || !ids.every((id) => isUUID(id, 'all'))) {
-      errors.push({ field: `${field}.attachmentIds`, message: `attachmentIds must be an array of at most ${MAX_ATTACHMENTS} attachment ids (UUIDs)` });
+      errors.push({
+        field: `${field}.attachmentIds`,
+        message: `attachmentIds must be an array of at most ${MAX_ATTACHMENTS} attachment ids (UUIDs)`,
+      });
     }
   }
   if (a.answeredAt !== undefined && a.answeredAt !== null && !matches(a.answeredAt as string, ANSWERED_AT_PATTERN)) {

@@ -135,7 +135,11 @@ export class InspectionDto {
   @ApiProperty({ enum: ['self', 'supervisory'] }) kind!: string;
   @ApiProperty({ enum: INSPECTION_STATUSES }) status!: InspectionStatus;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The first of assigneeIds' }) assigneeId!: string | null;
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Every assigned inspector (a drawn check has at least two); any of them may fill it' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Every assigned inspector (a drawn check has at least two); any of them may fill it',
+  })
   assigneeIds!: string[];
   @ApiProperty({ type: [AnswerDto] }) answers!: AnswerDto[];
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) submittedAt!: string | null;

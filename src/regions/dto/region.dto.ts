@@ -33,7 +33,11 @@ export class ImportRegionsDto {
   @IsIn(['national'])
   source!: 'national';
 
-  @ApiPropertyOptional({ type: [String], example: ['520000'], description: 'Only these provinces (6-digit codes); omitted: the whole country' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['520000'],
+    description: 'Only these provinces (6-digit codes); omitted: the whole country',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

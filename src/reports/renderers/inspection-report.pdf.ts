@@ -2,7 +2,19 @@ import type { Writable } from 'node:stream';
 import { INSTITUTION_TYPE_LABELS } from '../../common/labels.zh-CN.js';
 import type { Template } from '../../templates/template.types.js';
 import { LABELS } from '../monthly-report.js';
-import { bottomLimit, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, pipeTo, table } from './pdf-kit.js';
+import {
+  bottomLimit,
+  contentWidth,
+  ensureSpace,
+  FONT_BOLD,
+  FONT_REGULAR,
+  heading,
+  MARGIN,
+  newDocument,
+  pageNumbers,
+  pipeTo,
+  table,
+} from './pdf-kit.js';
 
 export interface InspectionReport {
   institutionName: string;
@@ -35,20 +47,32 @@ export async function renderInspectionPdf(report: InspectionReport, out: Writabl
 
   doc.font(FONT_BOLD).fontSize(16).text(title, { align: 'center', width });
   doc.font(FONT_REGULAR).fontSize(10).moveDown(0.6);
-  table(doc, [{ header: '项目', width: width * 0.25 }, { header: '内容', width: width * 0.75 }], [
-    ['检查表', `${report.template.name}（${report.template.code} 第 ${report.template.version} 版）`],
-    ['被检查机构', `${report.institutionName}（${report.regionName}）`],
-    ['适用类型', report.template.institutionTypes.map((t) => INSTITUTION_TYPE_LABELS[t] ?? t).join('、')],
-    ['排查轮次', `${report.roundName}（${KIND[report.kind]}）`],
-    ['检查状态', STATUS[report.status] ?? report.status],
-    ['提交人', report.submittedByName ?? '—'],
-    ['提交时间', report.submittedAt ?? '—'],
-  ]);
+  table(
+    doc,
+    [
+      { header: '项目', width: width * 0.25 },
+      { header: '内容', width: width * 0.75 },
+    ],
+    [
+      ['检查表', `${report.template.name}（${report.template.code} 第 ${report.template.version} 版）`],
+      ['被检查机构', `${report.institutionName}（${report.regionName}）`],
+      ['适用类型', report.template.institutionTypes.map((t) => INSTITUTION_TYPE_LABELS[t] ?? t).join('、')],
+      ['排查轮次', `${report.roundName}（${KIND[report.kind]}）`],
+      ['检查状态', STATUS[report.status] ?? report.status],
+      ['提交人', report.submittedByName ?? '—'],
+      ['提交时间', report.submittedAt ?? '—'],
+    ],
+  );
 
   const answers = new Map(report.answers.map((a) => [a.itemCode, a]));
   const counts = { pass: 0, fail: 0, na: 0 };
   for (const a of report.answers) counts[a.result]++;
-  doc.text(`共 ${report.template.sections.reduce((n, s) => n + s.items.length, 0)} 项：合格 ${counts.pass} 项，不合格 ${counts.fail} 项，不涉及 ${counts.na} 项。标 * 者为重大事故隐患判定项。`, MARGIN, doc.y, { width });
+  doc.text(
+    `共 ${report.template.sections.reduce((n, s) => n + s.items.length, 0)} 项：合格 ${counts.pass} 项，不合格 ${counts.fail} 项，不涉及 ${counts.na} 项。标 * 者为重大事故隐患判定项。`,
+    MARGIN,
+    doc.y,
+    { width },
+  );
 
   for (const section of report.template.sections) {
     heading(doc, `${section.code}  ${section.title}`, 12);
@@ -57,7 +81,10 @@ export async function renderInspectionPdf(report: InspectionReport, out: Writabl
       const result = answer ? RESULT[answer.result] : '未作答';
       ensureSpace(doc, 40);
       const top = doc.y;
-      doc.font(FONT_BOLD).fontSize(9).fillColor(answer?.result === 'fail' ? '#b00020' : '#000');
+      doc
+        .font(FONT_BOLD)
+        .fontSize(9)
+        .fillColor(answer?.result === 'fail' ? '#b00020' : '#000');
       doc.text(`${item.severity === 'major' ? '* ' : ''}${item.code}  ${item.text}`, MARGIN, top, { width: width - 70 });
       const textBottom = doc.y;
       doc.text(result, MARGIN + width - 64, top, { width: 64, align: 'right' });
@@ -68,7 +95,10 @@ export async function renderInspectionPdf(report: InspectionReport, out: Writabl
       if (answer?.note) details.push(`说明：${answer.note}`);
       if (item.basis) details.push(`依据：${item.basis}`);
       if (details.length > 0) doc.text(details.join('    '), MARGIN + 12, doc.y, { width: width - 12 });
-      const photos = (answer?.attachmentIds ?? []).map((id) => report.photos.get(id)).filter((b): b is Buffer => b !== undefined).slice(0, PHOTOS_PER_ITEM);
+      const photos = (answer?.attachmentIds ?? [])
+        .map((id) => report.photos.get(id))
+        .filter((b): b is Buffer => b !== undefined)
+        .slice(0, PHOTOS_PER_ITEM);
       if (photos.length > 0) {
         const size = 110;
         if (doc.y + size + 6 > bottomLimit(doc)) doc.addPage();

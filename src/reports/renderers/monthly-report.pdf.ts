@@ -2,7 +2,20 @@ import type { Writable } from 'node:stream';
 import { INSTITUTION_TYPE_LABELS, type InstitutionType } from '../../common/labels.zh-CN.js';
 import { LABELS, percent, reportTitle, summaryRows, type MonthlyReport } from '../monthly-report.js';
 import type { ListRow } from '../reports.repository.js';
-import { barChart, contentWidth, ensureSpace, FONT_BOLD, FONT_REGULAR, heading, MARGIN, newDocument, pageNumbers, pipeTo, table, type Column } from './pdf-kit.js';
+import {
+  barChart,
+  contentWidth,
+  ensureSpace,
+  FONT_BOLD,
+  FONT_REGULAR,
+  heading,
+  MARGIN,
+  newDocument,
+  pageNumbers,
+  pipeTo,
+  table,
+  type Column,
+} from './pdf-kit.js';
 
 /** The monthly report as a PDF written to `out` (pure: data in, bytes out). */
 export async function renderMonthlyPdf(report: MonthlyReport, out: Writable): Promise<void> {
@@ -13,13 +26,23 @@ export async function renderMonthlyPdf(report: MonthlyReport, out: Writable): Pr
 
   doc.font(FONT_BOLD).fontSize(16).text(title, { align: 'center', width });
   doc.font(FONT_REGULAR).fontSize(9).fillColor('#444').moveDown(0.4);
-  doc.text(`统计范围：${report.regionName}（${report.regionCode}）及所辖地区    统计月份：${report.month}    生成时间：${report.generatedAt}（${report.timeZone}）`, { width });
+  doc.text(
+    `统计范围：${report.regionName}（${report.regionCode}）及所辖地区    统计月份：${report.month}    生成时间：${report.generatedAt}（${report.timeZone}）`,
+    { width },
+  );
   doc.text(`排查轮次：${report.roundNames.length > 0 ? report.roundNames.join('；') : '本月无排查轮次'}`, { width });
   doc.fillColor('#000');
 
   heading(doc, '一、总体情况');
   const rows = summaryRows(report);
-  table(doc, [{ header: '指标', width: width * 0.6 }, { header: '数值', width: width * 0.4, align: 'right' }], rows);
+  table(
+    doc,
+    [
+      { header: '指标', width: width * 0.6 },
+      { header: '数值', width: width * 0.4, align: 'right' },
+    ],
+    rows,
+  );
 
   heading(doc, '二、分地区情况');
   if (report.byChildRegion.length === 0) doc.text('（本地区无下级行政区划）', MARGIN, doc.y);
@@ -34,12 +57,24 @@ export async function renderMonthlyPdf(report: MonthlyReport, out: Writable): Pr
         ['逾期', 0.14, 'right'],
         ['整改率', 0.14, 'right'],
       ]),
-      report.byChildRegion.map((r) => [r.regionName, String(r.institutions), String(r.found), String(r.closed), String(r.overdue), rate(r.closed, r.found)]),
+      report.byChildRegion.map((r) => [
+        r.regionName,
+        String(r.institutions),
+        String(r.found),
+        String(r.closed),
+        String(r.overdue),
+        rate(r.closed, r.found),
+      ]),
     );
-    barChart(doc, '图1  各地区发现与销号隐患数', report.byChildRegion.map((r) => r.regionName), [
-      { name: '发现隐患', color: '#d9534f', values: report.byChildRegion.map((r) => r.found) },
-      { name: '已销号', color: '#5cb85c', values: report.byChildRegion.map((r) => r.closed) },
-    ]);
+    barChart(
+      doc,
+      '图1  各地区发现与销号隐患数',
+      report.byChildRegion.map((r) => r.regionName),
+      [
+        { name: '发现隐患', color: '#d9534f', values: report.byChildRegion.map((r) => r.found) },
+        { name: '已销号', color: '#5cb85c', values: report.byChildRegion.map((r) => r.closed) },
+      ],
+    );
   }
 
   heading(doc, '三、分机构类型情况');
@@ -52,14 +87,23 @@ export async function renderMonthlyPdf(report: MonthlyReport, out: Writable): Pr
       ['已销号', 0.15, 'right'],
       ['整改率', 0.15, 'right'],
     ]),
-    report.byType.map((t) => [INSTITUTION_TYPE_LABELS[t.type as InstitutionType] ?? t.type, String(t.institutions), String(t.found), String(t.closed), rate(t.closed, t.found)]),
+    report.byType.map((t) => [
+      INSTITUTION_TYPE_LABELS[t.type as InstitutionType] ?? t.type,
+      String(t.institutions),
+      String(t.found),
+      String(t.closed),
+      rate(t.closed, t.found),
+    ]),
   );
 
   ensureSpace(doc, 140);
   heading(doc, '四、隐患分布（按检查表部分）');
-  barChart(doc, '图2  各检查部分发现隐患数', report.bySection.map((s) => s.sectionTitle), [
-    { name: '发现隐患', color: '#f0ad4e', values: report.bySection.map((s) => s.found) },
-  ]);
+  barChart(
+    doc,
+    '图2  各检查部分发现隐患数',
+    report.bySection.map((s) => s.sectionTitle),
+    [{ name: '发现隐患', color: '#f0ad4e', values: report.bySection.map((s) => s.found) }],
+  );
 
   heading(doc, `五、重大事故隐患清单（本月发现 ${report.majors.total} 处）`);
   listTable(doc, width, report.majors);
@@ -111,7 +155,10 @@ function listTable(doc: Parameters<typeof table>[0], width: number, list: { rows
     8,
   );
   if (list.rows.length < list.total) {
-    doc.fontSize(9).fillColor('#444').text(`本表列出前 ${list.rows.length} 处，共 ${list.total} 处；完整清单见同期 XLSX / CSV 月报。`, MARGIN, doc.y, { width });
+    doc
+      .fontSize(9)
+      .fillColor('#444')
+      .text(`本表列出前 ${list.rows.length} 处，共 ${list.total} 处；完整清单见同期 XLSX / CSV 月报。`, MARGIN, doc.y, { width });
     doc.fillColor('#000').fontSize(10);
   }
 }

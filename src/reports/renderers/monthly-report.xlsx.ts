@@ -19,17 +19,32 @@ export async function renderMonthlyXlsx(report: MonthlyReport): Promise<Buffer> 
     return ws;
   };
 
-  const summary = sheet('汇总', ['指标', '数值'], [28, 18], [
-    ['报表', reportTitle(report)],
-    ['统计范围', `${report.regionName}（${report.regionCode}）`],
-    ['统计月份', report.month],
-    ['生成时间', report.generatedAt],
-    ...summaryRows(report),
-    ['整改率（数值）', report.rectificationRate],
-  ]);
+  const summary = sheet(
+    '汇总',
+    ['指标', '数值'],
+    [28, 18],
+    [
+      ['报表', reportTitle(report)],
+      ['统计范围', `${report.regionName}（${report.regionCode}）`],
+      ['统计月份', report.month],
+      ['生成时间', report.generatedAt],
+      ...summaryRows(report),
+      ['整改率（数值）', report.rectificationRate],
+    ],
+  );
   summary.getColumn(2).alignment = { horizontal: 'right' };
-  sheet('分地区', ['地区代码', '地区', '机构数', '发现隐患', '已销号', '逾期'], [12, 24, 10, 10, 10, 10], report.byChildRegion.map((r) => [r.regionCode, r.regionName, r.institutions, r.found, r.closed, r.overdue]));
-  sheet('分类型', ['机构类型', '机构数', '发现隐患', '已销号'], [24, 10, 10, 10], report.byType.map((t) => [INSTITUTION_TYPE_LABELS[t.type as InstitutionType] ?? t.type, t.institutions, t.found, t.closed]));
+  sheet(
+    '分地区',
+    ['地区代码', '地区', '机构数', '发现隐患', '已销号', '逾期'],
+    [12, 24, 10, 10, 10, 10],
+    report.byChildRegion.map((r) => [r.regionCode, r.regionName, r.institutions, r.found, r.closed, r.overdue]),
+  );
+  sheet(
+    '分类型',
+    ['机构类型', '机构数', '发现隐患', '已销号'],
+    [24, 10, 10, 10],
+    report.byType.map((t) => [INSTITUTION_TYPE_LABELS[t.type as InstitutionType] ?? t.type, t.institutions, t.found, t.closed]),
+  );
   const listWidths = [28, 14, 10, 40, 8, 12, 12, 10, 10];
   sheet('重大隐患', LIST_HEADER, listWidths, report.majors.rows.map(listRow));
   sheet('逾期隐患', LIST_HEADER, listWidths, report.overdueList.rows.map(listRow));

@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pdfText } from '../../../test/helpers/pdf.js';
-import { FONT_BOLD, FONT_REGULAR, LAYOUT_CACHE_WORDS, MARGIN, newDocument, pageNumbers, pipeTo, table, type Doc, type PdfkitInternals } from './pdf-kit.js';
+import {
+  FONT_BOLD,
+  FONT_REGULAR,
+  LAYOUT_CACHE_WORDS,
+  MARGIN,
+  newDocument,
+  pageNumbers,
+  pipeTo,
+  table,
+  type Doc,
+  type PdfkitInternals,
+} from './pdf-kit.js';
 
 /**
  * `releaseFinishedPage` reaches into pdfkit: these tests fail if an upgrade
@@ -25,7 +36,10 @@ async function collect(doc: Doc): Promise<() => Promise<Buffer>> {
 
 /** The word layouts the document's fonts hold (pdfkit files a font under its path and its name: counted once). */
 const cachedWords = (doc: Doc) =>
-  [...new Set(Object.values((doc as unknown as PdfkitInternals)._fontFamilies))].reduce((n, f) => n + Object.keys(f.layoutCache ?? {}).length, 0);
+  [...new Set(Object.values((doc as unknown as PdfkitInternals)._fontFamilies))].reduce(
+    (n, f) => n + Object.keys(f.layoutCache ?? {}).length,
+    0,
+  );
 
 describe('a buffered document releases each finished page', () => {
   it('keeps a finished page as one byte array, and the PDF is whole', async () => {
@@ -87,7 +101,12 @@ function wordBoxes(bytes: Buffer): Map<string, { xMin: number; xMax: number }> {
   try {
     writeFileSync(join(dir, 'x.pdf'), bytes);
     const html = execFileSync('pdftotext', ['-bbox', join(dir, 'x.pdf'), '-'], { encoding: 'utf8' });
-    return new Map([...html.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<\/word>/g)].map((m) => [m[3], { xMin: Number(m[1]), xMax: Number(m[2]) }]));
+    return new Map(
+      [...html.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<\/word>/g)].map((m) => [
+        m[3],
+        { xMin: Number(m[1]), xMax: Number(m[2]) },
+      ]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -98,10 +117,18 @@ describe('table', () => {
     const doc = await newDocument('测试');
     const pdf = await collect(doc);
     const long = '一个很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的机构名称需要换行';
-    table(doc, [{ header: '指标', width: 200 }, { header: '数值', width: 150, align: 'right' }, { header: '说明', width: 145, align: 'center' }], [
-      ['发现隐患', '1234', '中'],
-      [long, '56.7%', '居中说明'],
-    ]);
+    table(
+      doc,
+      [
+        { header: '指标', width: 200 },
+        { header: '数值', width: 150, align: 'right' },
+        { header: '说明', width: 145, align: 'center' },
+      ],
+      [
+        ['发现隐患', '1234', '中'],
+        [long, '56.7%', '居中说明'],
+      ],
+    );
     doc.end();
     const boxes = wordBoxes(await pdf());
     const padding = 3;
@@ -120,4 +147,3 @@ describe('table', () => {
     for (const [, box] of pieces) expect(box.xMax).toBeLessThanOrEqual(MARGIN + 200 - padding + 0.5);
   });
 });
-

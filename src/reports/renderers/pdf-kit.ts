@@ -57,7 +57,8 @@ export function releaseFinishedPage(doc: Doc): void {
   const finished = internals._pageBuffer.at(-2)?.content;
   if (finished && finished.buffer.length > 1) finished.buffer = [concatBytes(finished.buffer)];
   for (const font of new Set(Object.values(internals._fontFamilies))) {
-    if (font.layoutCache && Object.keys(font.layoutCache).length > LAYOUT_CACHE_WORDS) font.layoutCache = Object.create(null) as Record<string, unknown>;
+    if (font.layoutCache && Object.keys(font.layoutCache).length > LAYOUT_CACHE_WORDS)
+      font.layoutCache = Object.create(null) as Record<string, unknown>;
   }
 }
 
@@ -92,7 +93,12 @@ export function bottomLimit(doc: Doc): number {
 
 export function heading(doc: Doc, text: string, size = 13): void {
   ensureSpace(doc, size * 3);
-  doc.moveDown(0.6).font(FONT_BOLD).fontSize(size).fillColor('#000').text(text, MARGIN, doc.y, { width: contentWidth(doc) });
+  doc
+    .moveDown(0.6)
+    .font(FONT_BOLD)
+    .fontSize(size)
+    .fillColor('#000')
+    .text(text, MARGIN, doc.y, { width: contentWidth(doc) });
   doc.font(FONT_REGULAR).fontSize(10).moveDown(0.3);
 }
 
@@ -118,23 +124,26 @@ export function table(doc: Doc, columns: Column[], rows: string[][], fontSize = 
     const oneLine = cells.map((_, i) => widths[i] <= columns[i].width - 2 * padding);
     const heights = cells.map((cell, i) => (oneLine[i] ? lineHeight : doc.heightOfString(cell, { width: columns[i].width - 2 * padding })));
     const height = Math.max(...heights) + 2 * padding;
-    return { height, draw: (y: number) => {
-      let x = MARGIN;
-      cells.forEach((cell, i) => {
-        if (bold) doc.rect(x, y, columns[i].width, height).fillAndStroke('#eef2f7', '#999').fillColor('#000');
-        else doc.rect(x, y, columns[i].width, height).stroke('#999');
-        const room = columns[i].width - 2 * padding;
-        const align = columns[i].align ?? 'left';
-        doc.fillColor('#000');
-        if (oneLine[i]) {
-          const shift = align === 'right' ? room - widths[i] : align === 'center' ? (room - widths[i]) / 2 : 0;
-          doc.text(cell, x + padding + shift, y + padding, { lineBreak: false });
-        } else {
-          doc.text(cell, x + padding, y + padding, { width: room, align, lineBreak: true });
-        }
-        x += columns[i].width;
-      });
-    } };
+    return {
+      height,
+      draw: (y: number) => {
+        let x = MARGIN;
+        cells.forEach((cell, i) => {
+          if (bold) doc.rect(x, y, columns[i].width, height).fillAndStroke('#eef2f7', '#999').fillColor('#000');
+          else doc.rect(x, y, columns[i].width, height).stroke('#999');
+          const room = columns[i].width - 2 * padding;
+          const align = columns[i].align ?? 'left';
+          doc.fillColor('#000');
+          if (oneLine[i]) {
+            const shift = align === 'right' ? room - widths[i] : align === 'center' ? (room - widths[i]) / 2 : 0;
+            doc.text(cell, x + padding + shift, y + padding, { lineBreak: false });
+          } else {
+            doc.text(cell, x + padding, y + padding, { width: room, align, lineBreak: true });
+          }
+          x += columns[i].width;
+        });
+      },
+    };
   };
   const header = columns.map((c) => c.header);
   doc.lineWidth(0.5);
@@ -175,7 +184,10 @@ export function barChart(doc: Doc, title: string, categories: string[], series: 
   ensureSpace(doc, 20);
   for (const s of series) {
     doc.rect(lx, doc.y + 2, 10, 8).fill(s.color);
-    doc.fillColor('#000').fontSize(9).text(s.name, lx + 14, doc.y, { lineBreak: false });
+    doc
+      .fillColor('#000')
+      .fontSize(9)
+      .text(s.name, lx + 14, doc.y, { lineBreak: false });
     lx += 80;
   }
   doc.moveDown(1.2);
@@ -186,19 +198,28 @@ export function barChart(doc: Doc, title: string, categories: string[], series: 
   categories.forEach((category, i) => {
     ensureSpace(doc, groupHeight + 4);
     const top = doc.y;
-    doc.fillColor('#000').fontSize(8).text(category, MARGIN, top, { width: labelWidth - 6, height: groupHeight, ellipsis: true, lineBreak: false });
+    doc
+      .fillColor('#000')
+      .fontSize(8)
+      .text(category, MARGIN, top, { width: labelWidth - 6, height: groupHeight, ellipsis: true, lineBreak: false });
     series.forEach((s, k) => {
       const value = s.values[i] ?? 0;
       const y = top + k * barHeight;
       const w = (value / max) * width;
       if (w > 0) doc.rect(MARGIN + labelWidth, y, w, barHeight - 1).fill(s.color);
-      doc.fillColor('#333').fontSize(7).text(String(value), MARGIN + labelWidth + w + 3, y - 1, { lineBreak: false });
+      doc
+        .fillColor('#333')
+        .fontSize(7)
+        .text(String(value), MARGIN + labelWidth + w + 3, y - 1, { lineBreak: false });
     });
     doc.x = MARGIN;
     doc.y = top + groupHeight;
   });
   // axis
-  doc.moveTo(MARGIN + labelWidth, doc.y).lineTo(MARGIN + labelWidth + width, doc.y).stroke('#999');
+  doc
+    .moveTo(MARGIN + labelWidth, doc.y)
+    .lineTo(MARGIN + labelWidth + width, doc.y)
+    .stroke('#999');
   doc.fillColor('#000').fontSize(10).moveDown(0.5);
 }
 
@@ -209,8 +230,15 @@ export function pageNumbers(doc: Doc): void {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font(FONT_REGULAR).fontSize(9).fillColor('#444')
-      .text(`第 ${i + 1} 页 / 共 ${range.count} 页`, MARGIN, doc.page.height - MARGIN - 12, { width: contentWidth(doc), align: 'center', lineBreak: false });
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(9)
+      .fillColor('#444')
+      .text(`第 ${i + 1} 页 / 共 ${range.count} 页`, MARGIN, doc.page.height - MARGIN - 12, {
+        width: contentWidth(doc),
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bottom;
   }
 }

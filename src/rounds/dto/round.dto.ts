@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  Validate,
+} from 'class-validator';
 import { CalendarDateConstraint } from '../../common/calendar-date.validator.js';
 import { INSTITUTION_TYPES, type InstitutionType } from '../../common/labels.zh-CN.js';
 import { PageDto, PageQueryDto } from '../../common/pagination.js';
