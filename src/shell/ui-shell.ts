@@ -23,7 +23,8 @@ export interface UiShell {
   middleware: express.RequestHandler;
 }
 
-const SW_PLACEHOLDER = 'const SHELL = { version: "dev", urls: [] };';
+/** The line of ui/sw.js the server replaces (either quote style: Prettier writes single quotes). */
+const SW_PLACEHOLDER = /const SHELL = \{ version: ['"]dev['"], urls: \[\] \};/;
 const PRELOAD_PLACEHOLDER = '<!-- modulepreload -->';
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
@@ -77,7 +78,7 @@ export function createUiShell(uiDir: string): UiShell {
   const urls = files.map((f) => f.url);
 
   const template = readFileSync(join(uiDir, 'sw.js'), 'utf8');
-  if (!template.includes(SW_PLACEHOLDER)) throw new Error(`ui/sw.js must contain the line: ${SW_PLACEHOLDER}`);
+  if (!SW_PLACEHOLDER.test(template)) throw new Error(`ui/sw.js must contain the line: const SHELL = { version: 'dev', urls: [] };`);
   const sw = Buffer.from(template.replace(SW_PLACEHOLDER, `const SHELL = ${JSON.stringify({ version, urls })};`));
   const memory = new Map<string, ShellFile>(
     [
