@@ -11,13 +11,20 @@ import { PDF_MINI } from './helpers/files.js';
 import { startS3 } from './helpers/s3.js';
 import { openScratchServer } from '../src/database/scratch-server.js';
 import { tempDataDir } from './helpers/processes.js';
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from './helpers/test-app.js';
+import { createTestApp, TEST_AUDIT_KEY, TEST_DATA_KEY, TEST_JWT_SECRET, type TestApp } from './helpers/test-app.js';
 
 /** Runs the built CLI as `npm run backup|restore` does; resolves with its exit code and output. */
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   const child = spawn(process.execPath, ['dist/src/backup/cli.js', ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', JWT_SECRET: TEST_JWT_SECRET, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATA_KEY: TEST_DATA_KEY,
+      AUDIT_KEY: TEST_AUDIT_KEY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,8 +10,10 @@ describe('one login limit for all instances', () => {
   let f: Factories;
 
   beforeAll(async () => {
-    a = await createTestApp();
-    b = await createTestApp({ databaseUrl: a.databaseUrl });
+    // the per-address limit is the subject here, not the account lockout (test/password-policy.e2e-spec.ts)
+    const env = { LOCKOUT_THRESHOLD: '100' };
+    a = await createTestApp({ env });
+    b = await createTestApp({ databaseUrl: a.databaseUrl, env });
     f = await Factories.for(a);
   });
 

@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -84,6 +85,7 @@ export class TemplatesController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: TemplateImportUploadDto })
+  @ApiNotFoundResponse({ description: 'The code names a template owned by a region outside your scope' })
   @ApiOkResponse({ type: TemplateImportResultDto })
   async import(@CurrentActor() actor: Actor, @Query() query: ImportQueryDto, @Req() req: Request) {
     return this.sheets.import(actor, req, query.dryRun ?? false);
