@@ -5,6 +5,9 @@
 const dist = (path) => import(new URL(`../../dist/src/${path}`, import.meta.url).href);
 
 /** Type shares of a province's civil-affairs institutions (community facilities dominate). */
+/** The bench's accounts log in with the password they were given (a password set by someone else is otherwise changed first). */
+const BENCH_LOGIN = { passwordChangeRequired: false };
+
 const TYPE_MIX = [
   ['community_elderly', 55],
   ['elderly_care', 30],
@@ -44,20 +47,28 @@ export async function seedProvince(app, db, { institutions, findings, province =
   );
   log(`institutions ${institutions} in ${(performance.now() - t0).toFixed(0)} ms`);
 
-  const inspector = await app.get(UsersService).create(admin, {
-    username: `bench-inspector-${prefix}`,
-    password: 'bench-password-2',
-    displayName: '基准测试检查员',
-    role: 'inspector',
-    regionCode: `${prefix}0000`,
-  });
-  await app.get(UsersService).create(admin, {
-    username: `bench-bureau-${prefix}`,
-    password: 'bench-password-2',
-    displayName: '基准测试民政局',
-    role: 'bureau',
-    regionCode: `${prefix}0000`,
-  });
+  const inspector = await app.get(UsersService).create(
+    admin,
+    {
+      username: `bench-inspector-${prefix}`,
+      password: 'bench-password-2',
+      displayName: '基准测试检查员',
+      role: 'inspector',
+      regionCode: `${prefix}0000`,
+    },
+    BENCH_LOGIN,
+  );
+  await app.get(UsersService).create(
+    admin,
+    {
+      username: `bench-bureau-${prefix}`,
+      password: 'bench-password-2',
+      displayName: '基准测试民政局',
+      role: 'bureau',
+      regionCode: `${prefix}0000`,
+    },
+    BENCH_LOGIN,
+  );
 
   const templates = {};
   for (const [type] of TYPE_MIX) {
