@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
+import { SecurityNotices } from './notifications/security-notices.js';
 import { bodyErrorsMiddleware } from './common/problem/body-errors.middleware.js';
 import { nulGuardMiddleware } from './common/problem/nul-guard.middleware.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
@@ -33,6 +34,8 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   app.useLogger(app.get(Logger));
   expressApp.disable('x-powered-by');
   expressApp.set('query parser', 'simple');
+  // behind a load balancer: which proxies' X-Forwarded-For names the client (logins, ADMIN_ALLOWED_CIDRS, the audit's ip)
+  if (config.trustProxy !== undefined) expressApp.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -85,15 +88,20 @@ export function configureApp(app: INestApplication, options: { uiDir?: string } 
   });
   app.useGlobalPipes(createValidationPipe());
   const audit = app.get(AuditService);
+  const notices = app.get(SecurityNotices);
   const refusals = new NestLogger('Refusals');
   app.useGlobalFilters(
     new ProblemDetailsFilter(routeMethodsLookup(expressApp), (req, problem) => {
-      // 等保 安全审计: every refusal of a known actor is in the trail
       const actor = (req as express.Request & { actor?: Actor }).actor;
-      if (actor)
+      if (!actor) return;
+      // 等保 安全审计: every refusal (403) of a known actor is in the trail
+      if (problem.status === 403) {
         void audit
           .recordRefusal(actor, req.method, req.originalUrl.split('?')[0], problem.type)
           .catch((error: unknown) => refusals.error(String(error)));
+      }
+      // 入侵防范: a burst of 403/404 from one account (probing other regions' ids) is told to the security admins
+      void notices.refused(actor).catch((error: unknown) => refusals.error(String(error)));
     }),
   );
 

@@ -14,6 +14,8 @@ const EMPTY = {
   regionDigests: 0,
   robotMessages: 0,
   idempotencyKeysExpired: 0,
+  dormantAccountsDisabled: 0,
+  sessionsPurged: 0,
 };
 
 describe('deadlines job', () => {

@@ -13,6 +13,8 @@ import pg from 'pg';
 const dist = (path) => import(new URL(`../../dist/src/${path}`, import.meta.url).href);
 
 export const JWT_SECRET = 'bench-secret-0123456789-0123456789-abcdef';
+// one login serves a whole scenario (minutes of load): sessions as long as allowed, and no second factor to type
+const BENCH_SESSIONS = { ACCESS_TOKEN_MINUTES: '720', SESSION_IDLE_MINUTES: '720', MFA_REQUIRED_ROLES: '' };
 const KEYS = { DATA_KEY: 'bench-data-key-0123456789-0123456789-abcdef', AUDIT_KEY: 'bench-audit-key-0123456789-0123456789-abcde' };
 export const ADMIN_PASSWORD = 'bench-password-1';
 
@@ -53,6 +55,7 @@ export async function inProcessApp(databaseUrl, env = {}) {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
     DEADLINES_CRON: '0 3 1 1 *',
+    ...BENCH_SESSIONS,
     ...env,
   });
   const { withSecrets } = await dist('config/secrets.js');
@@ -82,6 +85,7 @@ export async function serviceProcess(env) {
       SEED_DEMO: 'false',
       RATE_LIMIT_PER_MINUTE: '0',
       PORT: String(port),
+      ...BENCH_SESSIONS,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -12,6 +12,12 @@ export interface Actor {
   /** `/520000/522600/` — the region's materialized path; subtree = paths with this prefix. */
   regionPath: string | null;
   institutionId: string | null;
-  /** The token was given for a password change only (set by someone else, or expired): every other route refuses it. */
-  passwordChangeOnly?: true;
+  /** The session the access token belongs to (logout ends it). */
+  sessionId?: string;
+  /**
+   * The session may only change the password (set by someone else, or
+   * expired) or only enrol a second factor (MFA_REQUIRED_ROLES): every other
+   * route refuses it.
+   */
+  restriction?: 'password_change' | 'mfa_enrollment';
 }

@@ -9,10 +9,16 @@ export const PUBLIC_KEY = 'paicha:public';
 /** The route needs an authenticated actor holding every listed permission. */
 export const Allow = (...permissions: [Permission, ...Permission[]]) => SetMetadata(PERMISSIONS_KEY, permissions);
 
-export const PASSWORD_CHANGE_KEY = 'paicha:password-change';
+export const RESTRICTED_KEY = 'paicha:restricted';
+
+/** A restricted session: good for changing the password only, or for enrolling a second factor only. */
+export type Restriction = NonNullable<Actor['restriction']>;
+
+/** The route is open to sessions restricted to these steps too (the password change, the TOTP enrolment, logout). */
+export const AllowRestricted = (...restrictions: [Restriction, ...Restriction[]]) => SetMetadata(RESTRICTED_KEY, restrictions);
 
 /** The route is open to a token given for a password change only (POST /auth/password). */
-export const AllowPasswordChangeToken = () => SetMetadata(PASSWORD_CHANGE_KEY, true);
+export const AllowPasswordChangeToken = () => AllowRestricted('password_change');
 
 /** The route needs no token (login, health, docs). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);

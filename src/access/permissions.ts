@@ -66,7 +66,14 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
       (p) => p !== Permission.FillInspections && p !== Permission.RevealPersonalData && p !== Permission.ManageSecurity,
     ),
   ),
-  [Role.SecurityAdmin]: new Set([Permission.ReadSelf, Permission.ReadUsers, Permission.ManageUsers, Permission.ManageSecurity]),
+  [Role.SecurityAdmin]: new Set([
+    Permission.ReadSelf,
+    Permission.ReadUsers,
+    Permission.ManageUsers,
+    Permission.ManageSecurity,
+    // lockouts, copied sessions, bursts of refusals, a broken audit chain: told in the app
+    Permission.ReadNotifications,
+  ]),
   [Role.Auditor]: new Set([Permission.ReadSelf, Permission.ReadUsers, Permission.ReadAudit, Permission.VerifyAudit]),
   [Role.Bureau]: new Set([
     ...EVERYONE,

@@ -47,6 +47,7 @@ export class AuditService {
   /** The algorithm of new links (AUDIT_HASH), keyed by AUDIT_KEY. */
   private readonly algorithm: HashAlgorithm;
   private readonly hmacs: Record<'hmac-sha256' | 'hmac-sm3', (...parts: string[]) => string>;
+  private readonly chainBrokenListeners: ((firstBadSeq: number) => Promise<void>)[] = [];
 
   constructor(
     private readonly repository: AuditRepository,
@@ -136,6 +137,11 @@ export class AuditService {
    * not follow from its content under its algorithm. Unkeyed links are only
    * accepted before the first keyed one: a forger cannot fall back to them.
    */
+  /** Called with the first bad sequence number whenever a verification finds the chain broken (the security admins are told). */
+  whenChainBroken(listener: (firstBadSeq: number) => Promise<void>): void {
+    this.chainBrokenListeners.push(listener);
+  }
+
   async verify(): Promise<{ ok: boolean; events: number; firstBadSeq: number | null }> {
     await this.chain();
     let previousHash = GENESIS_HASH;
@@ -160,7 +166,10 @@ export class AuditService {
         }
         previousHash = hash;
       }
-      if (batch.length < VERIFY_BATCH) return { ok: firstBadSeq === null, events, firstBadSeq };
+      if (batch.length < VERIFY_BATCH) {
+        if (firstBadSeq !== null) for (const listener of this.chainBrokenListeners) await listener(firstBadSeq);
+        return { ok: firstBadSeq === null, events, firstBadSeq };
+      }
       after = batch[batch.length - 1].seq;
     }
   }

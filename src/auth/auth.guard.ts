@@ -3,7 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainException } from '../common/problem/domain.exception.js';
 import type { Actor } from '../access/actor.js';
-import { PASSWORD_CHANGE_KEY, PERMISSIONS_KEY, PUBLIC_KEY } from '../access/decorators.js';
+import { PERMISSIONS_KEY, PUBLIC_KEY, RESTRICTED_KEY, type Restriction } from '../access/decorators.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { addressAllowed, PRIVILEGED_ROLES } from '../config/security-settings.js';
 import { AuthError } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
 import { hasPermission, type Permission } from '../access/permissions.js';
@@ -20,6 +23,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,8 +36,14 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new DomainException(AuthError.InvalidToken, 'Missing, invalid or expired access token');
     const actor = await this.auth.authenticate(match[1]);
     req.actor = actor;
-    if (actor.passwordChangeOnly && !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_KEY, targets)) {
-      throw new DomainException(AuthError.PasswordChangeRequired, 'Change your password first (POST /api/v1/auth/password)');
+    if (actor.restriction && !(this.reflector.getAllAndOverride<Restriction[]>(RESTRICTED_KEY, targets) ?? []).includes(actor.restriction)) {
+      throw actor.restriction === 'password_change'
+        ? new DomainException(AuthError.PasswordChangeRequired, 'Change your password first (POST /api/v1/auth/password)')
+        : new DomainException(AuthError.MfaEnrollmentRequired, 'Enrol a second factor first (POST /api/v1/auth/totp/enroll, then /confirm)');
+    }
+    // 等保 访问控制: the privileged roles work only from the management network (ADMIN_ALLOWED_CIDRS)
+    if (PRIVILEGED_ROLES.includes(actor.role) && !addressAllowed(this.config.adminAllowedCidrs, req.ip)) {
+      throw new DomainException(AuthError.AddressNotAllowed, '该账号只能从指定的管理网络访问');
     }
 
     const permissions = this.reflector.getAllAndOverride<Permission[] | undefined>(PERMISSIONS_KEY, targets);

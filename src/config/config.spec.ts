@@ -45,6 +45,12 @@ describe('loadConfig', () => {
       passwordMaxAgeDays: 90,
       lockoutThreshold: 5,
       lockoutMinutes: 30,
+      accessTokenMinutes: 15,
+      sessionIdleMinutes: 30,
+      mfaRequiredRoles: ['admin', 'security_admin', 'auditor', 'bureau'],
+      dormantDays: 90,
+      adminAllowedCidrs: [],
+      trustProxy: undefined,
       seedDemo: true,
       logLevel: 'info',
     });
@@ -79,6 +85,12 @@ describe('loadConfig', () => {
         PASSWORD_MAX_AGE_DAYS: '0',
         LOCKOUT_THRESHOLD: '3',
         LOCKOUT_MINUTES: '15',
+        ACCESS_TOKEN_MINUTES: '5',
+        SESSION_IDLE_MINUTES: '20',
+        MFA_REQUIRED_ROLES: 'Security_Admin, auditor',
+        DORMANT_DAYS: '0',
+        ADMIN_ALLOWED_CIDRS: '10.0.0.0/8, 192.168.1.7, fd00::/8',
+        TRUST_PROXY: 'loopback, 10.1.0.0/16',
         SEED_DEMO: 'true',
         LOG_LEVEL: 'WARN',
       },
@@ -116,9 +128,20 @@ describe('loadConfig', () => {
       passwordMaxAgeDays: 0,
       lockoutThreshold: 3,
       lockoutMinutes: 15,
+      accessTokenMinutes: 5,
+      sessionIdleMinutes: 20,
+      mfaRequiredRoles: ['security_admin', 'auditor'],
+      dormantDays: 0,
+      adminAllowedCidrs: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8'],
+      trustProxy: ['loopback', '10.1.0.0/16'],
       seedDemo: true,
       logLevel: 'warn',
     });
+  });
+
+  it('reads MFA_REQUIRED_ROLES set to the empty string as no role', () => {
+    expect(loadConfig({ MFA_REQUIRED_ROLES: '' }).mfaRequiredRoles).toEqual([]);
+    expect(loadConfig({ MFA_REQUIRED_ROLES: ' ' }).mfaRequiredRoles).toEqual([]);
   });
 
   it('defaults SEED_DEMO to false with DATABASE_URL', () => {
@@ -193,6 +216,13 @@ describe('loadConfig', () => {
     [{ AUDIT_KEY: 'short' }, 'AUDIT_KEY', 'Invalid environment variable AUDIT_KEY: must be at least 32 characters long'],
     [{ CRYPTO_SUITE: 'des' }, 'CRYPTO_SUITE', expect.stringContaining('intl, gm')],
     [{ AUDIT_HASH: 'md5' }, 'AUDIT_HASH', expect.stringContaining('sha256, sm3')],
+    [{ ACCESS_TOKEN_MINUTES: '0' }, 'ACCESS_TOKEN_MINUTES', expect.stringContaining('minutes (1–720)')],
+    [{ SESSION_IDLE_MINUTES: '721' }, 'SESSION_IDLE_MINUTES', expect.stringContaining('minutes (1–720)')],
+    [{ MFA_REQUIRED_ROLES: 'admin,root' }, 'MFA_REQUIRED_ROLES', expect.stringContaining('"root" is not a role')],
+    [{ DORMANT_DAYS: '-1' }, 'DORMANT_DAYS', expect.stringContaining('DORMANT_DAYS')],
+    [{ ADMIN_ALLOWED_CIDRS: '10.0.0.0/33' }, 'ADMIN_ALLOWED_CIDRS', expect.stringContaining('prefix length (0–32)')],
+    [{ ADMIN_ALLOWED_CIDRS: 'intranet' }, 'ADMIN_ALLOWED_CIDRS', expect.stringContaining('not an address or CIDR block')],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY', expect.stringContaining('TRUST_PROXY')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
     [

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { validate as isValidCron } from 'node-cron';
 import { PASSWORD_RULES, passwordProblems } from '../common/password-rules.js';
+import { DEFAULT_MFA_ROLES, parseCidrs, parseRoles, parseTrustProxy } from './security-settings.js';
 import { parseStorageUrl, type StorageTarget } from './storage-url.js';
 
 /**
@@ -49,6 +50,18 @@ export interface AppConfig {
   /** Consecutive failed logins that lock an account, and for how long. */
   lockoutThreshold: number;
   lockoutMinutes: number;
+  /** Access tokens live this long; the refresh token renews them (ACCESS_TOKEN_MINUTES). */
+  accessTokenMinutes: number;
+  /** A session unused this long ends (SESSION_IDLE_MINUTES); none lives longer than 12 hours. */
+  sessionIdleMinutes: number;
+  /** Roles that must log in with a TOTP code (MFA_REQUIRED_ROLES; empty: none). */
+  mfaRequiredRoles: string[];
+  /** Accounts without a login for this many days are disabled by the daily job; 0 = never. */
+  dormantDays: number;
+  /** Where admin, security_admin and auditor may work from (CIDR blocks); empty: anywhere. */
+  adminAllowedCidrs: string[];
+  /** Express's `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For names the client; unset: none. */
+  trustProxy: number | string[] | undefined;
   seedDemo: boolean;
   logLevel: LogLevel;
 }
@@ -151,6 +164,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ),
     lockoutThreshold: withDefault(read, 'LOCKOUT_THRESHOLD', 5, (v) => parseInteger(v, 1, 100, 'a whole number of failed logins (1–100)')),
     lockoutMinutes: withDefault(read, 'LOCKOUT_MINUTES', 30, (v) => parseInteger(v, 1, 1440, 'a whole number of minutes (1–1440)')),
+    accessTokenMinutes: withDefault(read, 'ACCESS_TOKEN_MINUTES', 15, (v) => parseInteger(v, 1, 720, 'a whole number of minutes (1–720)')),
+    sessionIdleMinutes: withDefault(read, 'SESSION_IDLE_MINUTES', 30, (v) => parseInteger(v, 1, 720, 'a whole number of minutes (1–720)')),
+    // the empty string means "no role": read the raw value, not `read` (which treats blank as unset)
+    mfaRequiredRoles:
+      env.MFA_REQUIRED_ROLES === undefined ? [...DEFAULT_MFA_ROLES] : wrap('MFA_REQUIRED_ROLES', env.MFA_REQUIRED_ROLES, parseRoles),
+    dormantDays: withDefault(read, 'DORMANT_DAYS', 90, (v) => parseInteger(v, 0, 3650, 'a whole number of days (0–3650, 0 = never)')),
+    adminAllowedCidrs: withDefault(read, 'ADMIN_ALLOWED_CIDRS', [], parseCidrs),
+    trustProxy: optional(read, 'TRUST_PROXY', parseTrustProxy),
     seedDemo: withDefault(read, 'SEED_DEMO', databaseUrl === undefined, parseBoolean),
     logLevel: withDefault(read, 'LOG_LEVEL', 'info', parseLogLevel),
   };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { AuditHashName, CryptoSuiteName, DataKey, RuntimeConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { cryptoSelfTest } from './self-test.js';
@@ -48,6 +49,11 @@ export class CryptoService {
     return SUITES[suite as CryptoSuiteName]
       .open(key.secret, Buffer.from(body, 'base64url'), Buffer.from(`enc1.${suite}.${version}`))
       .toString('utf8');
+  }
+
+  /** The suite's hash (SHA-256 or SM3) of a high-entropy secret, hex: what is kept of a refresh token. */
+  digest(value: string): string {
+    return createHash(SUITES[this.suite].hash).update(value, 'utf8').digest('hex');
   }
 
   /** The audit chain's keyed hash (HMAC-SHA-256 or HMAC-SM3 under AUDIT_KEY). */

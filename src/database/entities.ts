@@ -5,6 +5,7 @@ import { DrawEntity } from '../draws/draw.entity.js';
 import { RecusalEntity } from '../draws/recusal.entity.js';
 import { RoundPublicationEntity } from '../draws/round-publication.entity.js';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity.js';
+import { AuthSessionEntity } from '../auth/session.entity.js';
 import { JobRunEntity } from '../deadlines/job-run.entity.js';
 import { WebhookOutboxEntity } from '../notifications/webhook-outbox.entity.js';
 import { FindingEventEntity } from '../findings/finding-event.entity.js';
@@ -39,6 +40,7 @@ export const ENTITIES: Function[] = [
   InstitutionEntity,
   JobRunEntity,
   LoginAttemptEntity,
+  AuthSessionEntity,
   NotificationEntity,
   RegionDocumentSettingsEntity,
   RecusalEntity,

@@ -8,6 +8,10 @@ import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { SqlParams } from '../access/scope.js';
 import { ChannelsService } from '../notifications/channels/channels.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { SECURITY_MESSAGES } from '../notifications/messages.zh-CN.js';
+import { SecurityNotices } from '../notifications/security-notices.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import { DormantAccounts } from '../users/dormant-accounts.js';
 import { DeadlinesRepository } from './deadlines.repository.js';
 
 export const DEADLINES_JOB = 'deadlines';
@@ -26,6 +30,10 @@ export interface DeadlinesResult {
   robotMessages: number;
   /** Idempotency-Key records past their retention, deleted. */
   idempotencyKeysExpired: number;
+  /** Accounts with no login for DORMANT_DAYS, disabled (each audited; the security admins are told). */
+  dormantAccountsDisabled: number;
+  /** Sessions that ended more than a month ago, deleted. */
+  sessionsPurged: number;
 }
 
 /**
@@ -33,7 +41,8 @@ export interface DeadlinesResult {
  * set-based statements — mark overdue and tell the heads (one statement),
  * remind the heads before the deadline, escalate overdue major hazards up the
  * region ladder, give each head one digest of the day, make each region's
- * robot digest, and forget Idempotency-Key records past their retention.
+ * robot digest, forget Idempotency-Key records past their retention, disable
+ * dormant accounts (DORMANT_DAYS) and delete sessions ended a month ago.
  * Every notice is unique per (finding, kind, recipient) and every digest per
  * (recipient or region, day), so a re-run of a day sends nothing twice, and a
  * catch-up run after an outage sends one digest per head and region.
@@ -48,6 +57,9 @@ export class DeadlinesService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly channels: ChannelsService,
+    private readonly dormant: DormantAccounts,
+    private readonly sessions: SessionsService,
+    private readonly notices: SecurityNotices,
   ) {}
 
   today(): string {
@@ -64,6 +76,9 @@ export class DeadlinesService {
       const digests = await this.notifications.headDigests(em, asOf);
       const robots = await this.channels.dailyDigests(em, asOf);
       const idempotencyKeysExpired = await this.idempotency.deleteExpired(em);
+      const dormantAccountsDisabled = await this.dormant.disable(em, options.actorId);
+      if (dormantAccountsDisabled > 0) await this.notices.tell(em, SECURITY_MESSAGES.dormant(dormantAccountsDisabled, this.dormant.days));
+      const sessionsPurged = await this.sessions.purge(em);
       const result: DeadlinesResult = {
         asOf,
         markedOverdue: overdue.marked,
@@ -74,6 +89,8 @@ export class DeadlinesService {
         regionDigests: robots.regions,
         robotMessages: robots.messages,
         idempotencyKeysExpired,
+        dormantAccountsDisabled,
+        sessionsPurged,
       };
       await this.audit.append(em, {
         actorId: options.actorId,
@@ -85,6 +102,7 @@ export class DeadlinesService {
       });
       return result;
     });
+    if (result.dormantAccountsDisabled > 0) this.dormant.forget();
     // the robot messages are committed: send them now rather than at the next poll
     if (result.robotMessages > 0) this.channels.kick();
     return result;

@@ -24,6 +24,8 @@ class DeadlinesResultDto {
   @ApiProperty({ description: 'regions whose work-group robot digest was made by this run' }) regionDigests!: number;
   @ApiProperty({ description: 'robot messages queued in the outbox' }) robotMessages!: number;
   @ApiProperty({ description: 'Idempotency-Key records past their retention, deleted' }) idempotencyKeysExpired!: number;
+  @ApiProperty({ description: 'accounts with no login for DORMANT_DAYS, disabled' }) dormantAccountsDisabled!: number;
+  @ApiProperty({ description: 'sessions ended more than a month ago, deleted' }) sessionsPurged!: number;
 }
 
 @ApiTags('jobs')

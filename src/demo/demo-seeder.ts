@@ -18,7 +18,8 @@ import { DemoRepository } from './demo.repository.js';
 import { DEMO_ACCOUNTS, DEMO_INSTITUTIONS, DEMO_PASSWORD, DEMO_PROVINCES, DEMO_ROUNDS } from './demo-data.zh-CN.js';
 
 /** The demo accounts log in with the documented password as it is (a demo, not a deployment). */
-const DEMO_LOGIN = { passwordChangeRequired: false };
+// demo accounts: no first-login change, and no second factor while SEED_DEMO is on (the login screen says so)
+const DEMO_LOGIN = { passwordChangeRequired: false, demo: true };
 
 /** A 2×2 PNG standing in for a phone photo in the demo. */
 const DEMO_PHOTO = Buffer.from(

@@ -20,6 +20,18 @@ export const MESSAGES = {
   rectificationRejected: '隐患“%s”的整改未通过复核：%s。请重新整改后再次提交。',
 } as const;
 
+/** What the security admins are told (等保: 安全审计, 入侵防范). */
+export const SECURITY_MESSAGES = {
+  lockout: (username: string, failures: number, minutes: number, ip: string) =>
+    `账号 ${username} 连续 ${failures} 次登录失败，已被锁定 ${minutes} 分钟（来源地址 ${ip}）。如非本人操作，请核查。`,
+  refusalBurst: (username: string, count: number, minutes: number) =>
+    `账号 ${username} 在 ${minutes} 分钟内被拒绝访问 ${count} 次（无权限或不在管辖范围），可能在越权探测，请核查。`,
+  refreshReuse: (username: string, ip: string) =>
+    `账号 ${username} 的登录凭据被重复使用（来源地址 ${ip}），会话已强制结束。凭据可能被盗用，请联系本人核实。`,
+  chainBroken: (seq: number) => `审计日志完整性校验失败：第 ${seq} 条记录起哈希链不一致，日志可能被篡改，请立即核查。`,
+  dormant: (count: number, days: number) => `${count} 个账号超过 ${days} 天未登录，已被自动停用。`,
+} as const;
+
 export const GRADE_LABELS = {
   major: '重大事故隐患（挂牌督办）',
   general: '一般事故隐患',

@@ -4,13 +4,18 @@ import { UserEntity } from '../users/user.entity.js';
 /**
  * An in-app notification; at most one per finding, kind and recipient. A
  * `digest` is about several findings (`findingIds`), at most one per recipient and day.
+ * A `security` notice (to the security admins: a lockout, a burst of refusals,
+ * a broken audit chain) is about no finding.
  */
 @Entity('notifications')
 @Check(
   'notifications_kind_check',
-  `"kind" IN ('finding_created', 'deadline_reminder', 'overdue', 'escalation', 'rectification_submitted', 'rectification_rejected', 'digest')`,
+  `"kind" IN ('finding_created', 'deadline_reminder', 'overdue', 'escalation', 'rectification_submitted', 'rectification_rejected', 'digest', 'security')`,
 )
-@Check('notifications_digest_check', `("kind" = 'digest') = ("finding_id" IS NULL) AND ("kind" = 'digest') = ("digest_on" IS NOT NULL)`)
+@Check(
+  'notifications_digest_check',
+  `("kind" IN ('digest', 'security')) = ("finding_id" IS NULL) AND ("kind" = 'digest') = ("digest_on" IS NOT NULL)`,
+)
 @Index('notifications_finding_kind_recipient_key', ['findingId', 'kind', 'recipientId'], { unique: true })
 @Index('notifications_digest_key', ['recipientId', 'digestOn'], { unique: true, where: `"kind" = 'digest'` })
 @Index('notifications_recipient_idx', ['recipientId', 'createdAt'])
@@ -28,7 +33,7 @@ export class NotificationEntity {
   @Column({ type: 'varchar', length: 32 })
   kind!: string;
 
-  /** Null on a digest. */
+  /** Null on a digest and a security notice. */
   @Column({ type: 'uuid', nullable: true })
   findingId!: string | null;
 

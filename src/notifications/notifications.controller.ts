@@ -17,6 +17,8 @@ const KINDS = [
   'rectification_submitted',
   'rectification_rejected',
   'digest',
+  // to the security admins: a lockout, a copied session, a burst of refusals, a broken audit chain, dormant accounts disabled
+  'security',
 ];
 
 class NotificationsQueryDto extends PageQueryDto {

@@ -23,6 +23,18 @@ export class NotificationsRepository {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
+  /** A security notice to every active security admin, or to every active admin while there is none. */
+  async insertSecurity(em: EntityManager, message: string): Promise<number> {
+    const rows = (await em.query(
+      `INSERT INTO notifications (recipient_id, kind, message)
+       SELECT u.id, 'security', $1 FROM users u
+       WHERE u.active AND u.role = CASE WHEN EXISTS (SELECT 1 FROM users WHERE role = 'security_admin' AND active) THEN 'security_admin' ELSE 'admin' END
+       RETURNING id`,
+      [message],
+    )) as [unknown[], number];
+    return rows[1];
+  }
+
   /**
    * Inserts the notifications a SELECT yields as (recipient_id, kind,
    * finding_id, message). The unique (finding, kind, recipient) key turns a

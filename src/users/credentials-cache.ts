@@ -23,7 +23,7 @@ export const CREDENTIALS_CHANNEL = 'paicha_credentials';
 @Injectable()
 export class CredentialsCache implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CredentialsCache');
-  private readonly entries = new Map<string, { row: CredentialRow; at: number }>();
+  private readonly entries = new Map<string, { row: unknown; at: number }>();
   private generation = 0;
   private listener: pg.Client | undefined;
   private listening = false;
@@ -42,12 +42,15 @@ export class CredentialsCache implements OnApplicationBootstrap, OnApplicationSh
     await this.listener?.end().catch(() => undefined);
   }
 
-  /** The cached credentials of a user, if they may be trusted now. */
-  get(id: string): CredentialRow | undefined {
+  /**
+   * The cached credentials of a user (key: its id), or another row announced
+   * on the channel under its key (a session: `s:<id>`), if it may be trusted now.
+   */
+  get<Row = CredentialRow>(key: string): Row | undefined {
     if (!this.listening) return undefined;
-    const entry = this.entries.get(id);
+    const entry = this.entries.get(key);
     if (!entry || Date.now() - entry.at > MAX_AGE_MS) return undefined;
-    return entry.row;
+    return entry.row as Row;
   }
 
   /** Call before reading credentials from the database; pass the result to `set`. */
@@ -56,10 +59,10 @@ export class CredentialsCache implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Keeps credentials read since `ticket`, unless a change was announced meanwhile. */
-  set(id: string, row: CredentialRow, ticket: number): void {
+  set<Row = CredentialRow>(key: string, row: Row, ticket: number): void {
     if (!this.listening || ticket !== this.generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(id, { row, at: Date.now() });
+    this.entries.set(key, { row, at: Date.now() });
   }
 
   /** Forgets a user (`*`: everyone). Also called by this instance right after its own changes commit. */

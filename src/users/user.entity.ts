@@ -83,6 +83,30 @@ export class UserEntity {
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
 
+  /** When the account was created or last re-enabled: with lastLoginAt, the clock of DORMANT_DAYS. */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  activatedAt!: Date;
+
+  /** The TOTP secret (RFC 6238), encrypted with DATA_KEY; set once a code confirmed it. */
+  @Column({ type: 'text', nullable: true })
+  totpSecret!: string | null;
+
+  /** A secret enrolled but not yet confirmed by a code (encrypted). */
+  @Column({ type: 'text', nullable: true })
+  totpPendingSecret!: string | null;
+
+  /** The last 30-second step a code was accepted for: a code is good once (RFC 6238 §5.2). */
+  @Column({ type: 'integer', nullable: true })
+  totpLastStep!: number | null;
+
+  /** The unused recovery codes, encrypted together (each opens one login without the app). */
+  @Column({ type: 'text', nullable: true })
+  recoveryCodes!: string | null;
+
+  /** Created by the demo seed: may log in without a second factor while SEED_DEMO is on. */
+  @Column({ type: 'boolean', default: false })
+  demo!: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -25,9 +25,24 @@ export interface CredentialRow extends UserRow {
   password_change_required: boolean;
   password_history: string[];
   locked_until: Date | null;
+  /** Encrypted (DATA_KEY); null until a code confirmed the enrolment. */
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_last_step: number | null;
+  /** The unused recovery codes, encrypted together. */
+  recovery_codes: string | null;
+  demo: boolean;
   region_path: string | null;
   /** Region of the user's institution (heads), for audit scoping. */
   institution_region_code: string | null;
+}
+
+export interface DormantRow {
+  id: string;
+  username: string;
+  role: Role;
+  region_code: string | null;
+  last_login_at: Date | null;
 }
 
 const USER_COLUMNS = 'u.id, u.username, u.display_name, u.role, u.region_code, u.institution_id, u.active';
@@ -43,7 +58,7 @@ export class UsersRepository {
     const rows = await preparedQuery<CredentialRow>(
       this.dataSource,
       `SELECT ${USER_COLUMNS}, u.password_hash, u.token_version, u.password_changed_at, u.password_change_required, u.password_history,
-              u.locked_until, r.path AS region_path, i.region_code AS institution_region_code
+              u.locked_until, u.totp_secret, u.totp_pending_secret, u.totp_last_step, u.recovery_codes, u.demo, r.path AS region_path, i.region_code AS institution_region_code
        FROM users u
        LEFT JOIN regions r ON r.code = u.region_code
        LEFT JOIN institutions i ON i.id = u.institution_id
@@ -95,14 +110,25 @@ export class UsersRepository {
       institutionId: string | null;
       /** Set by someone else: the user changes it at first login. */
       passwordChangeRequired: boolean;
+      /** A demo account (may skip the second factor while SEED_DEMO is on). */
+      demo?: boolean;
     },
   ): Promise<UserRow | undefined> {
     const rows = (await em.query(
-      `INSERT INTO users AS u (username, password_hash, display_name, role, region_code, institution_id, password_change_required)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO users AS u (username, password_hash, display_name, role, region_code, institution_id, password_change_required, demo)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (lower(username)) DO NOTHING
        RETURNING ${USER_COLUMNS}`,
-      [user.username, user.passwordHash, user.displayName, user.role, user.regionCode, user.institutionId, user.passwordChangeRequired],
+      [
+        user.username,
+        user.passwordHash,
+        user.displayName,
+        user.role,
+        user.regionCode,
+        user.institutionId,
+        user.passwordChangeRequired,
+        user.demo ?? false,
+      ],
     )) as UserRow[];
     return rows[0];
   }
@@ -118,6 +144,8 @@ export class UsersRepository {
       sets.push(`password_hash = ${params.add(patch.passwordHash)}`, 'password_changed_at = now()', 'password_change_required = true');
     }
     if (patch.active !== undefined) sets.push(`active = ${params.add(patch.active)}`);
+    // re-enabled: the dormant clock starts again
+    if (patch.active === true) sets.push('activated_at = CASE WHEN u.active THEN u.activated_at ELSE now() END');
     if (patch.passwordHash !== undefined || patch.active === false) sets.push('token_version = token_version + 1');
     const rows = (await em.query(
       `UPDATE users AS u SET ${sets.join(', ')} WHERE u.id = ${params.add(id)} RETURNING ${USER_COLUMNS}`,
@@ -156,6 +184,67 @@ export class UsersRepository {
   async securityAdminExists(em: EntityManager): Promise<boolean> {
     await em.query('SELECT pg_advisory_xact_lock(726434004)');
     return ((await em.query(`SELECT 1 FROM users WHERE role = 'security_admin' AND active LIMIT 1`)) as unknown[]).length > 0;
+  }
+
+  async setTotpPending(em: EntityManager, id: string, encryptedSecret: string): Promise<void> {
+    await em.query(`UPDATE users SET totp_pending_secret = $2, updated_at = now() WHERE id = $1`, [id, encryptedSecret]);
+  }
+
+  /** The pending secret becomes the second factor, with its first accepted step and the recovery codes. */
+  async confirmTotp(em: EntityManager, id: string, step: number, encryptedCodes: string): Promise<void> {
+    await em.query(
+      `UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $2, recovery_codes = $3, updated_at = now()
+       WHERE id = $1 AND totp_pending_secret IS NOT NULL`,
+      [id, step, encryptedCodes],
+    );
+  }
+
+  /** Spends a TOTP step; false when it (or a later one) was already used, e.g. by a concurrent login with the same code. */
+  async useTotpStep(em: EntityManager, id: string, step: number): Promise<boolean> {
+    const rows = (await em.query(
+      `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+      [id, step],
+    )) as [unknown[], number];
+    return rows[1] > 0;
+  }
+
+  /** Replaces the recovery codes if they are still `expected` (a code is spent once, even by concurrent logins). */
+  async replaceRecoveryCodes(em: EntityManager, id: string, expected: string, next: string): Promise<boolean> {
+    const rows = (await em.query(`UPDATE users SET recovery_codes = $3 WHERE id = $1 AND recovery_codes = $2 RETURNING id`, [
+      id,
+      expected,
+      next,
+    ])) as [unknown[], number];
+    return rows[1] > 0;
+  }
+
+  /** Removes the second factor (a security admin, for a lost phone); every session of the user ends with the token version. */
+  async resetTotp(em: EntityManager, id: string): Promise<void> {
+    await em.query(
+      `UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, recovery_codes = NULL,
+         token_version = token_version + 1, updated_at = now() WHERE id = $1`,
+      [id],
+    );
+  }
+
+  /**
+   * Disables the accounts with no login (nor enabling) for `days` days. An
+   * admin or security admin is kept while no other holder of that role is
+   * active and recently used: the system is never left without one.
+   */
+  async disableDormant(em: EntityManager, days: number): Promise<DormantRow[]> {
+    const used = (alias: string) => `GREATEST(COALESCE(${alias}.last_login_at, '-infinity'), ${alias}.activated_at)`;
+    return (
+      (await em.query(
+        `UPDATE users AS u SET active = false, token_version = u.token_version + 1, updated_at = now()
+         WHERE u.active AND ${used('u')} < now() - make_interval(days => $1)
+           AND NOT (u.role IN ('admin', 'security_admin') AND NOT EXISTS (
+             SELECT 1 FROM users o WHERE o.role = u.role AND o.active AND o.id <> u.id AND ${used('o')} >= now() - make_interval(days => $1)))
+         RETURNING u.id, u.username, u.role, COALESCE(u.region_code, (SELECT region_code FROM institutions WHERE id = u.institution_id)) AS region_code,
+           u.last_login_at`,
+        [days],
+      )) as [DormantRow[], number]
+    )[0];
   }
 
   async recordUnlock(em: EntityManager, id: string): Promise<void> {

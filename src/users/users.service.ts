@@ -55,7 +55,7 @@ export class UsersService {
     return toUser(row);
   }
 
-  async create(actor: Actor, input: CreateUserDto, options: { passwordChangeRequired?: boolean } = {}): Promise<User> {
+  async create(actor: Actor, input: CreateUserDto, options: { passwordChangeRequired?: boolean; demo?: boolean } = {}): Promise<User> {
     const { regionCode, institutionId, auditRegion } = await this.checkPlacement(actor, input);
     assertPasswordRules(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
@@ -70,6 +70,7 @@ export class UsersService {
         institutionId,
         // a password set by someone else is changed at first login
         passwordChangeRequired: options.passwordChangeRequired ?? true,
+        demo: options.demo ?? false,
       });
       if (!row) throw new DomainException(UserError.DuplicateUsername, `Username ${input.username} is taken`);
       await this.audit.append(em, {
@@ -167,19 +168,46 @@ export class UsersService {
     });
   }
 
+  /** Removes a user's second factor (a lost phone; security admin, audited): the user enrols again at next login. */
+  async resetTotp(actor: Actor, id: string): Promise<User> {
+    const user = await this.transactions.run(async (em) => {
+      const existing = await this.repository.findInScope(actor, id, em);
+      if (!existing) throw notFound(id);
+      await this.repository.resetTotp(em, id);
+      await this.audit.append(em, {
+        actorId: actor.id,
+        action: 'user.totp_reset',
+        entity: 'user',
+        entityId: id,
+        regionCode: await this.auditRegionOf(existing),
+        data: {},
+      });
+      return toUser(existing);
+    });
+    this.credentials.forget(id);
+    return user;
+  }
+
   /**
    * A user changes their own password: the current one must be right, the new
-   * one must meet the rules and not repeat the last five. Other sessions end.
+   * one must meet the rules and not repeat the last five. Every session ends;
+   * `then` runs in the same transaction (the
+   * caller ends the old sessions and opens a new one there) and its result is returned.
    */
-  async changeOwnPassword(id: string, currentPassword: string, newPassword: string): Promise<'wrong_password' | 'changed'> {
+  async changeOwnPassword<T>(
+    id: string,
+    currentPassword: string,
+    newPassword: string,
+    then: (em: EntityManager, credentials: CredentialRow) => Promise<T>,
+  ): Promise<{ outcome: 'wrong_password' } | { outcome: 'changed'; result: T }> {
     const credentials = await this.repository.findCredentials({ id });
-    if (!credentials || !(await verifyPassword(credentials.password_hash, currentPassword))) return 'wrong_password';
+    if (!credentials || !(await verifyPassword(credentials.password_hash, currentPassword))) return { outcome: 'wrong_password' };
     assertPasswordRules(newPassword, credentials.username, 'newPassword');
     if (newPassword === currentPassword || (await isRecentPassword(newPassword, credentials.password_history))) {
       throw weakPassword(['新密码不能与最近 5 次使用过的密码相同'], 'newPassword');
     }
     const passwordHash = await hashPassword(newPassword);
-    await this.transactions.run(async (em) => {
+    const result = await this.transactions.run(async (em) => {
       await this.repository.setOwnPassword(em, id, passwordHash);
       await this.audit.append(em, {
         actorId: id,
@@ -189,9 +217,10 @@ export class UsersService {
         regionCode: await this.auditRegionOf(credentials),
         data: {},
       });
+      return then(em, { ...credentials, token_version: credentials.token_version + 1, password_change_required: false });
     });
     this.credentials.forget(id);
-    return 'changed';
+    return { outcome: 'changed', result };
   }
 
   /** Login bookkeeping in the caller's transaction (AuthService): failures count in the database; a success clears them. */

@@ -103,8 +103,17 @@ export class Factories {
       ],
     );
     const id = rows[0].id;
-    const token = await this.jwt.signAsync({ sub: id, ver: 1 });
+    const token = await this.token(id);
     return { id, username, role: fields.role, regionCode: fields.regionCode ?? null, institutionId: fields.institutionId ?? null, token };
+  }
+
+  /** An access token of a new session of the user (as a login makes one; the refresh secret is not kept). */
+  async token(userId: string, tokenVersion = 1): Promise<string> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `INSERT INTO auth_sessions (user_id, token_version, refresh_digest, expires_at) VALUES ($1, $2, 'factory', now() + interval '12 hours') RETURNING id`,
+      [userId, tokenVersion],
+    );
+    return this.jwt.signAsync({ sub: userId, ver: tokenVersion, sid: rows[0].id }, { expiresIn: '12h' });
   }
 
   async count(table: string): Promise<number> {

@@ -49,6 +49,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     AUDIT_KEY: TEST_AUDIT_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: 'false',
+    // no second factor unless a spec asks for it (the default asks it of admins and bureaus)
+    MFA_REQUIRED_ROLES: '',
     ...options.env,
   });
   const runtime = await withSecrets(config);

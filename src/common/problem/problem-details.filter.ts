@@ -7,7 +7,7 @@ import { ValidationFailedException } from './validation.js';
 /** Answers "which methods does this path accept?" for a 405 (set up in configureApp). */
 export type AllowedMethods = (path: string) => string[];
 
-/** Told of every refusal to a known actor (403), e.g. to audit it (set up in configureApp); never delays the answer. */
+/** Told of every refusal (403) and every 404, e.g. to audit them (set up in configureApp); never delays the answer. */
 export type ForbiddenListener = (req: Request, problem: ProblemDetails) => void;
 
 /**
@@ -36,7 +36,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
     sendProblem(res, problem, headers);
-    if (problem.status === 403) {
+    if (problem.status === 403 || problem.status === 404) {
       try {
         this.onForbidden(req, problem);
       } catch (error) {
