@@ -113,6 +113,11 @@ describe('audit trail', () => {
     }
     const res = await verify();
     expect(res.body).toEqual({ ok: false, events: total, firstBadSeq: target });
+    // the security admins (none here: the admins) are told at once
+    const told = await f.db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'security' AND message LIKE $1`, [
+      `%第 ${target} 条%`,
+    ]);
+    expect(told.rows[0].n).toBeGreaterThanOrEqual(1);
   });
 
   it('keys the chain: a writer of the database without AUDIT_KEY cannot rebuild a consistent one', async () => {

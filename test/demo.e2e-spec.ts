@@ -13,7 +13,7 @@ describe('SEED_DEMO', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SEED_DEMO: 'true' } });
+    t = await createTestApp({ env: { SEED_DEMO: 'true', MFA_REQUIRED_ROLES: 'admin,security_admin,auditor,bureau' } });
     f = await Factories.for(t);
   }, 60_000);
 
@@ -51,6 +51,15 @@ describe('SEED_DEMO', () => {
       .get('/api/v1/audit/verify')
       .set(await login('demo-bureau'));
     expect(verify.status).toBe(403);
+  });
+
+  it('lets the demo bureau in without a second factor while SEED_DEMO is on, and says so to the login screen', async () => {
+    const res = await request(t.http).post('/api/v1/auth/login').send({ username: 'demo-bureau', password: 'Paicha-2026' });
+    expect(res.body).toMatchObject({ passwordChangeRequired: false, mfaEnrollmentRequired: false });
+    const options = await request(t.http).get('/api/v1/auth/options');
+    expect(options.body).toMatchObject({ demo: true, mfaRequiredRoles: ['admin', 'security_admin', 'auditor', 'bureau'] });
+    const flagged = await f.db.query(`SELECT username FROM users WHERE demo ORDER BY username`);
+    expect(flagged.rows.map((r: { username: string }) => r.username)).toEqual(['demo-bureau', 'demo-head', 'demo-inspector']);
   });
 
   it('loads nothing twice when another instance starts on the same database', async () => {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -50,6 +51,7 @@ export class AuthController {
     description:
       'invalid_credentials (the same answer for every failure), totp_required (the password was right; send `totp` too) or invalid_totp',
   })
+  @ApiForbiddenResponse({ description: 'address_not_allowed: admin, security_admin and auditor log in only from ADMIN_ALLOWED_CIDRS' })
   @ApiTooManyRequestsResponse({ description: `More than ${LOGIN_LIMIT.attempts} attempts per minute for one IP and username` })
   async login(@Body() body: LoginDto, @Ip() ip: string) {
     await this.limiter.hit(ip, body.username);
