@@ -46,15 +46,34 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
   }, 60_000);
   afterAll(() => stopBrowserSuite({ t, f, browser }), 60_000);
 
-  it('pauses on a token that expired offline, asks for the password, and then sends everything', async () => {
+  it('renews an access token that expired offline with the refresh token, silently, and sends everything', async () => {
+    const w = await fieldInspection(t, f);
+    const { context, page, codes: all } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const codes = all.slice(0, 2);
+    await context.setOffline(true);
+    for (const code of codes) await page.click(`.item[data-item="${code}"] button[data-result="pass"]`);
+    // twenty minutes without signal: the 15-minute access token has expired, the session has not
+    const sid = await page.evaluate(() => localStorage.getItem('paicha.refresh')!.split('.')[0]);
+    const expired = await t.app.get(JwtService).signAsync({ sub: w.inspector.id, ver: 1, sid }, { expiresIn: -60 });
+    await page.evaluate((token) => localStorage.setItem('paicha.token', token), expired);
+    await context.setOffline(false);
+    await waitSynced(page);
+    expect(await answerCount(w.inspectionId)).toBe(2);
+    expect(await page.$('#relogin')).toBeNull();
+    expect(await page.evaluate(() => localStorage.getItem('paicha.token'))).not.toBe(expired);
+    await context.close();
+  }, 90_000);
+
+  it('pauses when the session ended while offline, asks for the password, and then sends everything', async () => {
     const w = await fieldInspection(t, f);
     const { context, page, codes: all } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     const codes = all.slice(0, 3);
     await context.setOffline(true);
     for (const code of codes) await page.click(`.item[data-item="${code}"] button[data-result="pass"]`);
-    // a day in the mountains: the token the phone holds has expired
+    // a day in the mountains: the token has expired and the session ended (idle far beyond SESSION_IDLE_MINUTES)
     const expired = await t.app.get(JwtService).signAsync({ sub: w.inspector.id, ver: 1 }, { expiresIn: -60 });
     await page.evaluate((token) => localStorage.setItem('paicha.token', token), expired);
+    await f.db.query(`UPDATE auth_sessions SET last_seen_at = now() - interval '1 day' WHERE user_id = $1`, [w.inspector.id]);
     await context.setOffline(false);
     await page.waitForSelector('#relogin[open]');
     expect(await page.textContent('#sync')).toBe('需要登录');

@@ -18,6 +18,7 @@ import { homeScreen } from './screens/home.js';
 import { inspectionScreen } from './screens/inspection.js';
 import { loginScreen, reloginDialog } from './screens/login.js';
 import { passwordScreen } from './screens/password.js';
+import { mfaScreen } from './screens/mfa.js';
 import { channelsScreen } from './screens/channels.js';
 import { notificationsScreen, refreshUnread } from './screens/notifications.js';
 import { reportsScreen } from './screens/reports.js';
@@ -62,7 +63,9 @@ async function afterLogin() {
 
 async function logoutScreen() {
   const work = await unsent();
-  const leave = () => {
+  const leave = async () => {
+    // the server ends the session at once (offline: it ends by itself after SESSION_IDLE_MINUTES)
+    await api('POST', '/auth/logout', undefined, { timeout: 5_000 }).catch(() => undefined);
     session.clear();
     location.hash = '#/login';
   };
@@ -86,6 +89,7 @@ const routes = [
   [/^\/$/, () => homeScreen()],
   [/^\/sync$/, () => syncScreen()],
   [/^\/password$/, () => passwordScreen()],
+  [/^\/mfa$/, () => mfaScreen()],
   [/^\/templates$/, () => templatesScreen()],
   [/^\/template\/([0-9a-f-]{36})$/, (m) => templateScreen(m[1])],
   [/^\/inspection\/([0-9a-f-]{36})$/, (m) => inspectionScreen(m[1])],

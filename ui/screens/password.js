@@ -28,7 +28,7 @@ export function passwordForm({ currentPassword, reason, onChanged }) {
             currentPassword: currentPassword ?? data.get('currentPassword'),
             newPassword: data.get('newPassword'),
           });
-          session.save(res.accessToken, res.user);
+          session.save(res.accessToken, res.user, res.refreshToken);
           await onChanged(res);
         } catch (error) {
           const problems = error instanceof ApiError ? error.problem?.errors?.map((e) => e.message) : undefined;
@@ -70,6 +70,7 @@ export function passwordForm({ currentPassword, reason, onChanged }) {
 export function passwordScreen() {
   render(
     el('h1', {}, '修改密码'),
+    el('p', {}, el('a', { href: '#/mfa', id: 'mfa-link' }, '绑定身份验证器（登录时使用动态口令）')),
     passwordForm({
       onChanged: () => {
         render(
