@@ -10,7 +10,9 @@ export class Sessions1796401826933 implements MigrationInterface {
   name = 'Sessions1796401826933';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "auth_sessions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "token_version" integer NOT NULL, "refresh_digest" text NOT NULL, "generation" integer NOT NULL DEFAULT '0', "restriction" character varying(20), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "ended_at" TIMESTAMP WITH TIME ZONE, "end_reason" character varying(20), "ip" character varying(64), CONSTRAINT "auth_sessions_restriction_check" CHECK ("restriction" IN ('password_change', 'mfa_enrollment')), CONSTRAINT "PK_641507381f32580e8479efc36cd" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "auth_sessions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "token_version" integer NOT NULL, "refresh_digest" text NOT NULL, "generation" integer NOT NULL DEFAULT '0', "restriction" character varying(20), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "ended_at" TIMESTAMP WITH TIME ZONE, "end_reason" character varying(20), "ip" character varying(64), CONSTRAINT "auth_sessions_restriction_check" CHECK ("restriction" IN ('password_change', 'mfa_enrollment')), CONSTRAINT "PK_641507381f32580e8479efc36cd" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "auth_sessions_expires_idx" ON "auth_sessions"  ("expires_at") `);
     await queryRunner.query(`CREATE INDEX "auth_sessions_user_open_idx" ON "auth_sessions"  ("user_id") WHERE "ended_at" IS NULL`);
     await queryRunner.query(`ALTER TABLE "users" ADD "activated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()`);
@@ -19,7 +21,9 @@ export class Sessions1796401826933 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "users" ADD "totp_last_step" integer`);
     await queryRunner.query(`ALTER TABLE "users" ADD "recovery_codes" text`);
     await queryRunner.query(`ALTER TABLE "users" ADD "demo" boolean NOT NULL DEFAULT false`);
-    await queryRunner.query(`ALTER TABLE "auth_sessions" ADD CONSTRAINT "auth_sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `ALTER TABLE "auth_sessions" ADD CONSTRAINT "auth_sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
     // the dormant clock of existing accounts starts when they were created, not at this migration
     await queryRunner.query(`UPDATE "users" SET "activated_at" = "created_at"`);
     await queryRunner.query(`

@@ -18,4 +18,22 @@ import { LoginAttempts1796395159593 } from './1796395159593-LoginAttempts.js';
 import { TemplateRegion1796395781729 } from './1796395781729-TemplateRegion.js';
 import { Sessions1796401826933 } from './1796401826933-Sessions.js';
 
-export const MIGRATIONS: Function[] = [Identity1796023093778, Inspections1796024031788, Workflow1796024535860, AuditChainer1796025000000, CredentialsNotify1796026000000, IdempotencyKeys1796381747715, AnswerSavedAt1796382386727, Documents1796391155089, Draws1796391696144, NotifyChannels1796392570479, AuditKeyed1796392639089, PhoneEncrypted1796393049454, PasswordPolicy1796393348712, SeparatedDuties1796394900000, LoginAttempts1796395159593, TemplateRegion1796395781729, Sessions1796401826933];
+export const MIGRATIONS: Function[] = [
+  Identity1796023093778,
+  Inspections1796024031788,
+  Workflow1796024535860,
+  AuditChainer1796025000000,
+  CredentialsNotify1796026000000,
+  IdempotencyKeys1796381747715,
+  AnswerSavedAt1796382386727,
+  Documents1796391155089,
+  Draws1796391696144,
+  NotifyChannels1796392570479,
+  AuditKeyed1796392639089,
+  PhoneEncrypted1796393049454,
+  PasswordPolicy1796393348712,
+  SeparatedDuties1796394900000,
+  LoginAttempts1796395159593,
+  TemplateRegion1796395781729,
+  Sessions1796401826933,
+];

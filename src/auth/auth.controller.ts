@@ -45,7 +45,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Exchange username, password (and the TOTP code, if enrolled) for a session: an access and a refresh token', security: [] })
+  @ApiOperation({
+    summary: 'Exchange username, password (and the TOTP code, if enrolled) for a session: an access and a refresh token',
+    security: [],
+  })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiUnauthorizedResponse({
     description:

@@ -36,10 +36,16 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new DomainException(AuthError.InvalidToken, 'Missing, invalid or expired access token');
     const actor = await this.auth.authenticate(match[1]);
     req.actor = actor;
-    if (actor.restriction && !(this.reflector.getAllAndOverride<Restriction[]>(RESTRICTED_KEY, targets) ?? []).includes(actor.restriction)) {
+    if (
+      actor.restriction &&
+      !(this.reflector.getAllAndOverride<Restriction[]>(RESTRICTED_KEY, targets) ?? []).includes(actor.restriction)
+    ) {
       throw actor.restriction === 'password_change'
         ? new DomainException(AuthError.PasswordChangeRequired, 'Change your password first (POST /api/v1/auth/password)')
-        : new DomainException(AuthError.MfaEnrollmentRequired, 'Enrol a second factor first (POST /api/v1/auth/totp/enroll, then /confirm)');
+        : new DomainException(
+            AuthError.MfaEnrollmentRequired,
+            'Enrol a second factor first (POST /api/v1/auth/totp/enroll, then /confirm)',
+          );
     }
     // 等保 访问控制: the privileged roles work only from the management network (ADMIN_ALLOWED_CIDRS)
     if (PRIVILEGED_ROLES.includes(actor.role) && !addressAllowed(this.config.adminAllowedCidrs, req.ip)) {

@@ -57,9 +57,19 @@ export class AuthService {
     const credentials = await this.users.findCredentials({ username });
     const passwordOk = await verifyPassword(credentials?.password_hash, password);
     const locked = credentials?.locked_until != null && new Date(credentials.locked_until).getTime() > Date.now();
-    const reason = !credentials ? 'unknown_user' : locked ? 'locked' : !passwordOk ? 'wrong_password' : !credentials.active ? 'inactive' : null;
+    const reason = !credentials
+      ? 'unknown_user'
+      : locked
+        ? 'locked'
+        : !passwordOk
+          ? 'wrong_password'
+          : !credentials.active
+            ? 'inactive'
+            : null;
     if (reason || !credentials) {
-      await this.transactions.run((em) => this.failed(em, credentials, username, ip, reason ?? 'unknown_user', reason === 'wrong_password'));
+      await this.transactions.run((em) =>
+        this.failed(em, credentials, username, ip, reason ?? 'unknown_user', reason === 'wrong_password'),
+      );
       // one answer for every failure: unknown user, wrong password, deactivated, locked
       throw new DomainException(AuthError.InvalidCredentials, 'Invalid username or password');
     }
@@ -86,7 +96,9 @@ export class AuthService {
     });
     if (!result) {
       await this.transactions.run((em) => this.failed(em, credentials, username, ip, 'wrong_totp', true));
-      throw new DomainException(AuthError.InvalidTotp, '动态口令不正确或已使用过', { errors: [{ field: 'totp', message: '动态口令不正确或已使用过' }] });
+      throw new DomainException(AuthError.InvalidTotp, '动态口令不正确或已使用过', {
+        errors: [{ field: 'totp', message: '动态口令不正确或已使用过' }],
+      });
     }
     return result;
   }
@@ -120,7 +132,9 @@ export class AuthService {
   async authenticate(token: string): Promise<Actor> {
     let claims: AccessClaims;
     try {
-      claims = await this.verified.claimsOf(token, (t) => this.jwt.verifyAsync<AccessClaims & { exp?: unknown }>(t, { algorithms: ['HS256'] }));
+      claims = await this.verified.claimsOf(token, (t) =>
+        this.jwt.verifyAsync<AccessClaims & { exp?: unknown }>(t, { algorithms: ['HS256'] }),
+      );
     } catch {
       throw invalidToken();
     }
@@ -145,7 +159,11 @@ export class AuthService {
     const passwordChangeRequired = credentials.password_change_required || expired;
     const mfaEnrollmentRequired =
       !credentials.totp_secret && this.config.mfaRequiredRoles.includes(credentials.role) && !(this.config.seedDemo && credentials.demo);
-    const restriction: SessionRestriction | null = passwordChangeRequired ? 'password_change' : mfaEnrollmentRequired ? 'mfa_enrollment' : null;
+    const restriction: SessionRestriction | null = passwordChangeRequired
+      ? 'password_change'
+      : mfaEnrollmentRequired
+        ? 'mfa_enrollment'
+        : null;
     const tokens = await this.sessions.open(em, { id: credentials.id, tokenVersion: credentials.token_version }, restriction, ip);
     return { ...tokens, tokenType: 'Bearer', passwordChangeRequired, mfaEnrollmentRequired, user: toUser(credentials) };
   }
@@ -182,7 +200,10 @@ export class AuthService {
         regionCode: auditRegion(credentials),
         data: { username: credentials.username, ip, minutes: this.config.lockoutMinutes },
       });
-      await this.notices.tell(em, SECURITY_MESSAGES.lockout(credentials.username, this.config.lockoutThreshold, this.config.lockoutMinutes, ip));
+      await this.notices.tell(
+        em,
+        SECURITY_MESSAGES.lockout(credentials.username, this.config.lockoutThreshold, this.config.lockoutMinutes, ip),
+      );
     }
     return lockedNow;
   }

@@ -33,7 +33,14 @@ export class SessionsRepository {
 
   async create(
     em: EntityManager,
-    session: { userId: string; tokenVersion: number; refreshDigest: string; restriction: SessionRestriction | null; ip: string; hours: number },
+    session: {
+      userId: string;
+      tokenVersion: number;
+      refreshDigest: string;
+      restriction: SessionRestriction | null;
+      ip: string;
+      hours: number;
+    },
   ): Promise<{ id: string; expiresAt: Date }> {
     const rows = (await em.query(
       `INSERT INTO auth_sessions (user_id, token_version, refresh_digest, restriction, ip, expires_at)
@@ -62,10 +69,10 @@ export class SessionsRepository {
   }
 
   async rotate(em: EntityManager, id: string, refreshDigest: string): Promise<void> {
-    await em.query(
-      `UPDATE auth_sessions SET refresh_digest = $2, generation = generation + 1, last_seen_at = now() WHERE id = $1`,
-      [id, refreshDigest],
-    );
+    await em.query(`UPDATE auth_sessions SET refresh_digest = $2, generation = generation + 1, last_seen_at = now() WHERE id = $1`, [
+      id,
+      refreshDigest,
+    ]);
   }
 
   /** Ends one open session; false when it had already ended. */

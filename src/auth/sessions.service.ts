@@ -79,7 +79,11 @@ export class SessionsService {
       ip,
       hours: SESSION_MAX_HOURS,
     });
-    return { accessToken: await this.sign(user.id, user.tokenVersion, id, restriction), refreshToken: `${id}.${secret}`, expiresIn: this.accessTokenSeconds };
+    return {
+      accessToken: await this.sign(user.id, user.tokenVersion, id, restriction),
+      refreshToken: `${id}.${secret}`,
+      expiresIn: this.accessTokenSeconds,
+    };
   }
 
   /** A new token pair for a refresh token; the old one is spent. Any problem ends the session and answers 401. */

@@ -11,7 +11,14 @@ export const TOTP_ISSUER = '民政安全排查';
 const PERIOD = 30;
 
 function totpOf(base32: string, username = ''): TOTP {
-  return new TOTP({ issuer: TOTP_ISSUER, label: username, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(base32) });
+  return new TOTP({
+    issuer: TOTP_ISSUER,
+    label: username,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: PERIOD,
+    secret: Secret.fromBase32(base32),
+  });
 }
 
 /** A new random secret (160 bits, base32), and its otpauth:// URL for the QR code. */

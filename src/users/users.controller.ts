@@ -61,7 +61,9 @@ export class UsersController {
   @Post(':id/totp/reset')
   @HttpCode(200)
   @Allow(Permission.ManageSecurity)
-  @ApiOperation({ summary: 'Remove the user’s second factor (a lost phone): their sessions end and they enrol again (security admin; audited)' })
+  @ApiOperation({
+    summary: 'Remove the user’s second factor (a lost phone): their sessions end and they enrol again (security admin; audited)',
+  })
   @ApiOkResponse({ type: UserDto })
   resetTotp(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return this.users.resetTotp(actor, id);
