@@ -17,6 +17,7 @@ import { SeparatedDuties1796394900000 } from './1796394900000-SeparatedDuties.js
 import { LoginAttempts1796395159593 } from './1796395159593-LoginAttempts.js';
 import { TemplateRegion1796395781729 } from './1796395781729-TemplateRegion.js';
 import { Sessions1796401826933 } from './1796401826933-Sessions.js';
+import { PhoneBlindIndex1796403035965 } from './1796403035965-PhoneBlindIndex.js';
 
 export const MIGRATIONS: Function[] = [
   Identity1796023093778,
@@ -36,4 +37,5 @@ export const MIGRATIONS: Function[] = [
   LoginAttempts1796395159593,
   TemplateRegion1796395781729,
   Sessions1796401826933,
+  PhoneBlindIndex1796403035965,
 ];

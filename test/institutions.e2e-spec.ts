@@ -85,6 +85,42 @@ describe('institutions', () => {
         .set(auth(w.bureauCj.token))
         .expect(200);
       expect(revealed.body.phone).toBe('0855-7654321');
+      // the boot gave it a blind index too: exact search finds it
+      const found = await request(t.http).get('/api/v1/institutions?phone=0855%207654321').set(auth(w.bureauCj.token)).expect(200);
+      expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([created.body.id]);
+    });
+
+    it('finds an institution by its whole phone number through the blind index, in scope only', async () => {
+      const phone = '139-0855-2468';
+      const created = await request(t.http)
+        .post('/api/v1/institutions')
+        .set(auth(w.bureauCj.token))
+        .send({ name: '电话检索养老院', type: 'elderly_care', regionCode: '522633', phone })
+        .expect(201);
+      const { rows } = await f.db.query<{ phone_index: string }>('SELECT phone_index FROM institutions WHERE id = $1', [created.body.id]);
+      expect(rows[0].phone_index).toMatch(/^1\.[0-9a-f]{40}$/);
+      expect(rows[0].phone_index).not.toContain('2468');
+      const search = (caller: string, value: string) =>
+        request(t.http)
+          .get(`/api/v1/institutions?phone=${encodeURIComponent(value)}`)
+          .set(auth(caller));
+      for (const spelling of ['13908552468', '139 0855 2468', phone]) {
+        expect((await search(w.bureauCj.token, spelling).expect(200)).body.items.map((i: { id: string }) => i.id)).toEqual([
+          created.body.id,
+        ]);
+      }
+      // a part of the number finds nothing (exact search only); another region's bureau finds nothing
+      expect((await search(w.bureauCj.token, '08552468').expect(200)).body.total).toBe(0);
+      expect((await search(w.bureauGz.token, '13908552468').expect(200)).body.total).toBe(0);
+      expect((await search(w.bureauCj.token, 'abc')).status).toBe(400);
+      // a changed number moves the index
+      await request(t.http)
+        .patch(`/api/v1/institutions/${created.body.id}`)
+        .set(auth(w.bureauCj.token))
+        .send({ phone: '13800001111' })
+        .expect(200);
+      expect((await search(w.bureauCj.token, '13908552468').expect(200)).body.total).toBe(0);
+      expect((await search(w.bureauCj.token, '13800001111').expect(200)).body.total).toBe(1);
     });
   });
 

@@ -51,6 +51,24 @@ export class CryptoService {
       .toString('utf8');
   }
 
+  /**
+   * The blind index of a value for exact search (HMAC under the newest
+   * DATA_KEY, `<version>.<hex>`): equal values give equal indexes, and the
+   * index tells nothing without the key.
+   */
+  blindIndex(value: string): string {
+    return this.blindIndexOf(this.keys[0], value);
+  }
+
+  /** The indexes a value may be stored under, one per configured key version (a search finds rows indexed before a rotation). */
+  blindIndexes(value: string): string[] {
+    return this.keys.map((key) => this.blindIndexOf(key, value));
+  }
+
+  private blindIndexOf(key: DataKey, value: string): string {
+    return `${key.version}.${keyedHash(SUITES[this.suite].hash, key.secret, 'blind-index')(value).slice(0, 40)}`;
+  }
+
   /** The suite's hash (SHA-256 or SM3) of a high-entropy secret, hex: what is kept of a refresh token. */
   digest(value: string): string {
     return createHash(SUITES[this.suite].hash).update(value, 'utf8').digest('hex');

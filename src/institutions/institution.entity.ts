@@ -53,6 +53,11 @@ export class InstitutionEntity {
   @Column({ type: 'varchar', length: 255, nullable: true })
   phone!: string | null;
 
+  /** The phone's blind index (its digits, HMAC under DATA_KEY): exact search without decrypting every row. */
+  @Index('institutions_phone_index_idx')
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  phoneIndex!: string | null;
+
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 

@@ -44,7 +44,11 @@ export class InstitutionsController {
   @ApiOperation({ summary: 'Institutions in your scope' })
   @ApiOkResponse({ type: InstitutionPageDto })
   list(@CurrentActor() actor: Actor, @Query() query: InstitutionsQueryDto) {
-    return this.institutions.list(actor, { regionCode: query.regionCode, type: query.type, q: query.q, active: query.active }, query);
+    return this.institutions.list(
+      actor,
+      { regionCode: query.regionCode, type: query.type, q: query.q, active: query.active, phone: query.phone },
+      query,
+    );
   }
 
   @Post('import')

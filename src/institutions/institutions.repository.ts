@@ -29,11 +29,13 @@ export interface InstitutionFields {
   creditCode: string | null;
   headName: string | null;
   phone: string | null;
+  /** The phone's blind index (CryptoService.blindIndex of its digits). */
+  phoneIndex?: string | null;
 }
 
 const COLUMNS = 'i.id, i.name, i.type, i.region_code, i.address, i.beds, i.credit_code, i.head_name, i.phone, i.active';
 
-const UNNEST = `SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::varchar[], $7::varchar[], $8::varchar[])`;
+const UNNEST = `SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[])`;
 
 @Injectable()
 export class InstitutionsRepository {
@@ -61,7 +63,7 @@ export class InstitutionsRepository {
 
   async list(
     actor: Actor,
-    filter: { regionPath?: string; type?: string; q?: string; active?: boolean },
+    filter: { regionPath?: string; type?: string; q?: string; active?: boolean; phoneIndexes?: string[] },
     limit: number,
     offset: number,
   ): Promise<{ rows: InstitutionRow[]; total: number }> {
@@ -71,6 +73,7 @@ export class InstitutionsRepository {
     if (filter.type) where.push(`i.type = ${params.add(filter.type)}`);
     if (filter.q) where.push(`i.name ILIKE ${params.add(`%${escapeLike(filter.q)}%`)}`);
     if (filter.active !== undefined) where.push(`i.active = ${params.add(filter.active)}`);
+    if (filter.phoneIndexes) where.push(`i.phone_index = ANY(${params.add(filter.phoneIndexes)}::varchar[])`);
     return pagedSelect<InstitutionRow>(
       this.dataSource,
       { columns: COLUMNS, from: 'institutions i', where: where.join(' AND '), orderBy: 'i.region_code, i.name, i.id' },
@@ -83,11 +86,21 @@ export class InstitutionsRepository {
   /** Inserts one institution; undefined when its creditCode is taken. */
   async insert(em: EntityManager, fields: InstitutionFields): Promise<InstitutionRow | undefined> {
     const rows = (await em.query(
-      `INSERT INTO institutions AS i (name, type, region_code, address, beds, credit_code, head_name, phone)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO institutions AS i (name, type, region_code, address, beds, credit_code, head_name, phone, phone_index)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (credit_code) DO NOTHING
        RETURNING ${COLUMNS}`,
-      [fields.name, fields.type, fields.regionCode, fields.address, fields.beds, fields.creditCode, fields.headName, fields.phone],
+      [
+        fields.name,
+        fields.type,
+        fields.regionCode,
+        fields.address,
+        fields.beds,
+        fields.creditCode,
+        fields.headName,
+        fields.phone,
+        fields.phoneIndex ?? null,
+      ],
     )) as InstitutionRow[];
     return rows[0];
   }
@@ -103,6 +116,7 @@ export class InstitutionsRepository {
       credit_code: patch.creditCode,
       head_name: patch.headName,
       phone: patch.phone,
+      phone_index: patch.phoneIndex,
       active: patch.active,
     };
     const sets = ['updated_at = now()'];
@@ -118,7 +132,7 @@ export class InstitutionsRepository {
   async insertMany(em: EntityManager, rows: InstitutionFields[]): Promise<number> {
     if (rows.length === 0) return 0;
     const inserted = (await em.query(
-      `INSERT INTO institutions (name, type, region_code, address, beds, credit_code, head_name, phone) ${UNNEST} RETURNING id`,
+      `INSERT INTO institutions (name, type, region_code, address, beds, credit_code, head_name, phone, phone_index) ${UNNEST} RETURNING id`,
       columnsOf(rows),
     )) as unknown[];
     return inserted.length;
@@ -136,10 +150,10 @@ export class InstitutionsRepository {
     const guard =
       actor.role === Role.Admin ? '' : `WHERE ${actor.regionPath ? regionInSubtree(actor.regionPath, 'i.region_code', params) : 'FALSE'}`;
     const result = (await em.query(
-      `INSERT INTO institutions AS i (name, type, region_code, address, beds, credit_code, head_name, phone) ${UNNEST}
+      `INSERT INTO institutions AS i (name, type, region_code, address, beds, credit_code, head_name, phone, phone_index) ${UNNEST}
        ON CONFLICT (credit_code) DO UPDATE SET
          name = EXCLUDED.name, type = EXCLUDED.type, region_code = EXCLUDED.region_code, address = EXCLUDED.address,
-         beds = EXCLUDED.beds, head_name = EXCLUDED.head_name, phone = EXCLUDED.phone, updated_at = now()
+         beds = EXCLUDED.beds, head_name = EXCLUDED.head_name, phone = EXCLUDED.phone, phone_index = EXCLUDED.phone_index, updated_at = now()
        ${guard}
        RETURNING i.credit_code, (xmax = 0) AS inserted`,
       params.values,
@@ -159,6 +173,7 @@ function columnsOf(rows: InstitutionFields[]): unknown[] {
     rows.map((r) => r.creditCode),
     rows.map((r) => r.headName),
     rows.map((r) => r.phone),
+    rows.map((r) => r.phoneIndex ?? null),
   ];
 }
 

@@ -49,9 +49,11 @@ export class InstitutionsService {
     private readonly crypto: CryptoService,
   ) {}
 
-  /** Phone numbers are stored encrypted (CryptoService) and shown masked unless revealed. */
-  private seal<T extends string | null | undefined>(phone: T): T | string {
-    return phone ? this.crypto.encrypt(phone) : phone;
+  /** Phone numbers are stored encrypted (CryptoService) with a blind index for exact search, and shown masked unless revealed. */
+  private seal<T extends string | null | undefined>(phone: T): { phone: T | string; phoneIndex: T | string } {
+    return phone
+      ? { phone: this.crypto.encrypt(phone), phoneIndex: this.crypto.blindIndex(phoneDigits(phone)) }
+      : { phone, phoneIndex: phone };
   }
 
   private open(stored: string | null): string | null {
@@ -100,7 +102,7 @@ export class InstitutionsService {
 
   async list(
     actor: Actor,
-    filter: { regionCode?: string; type?: string; q?: string; active?: boolean },
+    filter: { regionCode?: string; type?: string; q?: string; active?: boolean; phone?: string },
     page: PageQueryDto,
   ): Promise<Page<Institution>> {
     let regionPath: string | undefined;
@@ -109,7 +111,9 @@ export class InstitutionsService {
       if (!region) return { items: [], total: 0, page: page.page, pageSize: page.pageSize };
       regionPath = region.path;
     }
-    const { rows, total } = await this.repository.list(actor, { ...filter, regionPath }, page.pageSize, offsetOf(page));
+    // exact search by phone through its blind index (the numbers themselves are encrypted)
+    const phoneIndexes = filter.phone === undefined ? undefined : this.crypto.blindIndexes(phoneDigits(filter.phone));
+    const { rows, total } = await this.repository.list(actor, { ...filter, regionPath, phoneIndexes }, page.pageSize, offsetOf(page));
     return { items: rows.map((row) => this.view(row)), total, page: page.page, pageSize: page.pageSize };
   }
 
@@ -124,7 +128,7 @@ export class InstitutionsService {
         beds: input.beds ?? null,
         creditCode: input.creditCode ?? null,
         headName: input.headName || null,
-        phone: this.seal(input.phone || null),
+        ...this.seal(input.phone || null),
       });
       if (!row) throw duplicateCreditCode(input.creditCode);
       await this.audit.append(em, {
@@ -146,7 +150,7 @@ export class InstitutionsService {
       if (!existing) throw notFound(id);
       let row: InstitutionRow;
       try {
-        row = await this.repository.update(em, id, { ...patch, phone: this.seal(patch.phone) });
+        row = await this.repository.update(em, id, { ...patch, ...this.seal(patch.phone) });
       } catch (error) {
         // the failed statement aborts the transaction, which rolls back as this propagates
         if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') throw duplicateCreditCode(patch.creditCode);
@@ -241,7 +245,7 @@ export class InstitutionsService {
       if (path === null) result.failed.push({ line: row.line, message: `行政区划代码不存在：${row.fields.regionCode}` });
       else if (!pathInActorSubtree(actor, path))
         result.failed.push({ line: row.line, message: `行政区划不在您的管辖范围内：${row.fields.regionCode}` });
-      else good.push({ line: row.line, fields: { ...row.fields, phone: this.seal(row.fields.phone) } });
+      else good.push({ line: row.line, fields: { ...row.fields, ...this.seal(row.fields.phone) } });
     }
     const withCode = good.filter((r) => r.fields.creditCode !== null);
     const withoutCode = good.filter((r) => r.fields.creditCode === null);
@@ -296,4 +300,9 @@ function toInstitution(row: InstitutionRow, phone: string | null): Institution {
     phone,
     active: row.active,
   };
+}
+
+/** What a phone's blind index is taken of: its digits (0855-7654321 and 0855 7654321 are one number). */
+export function phoneDigits(phone: string): string {
+  return phone.replace(/\D/g, '');
 }

@@ -108,6 +108,16 @@ export class InstitutionsQueryDto extends PageQueryDto {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'The whole phone number (its digits are compared: 0855-7654321 finds 0855 7654321); found through a blind index, never decrypted to search',
+    example: '13812341234',
+    pattern: '^[0-9 ()+-]{5,40}$',
+  })
+  @IsOptional()
+  @Matches(/^[0-9 ()+-]{5,40}$/, { message: 'phone must be a whole phone number (5–40 digits, spaces, +, -, parentheses)' })
+  phone?: string;
 }
 
 export class InstitutionPageDto extends PageDto {
