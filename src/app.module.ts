@@ -6,6 +6,7 @@ import type { RuntimeConfig } from './config/config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { databaseSsl } from './database/ssl.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
@@ -67,7 +68,7 @@ export class AppModule {
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),
-        DatabaseModule.forRoot({ url: options.databaseUrl }),
+        DatabaseModule.forRoot({ url: options.databaseUrl, ssl: databaseSsl(config) }),
         CryptoModule,
         HealthModule,
         IdempotencyModule,

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { CryptoService } from '../src/crypto/crypto.service.js';
+import { ChannelSealer } from '../src/notifications/channels/channel-sealer.js';
 import { Factories, findingIn, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { api } from './helpers/api.js';
 import { freeLowPort } from './helpers/processes.js';
@@ -125,8 +127,22 @@ describe('work-group robots (WeCom, DingTalk) and daily digests', () => {
     expect(got.body).toEqual(masked);
     // sending the masked values back changes nothing; null removes
     await put(w.bureauCj, { ...got.body, regionCode: undefined, updatedAt: undefined }).expect(200);
-    const stored = await f.db.query('SELECT wecom_webhook_url, dingtalk_webhook_url, dingtalk_secret FROM region_channels');
-    expect(stored.rows).toEqual([{ wecom_webhook_url: wecomUrl, dingtalk_webhook_url: dingUrl, dingtalk_secret: DING_SECRET }]);
+    // at rest: encrypted under DATA_KEY (suite intl, key version 1), no token or secret in clear
+    const stored = await f.db.query<Record<string, string>>(
+      'SELECT wecom_webhook_url, dingtalk_webhook_url, dingtalk_secret FROM region_channels',
+    );
+    expect(stored.rows).toHaveLength(1);
+    const row = stored.rows[0];
+    for (const value of Object.values(row)) {
+      expect(value).toMatch(/^enc1\.intl\.1\.[A-Za-z0-9_-]+$/);
+      for (const secret of [WECOM_KEY, DING_TOKEN, DING_SECRET, '127.0.0.1']) expect(value).not.toContain(secret);
+    }
+    const crypto = t.app.get(CryptoService);
+    expect(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, crypto.decrypt(v)]))).toEqual({
+      wecom_webhook_url: wecomUrl,
+      dingtalk_webhook_url: dingUrl,
+      dingtalk_secret: DING_SECRET,
+    });
     const audit = await f.db.query<{ data: object }>(`SELECT data FROM audit_events WHERE action = 'region.channels.update' ORDER BY id`);
     expect(audit.rows[0].data).toEqual({ wecomWebhookUrl: 'set', dingtalkWebhookUrl: 'set', dingtalkSecret: 'set' });
     const everything = JSON.stringify(audit.rows);
@@ -231,6 +247,37 @@ describe('work-group robots (WeCom, DingTalk) and daily digests', () => {
       .post('/jobs/deadlines/run', { asOf: plus(start, 60) })
       .expect(200);
     expect(again.body).toMatchObject({ regionDigests: 0, robotMessages: 0, digests: 0 });
+  });
+
+  it('encrypts at boot a robot stored in clear before, still masks it, and its messages still arrive signed', async () => {
+    const token = 'cafe0123456789abcdefcafe01234567';
+    const secret = 'SECabcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789';
+    const url = `${ding.base}/robot/send?access_token=${token}`;
+    // a row as an older version wrote it
+    await f.db.query(
+      `INSERT INTO region_channels (region_code, dingtalk_webhook_url, dingtalk_secret, updated_at) VALUES ('513336', $1, $2, now())`,
+      [url, secret],
+    );
+    const masked = { dingtalkWebhookUrl: `${ding.base}/robot/send?access_token=****4567`, dingtalkSecret: 'SEC****6789' };
+    expect((await api(t).as(w.admin).get('/regions/513336/channels').expect(200)).body).toMatchObject(masked);
+    expect(await t.app.get(ChannelSealer).sealAll()).toBe(1);
+    expect(await t.app.get(ChannelSealer).sealAll()).toBe(0);
+    const { rows } = await f.db.query<{ url: string; secret: string; wecom: string | null }>(
+      `SELECT dingtalk_webhook_url AS url, dingtalk_secret AS secret, wecom_webhook_url AS wecom FROM region_channels WHERE region_code = '513336'`,
+    );
+    expect(rows).toEqual([
+      { url: expect.stringMatching(/^enc1\.intl\.1\./), secret: expect.stringMatching(/^enc1\.intl\.1\./), wecom: null },
+    ]);
+    expect(`${rows[0].url}${rows[0].secret}`).not.toContain(token);
+    expect(rows[0].secret).not.toContain(secret);
+    expect((await api(t).as(w.admin).get('/regions/513336/channels').expect(200)).body).toMatchObject(masked);
+
+    await api(t).as(w.admin).post('/regions/513336/channels/test').expect(202);
+    await until(() => ding.hits.some((h) => h.query.get('access_token') === token), 10_000);
+    const hit = ding.hits.find((h) => h.query.get('access_token') === token)!;
+    expect(hit.body).toEqual({ msgtype: 'markdown', markdown: { title: '排查系统测试消息', text: expect.stringContaining('乡城县') } });
+    const ts = hit.query.get('timestamp')!;
+    expect(hit.query.get('sign')).toBe(createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64'));
   });
 
   it('a robot that hangs blocks neither the job nor the API; the attempt times out after 5 s and is retried', async () => {

@@ -16,6 +16,7 @@ import {
   login,
   PHONE,
   phoneOnChecklist,
+  phoneSignedIn,
   readStore,
   shot,
   waitForSwControl,
@@ -113,9 +114,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     const w = await fieldInspection(t, f);
     const findingId = await findingIn(f, { institutionId: w.institution.id, regionCode: w.institution.regionCode, severity: 'major' });
     const photo = await readFile('test/fixtures/photo.jpg');
-    const headPhone = await browser.newContext(PHONE);
-    const head = await headPhone.newPage();
-    await login(head, t.baseUrl, w.head);
+    const { context: headPhone, page: head } = await phoneSignedIn(browser, t.baseUrl, w.head);
     await head.waitForSelector(`a[data-finding="${findingId}"]`);
     await headPhone.setOffline(true);
     await head.click(`a[data-finding="${findingId}"]`);
@@ -141,9 +140,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
     expect(seen.filter((s) => s === `POST /findings/${findingId}/rectify`)).toHaveLength(1);
     await headPhone.close();
 
-    const inspectorPhone = await browser.newContext(PHONE);
-    const inspector = await inspectorPhone.newPage();
-    await login(inspector, t.baseUrl, w.inspector);
+    const { context: inspectorPhone, page: inspector } = await phoneSignedIn(browser, t.baseUrl, w.inspector);
     await inspector.waitForSelector(`a[data-finding="${findingId}"]`);
     await inspectorPhone.setOffline(true);
     await inspector.click(`a[data-finding="${findingId}"]`);
@@ -193,9 +190,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 
   it('tells the user loudly when the browser wiped the phone’s data, and downloads the tasks again', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
+    const { context, page } = await phoneSignedIn(browser, t.baseUrl, w.inspector);
     await page.waitForSelector(`a[data-inspection="${w.inspectionId}"]`);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.clearDataForOrigin', { origin: t.baseUrl, storageTypes: 'indexeddb' });
@@ -208,12 +203,11 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 
   it('moves answers the earlier version of the app kept in localStorage into the queue and sends them', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
-    await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-    await page.waitForSelector('#progress');
-    const [code] = await itemCodes(page);
+    const {
+      context,
+      page,
+      codes: [code],
+    } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
     // what the old app left behind when it could not send (its localStorage format)
     await page.evaluate(
       ([id, item]) =>
@@ -247,9 +241,7 @@ import { FIXTURE_PASSWORD } from './factories/world.js';
 
   it('offers 更新 for a new version instead of switching the open page, and switches when tapped', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, t.baseUrl, w.inspector);
+    const { context, page } = await phoneSignedIn(browser, t.baseUrl, w.inspector);
     await waitForSwControl(page);
     const [oldCache] = await page.evaluate(() => caches.keys());
     // a deploy on the same origin: the service restarts with a changed app shell

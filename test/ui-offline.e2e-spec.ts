@@ -189,16 +189,12 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
   it('merges a second device’s changes item by item and lets the inspector choose on a real conflict', async () => {
     const w = await fieldInspection(t, f);
-    const phoneA = await browser.newContext(PHONE);
-    const phoneB = await browser.newContext(PHONE);
-    const [pageA, pageB] = await Promise.all([phoneA.newPage(), phoneB.newPage()]);
-    for (const page of [pageA, pageB]) {
-      await login(page, t.baseUrl, w.inspector);
-      await page.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-      await page.waitForSelector('#progress');
-    }
-    const [one, two, three] = await itemCodes(pageA);
-    await itemCodes(pageB);
+    const {
+      context: phoneA,
+      page: pageA,
+      codes: [one, two, three],
+    } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const { context: phoneB, page: pageB } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
 
     await phoneA.setOffline(true);
     await pageB.click(`.item[data-item="${one}"] button[data-result="pass"]`);
@@ -236,12 +232,8 @@ const GIF_1PX = Buffer.from('47494638396101000100800000000000ffffff21f9040100000
 
   it('sends one request per batch when two tabs and the timer all try at once, and nothing when the queue is empty', async () => {
     const w = await fieldInspection(t, f);
-    const context = await browser.newContext(PHONE);
-    const tab1 = await context.newPage();
-    await login(tab1, t.baseUrl, w.inspector);
-    await tab1.goto(`${t.baseUrl}/#/inspection/${w.inspectionId}`);
-    await tab1.waitForSelector('#progress');
-    const codes = (await itemCodes(tab1)).slice(0, 5);
+    const { context, page: tab1, codes: all } = await phoneOnChecklist(browser, t.baseUrl, w.inspector, w.inspectionId);
+    const codes = all.slice(0, 5);
     const tab2 = await context.newPage();
     await tab2.goto(`${t.baseUrl}/#/`);
     await tab2.waitForSelector('h1:has-text("我的任务")');

@@ -7,7 +7,8 @@ import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
 import { createDataSource } from '../database/data-source.js';
 import { openDatabase } from '../database/embedded-database.js';
 import { runMigrationsLocked } from '../database/migrate.js';
-import { type DatabaseDump, dumpDatabase, loadDatabase, nonEmptyTables, wipeDatabase } from './database-backup.js';
+import { databaseSsl, pgSsl } from '../database/ssl.js';
+import { type DatabaseDump, type DatabaseTarget, dumpDatabase, loadDatabase, nonEmptyTables, wipeDatabase } from './database-backup.js';
 import { copyFilesIn, copyFilesOut, type FileEntry, storedKeys } from './files-backup.js';
 
 /**
@@ -31,19 +32,19 @@ function arg(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function withTarget<T>(config: AppConfig, fn: (url: string, store: ObjectStore) => Promise<T>): Promise<T> {
+async function withTarget<T>(config: AppConfig, fn: (db: DatabaseTarget, store: ObjectStore) => Promise<T>): Promise<T> {
   const database = await openDatabase(config.databaseUrl, config.dataDir, () => undefined);
   const store = createObjectStore(config.storage);
   try {
-    return await fn(database.url, store);
+    return await fn({ url: database.url, ssl: databaseSsl(config) }, store);
   } finally {
     if (store instanceof S3ObjectStore) store.destroy();
     await database.embedded?.stop();
   }
 }
 
-async function migrationNames(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+async function migrationNames(db: DatabaseTarget): Promise<string[]> {
+  const client = new pg.Client({ connectionString: db.url, ssl: pgSsl(db.ssl) });
   await client.connect();
   try {
     return (await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((r) => r.name);
@@ -62,11 +63,11 @@ export async function backup(config: AppConfig, out: string, method: 'auto' | 'p
   )
     throw new Error(`${dir} already holds a backup: choose another --out`);
   await mkdir(join(dir, 'database'), { recursive: true, mode: 0o700 });
-  return withTarget(config, async (url, store) => {
+  return withTarget(config, async (db, store) => {
     let t = Date.now();
     // The database first: files are content-addressed and never deleted, so every row of this snapshot finds its file below.
-    const migrations = await migrationNames(url);
-    const database = await dumpDatabase(url, dir, method);
+    const migrations = await migrationNames(db);
+    const database = await dumpDatabase(db, dir, method);
     const dbSeconds = (Date.now() - t) / 1000;
     t = Date.now();
     const files = await copyFilesOut(store, dir);
@@ -89,8 +90,8 @@ export async function restore(config: AppConfig, from: string, force: boolean): 
   const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
   if (manifest.format !== 'paicha-backup-1') throw new Error(`${dir}/${MANIFEST} is not a Paicha backup`);
   const started = Date.now();
-  await withTarget(config, async (url, store) => {
-    const tables = await nonEmptyTables(url);
+  await withTarget(config, async (db, store) => {
+    const tables = await nonEmptyTables(db);
     const keys = await storedKeys(store);
     if (!force && (tables.length > 0 || keys.length > 0)) {
       throw new Error(
@@ -99,23 +100,23 @@ export async function restore(config: AppConfig, from: string, force: boolean): 
       );
     }
     // Nothing there worth keeping (or --force): start from an empty schema.
-    await wipeDatabase(url);
+    await wipeDatabase(db);
     if (manifest.database.method === 'copy') {
-      const dataSource = createDataSource({ url, poolSize: 2, applicationName: 'paicha-restore' });
+      const dataSource = createDataSource({ url: db.url, ssl: db.ssl, poolSize: 2, applicationName: 'paicha-restore' });
       await dataSource.initialize();
       try {
         await runMigrationsLocked(dataSource);
       } finally {
         await dataSource.destroy();
       }
-      const now = await migrationNames(url);
+      const now = await migrationNames(db);
       if (now.join() !== manifest.migrations.join()) {
         throw new Error(
           `this version of Paicha has ${now.length} migrations, the backup ${manifest.migrations.length}: restore with the version that made it`,
         );
       }
     }
-    await loadDatabase(url, dir, manifest.database);
+    await loadDatabase(db, dir, manifest.database);
     await copyFilesIn(store, dir, manifest.files);
   });
   return { seconds: (Date.now() - started) / 1000, files: manifest.files.length };

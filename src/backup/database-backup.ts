@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import type { DatabaseSsl } from '../config/config.js';
+import { libpqUrl, pgSsl } from '../database/ssl.js';
 
 const run = promisify(execFile);
 
@@ -21,6 +23,16 @@ export interface TableCopy {
 export type DatabaseDump =
   | { method: 'pg_dump'; serverVersion: string; file: string; sha256: string }
   | { method: 'copy'; serverVersion: string; tables: TableCopy[] };
+
+/** A database to back up or restore into: its URL and how to reach it (DATABASE_SSL). */
+export interface DatabaseTarget {
+  url: string;
+  ssl: DatabaseSsl;
+}
+
+function clientOf(db: DatabaseTarget, applicationName?: string): pg.Client {
+  return new pg.Client({ connectionString: db.url, ssl: pgSsl(db.ssl), application_name: applicationName });
+}
 
 /** The major version of a `pg_dump`/`pg_restore` on PATH, or undefined when there is none. */
 export async function clientMajor(tool: 'pg_dump' | 'pg_restore'): Promise<number | undefined> {
@@ -92,8 +104,8 @@ function hashing(hash: ReturnType<typeof createHash>): Transform {
  * npm package ships no pg_dump) every table by `COPY … TO STDOUT (FORMAT binary)`
  * inside one REPEATABLE READ, READ ONLY transaction: one consistent snapshot.
  */
-export async function dumpDatabase(url: string, dir: string, method: 'auto' | 'pg_dump' | 'copy' = 'auto'): Promise<DatabaseDump> {
-  const client = new pg.Client({ connectionString: url, application_name: 'paicha-backup' });
+export async function dumpDatabase(db: DatabaseTarget, dir: string, method: 'auto' | 'pg_dump' | 'copy' = 'auto'): Promise<DatabaseDump> {
+  const client = clientOf(db, 'paicha-backup');
   await client.connect();
   try {
     const version = await serverVersion(client);
@@ -101,7 +113,13 @@ export async function dumpDatabase(url: string, dir: string, method: 'auto' | 'p
     const usePgDump = method === 'pg_dump' || (method === 'auto' && dumpMajor !== undefined && dumpMajor >= version.major);
     if (usePgDump) {
       const file = 'database.dump';
-      await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${join(dir, file)}`, `--dbname=${url}`]);
+      await run('pg_dump', [
+        '--format=custom',
+        '--no-owner',
+        '--no-privileges',
+        `--file=${join(dir, file)}`,
+        `--dbname=${libpqUrl(db.url, db.ssl)}`,
+      ]);
       return { method: 'pg_dump', serverVersion: version.text, file, sha256: await sha256File(join(dir, file)) };
     }
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -124,8 +142,8 @@ export async function dumpDatabase(url: string, dir: string, method: 'auto' | 'p
 }
 
 /** Tables of the target that hold rows (besides the migrations' own bookkeeping). */
-export async function nonEmptyTables(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+export async function nonEmptyTables(db: DatabaseTarget): Promise<string[]> {
+  const client = clientOf(db);
   await client.connect();
   try {
     const out: string[] = [];
@@ -141,8 +159,8 @@ export async function nonEmptyTables(url: string): Promise<string[]> {
 }
 
 /** Empties the target entirely (restore --force): the schema is dropped and made anew. */
-export async function wipeDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+export async function wipeDatabase(db: DatabaseTarget): Promise<void> {
+  const client = clientOf(db);
   await client.connect();
   try {
     await client.query('DROP SCHEMA public CASCADE');
@@ -157,13 +175,19 @@ export async function wipeDatabase(url: string): Promise<void> {
  * dump into a database the caller has migrated to the same schema, all tables
  * in one transaction in dependency order, then every sequence set past its column's maximum.
  */
-export async function loadDatabase(url: string, dir: string, dump: DatabaseDump): Promise<void> {
+export async function loadDatabase(db: DatabaseTarget, dir: string, dump: DatabaseDump): Promise<void> {
   if (dump.method === 'pg_dump') {
     await verifyFile(join(dir, dump.file), dump.sha256);
-    await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${url}`, join(dir, dump.file)]);
+    await run('pg_restore', [
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      `--dbname=${libpqUrl(db.url, db.ssl)}`,
+      join(dir, dump.file),
+    ]);
     return;
   }
-  const client = new pg.Client({ connectionString: url, application_name: 'paicha-restore' });
+  const client = clientOf(db, 'paicha-restore');
   await client.connect();
   try {
     await client.query('BEGIN');

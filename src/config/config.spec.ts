@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
+
+/** A CA certificate (its key was thrown away): DATABASE_SSL_CA only has to read and parse it. */
+const CA_FILE = resolve('test/fixtures/tls/example-ca.pem');
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
 
@@ -19,6 +24,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       port: 3000,
       databaseUrl: undefined,
+      databaseSsl: { mode: 'disable' },
       dataDir: '/srv/paicha/data',
       timeZone: 'Asia/Shanghai',
       jwtSecret: undefined,
@@ -61,6 +67,8 @@ describe('loadConfig', () => {
       {
         PORT: '8080',
         DATABASE_URL: 'postgres://u:p@db:5432/paicha',
+        DATABASE_SSL: 'Verify-Full',
+        DATABASE_SSL_CA: CA_FILE,
         DATA_DIR: 'var',
         TZ: 'Asia/Urumqi',
         JWT_SECRET: SECRET,
@@ -99,6 +107,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       port: 8080,
       databaseUrl: 'postgres://u:p@db:5432/paicha',
+      databaseSsl: { mode: 'verify-full', caFile: CA_FILE, ca: readFileSync(CA_FILE, 'utf8') },
       dataDir: '/srv/paicha/var',
       timeZone: 'Asia/Urumqi',
       jwtSecret: SECRET,
@@ -225,6 +234,31 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY', expect.stringContaining('TRUST_PROXY')],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS', expect.stringContaining('CORS_ORIGINS')],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', expect.stringContaining('LOG_LEVEL')],
+    [
+      { DATABASE_SSL: 'prefer' },
+      'DATABASE_SSL',
+      'Invalid environment variable DATABASE_SSL: "prefer" is not one of disable, require, verify-full',
+    ],
+    [
+      { DATABASE_SSL: 'verify-full', DATABASE_SSL_CA: '/nonexistent/ca.pem' },
+      'DATABASE_SSL_CA',
+      'Invalid environment variable DATABASE_SSL_CA: cannot read "/nonexistent/ca.pem" (no such file)',
+    ],
+    [
+      { DATABASE_SSL: 'verify-full', DATABASE_SSL_CA: resolve('package.json') },
+      'DATABASE_SSL_CA',
+      `Invalid environment variable DATABASE_SSL_CA: ${JSON.stringify(resolve('package.json'))} holds no PEM certificate`,
+    ],
+    [
+      { DATABASE_SSL: 'require', DATABASE_SSL_CA: '/etc/ssl/ca.pem' },
+      'DATABASE_SSL_CA',
+      'Invalid environment variable DATABASE_SSL_CA: is used only with DATABASE_SSL=verify-full',
+    ],
+    [
+      { DATABASE_URL: 'postgres://db/x?sslmode=require', JWT_SECRET: SECRET },
+      'DATABASE_URL',
+      'Invalid environment variable DATABASE_URL: sets sslmode in its query: say it with DATABASE_SSL (disable, require or verify-full) and DATABASE_SSL_CA instead',
+    ],
     [
       { PUBLIC_BASE_URL: 'paicha.example.cn' },
       'PUBLIC_BASE_URL',

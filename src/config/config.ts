@@ -1,8 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { validate as isValidCron } from 'node-cron';
 import { PASSWORD_RULES, passwordProblems } from '../common/password-rules.js';
+import { DATABASE_SSL_MODES, readPemCertificates, TLS_URL_PARAMETERS, type DatabaseSsl } from './database-ssl.js';
 import { DEFAULT_MFA_ROLES, parseCidrs, parseRoles, parseTrustProxy } from './security-settings.js';
 import { parseStorageUrl, type StorageTarget } from './storage-url.js';
+
+export type { DatabaseSsl, DatabaseSslMode } from './database-ssl.js';
 
 /**
  * The service's whole configuration, read once from the environment at boot.
@@ -12,6 +15,8 @@ export interface AppConfig {
   port: number;
   /** Unset → an embedded PostgreSQL in `dataDir`. */
   databaseUrl: string | undefined;
+  /** DATABASE_SSL (+ DATABASE_SSL_CA): TLS to the DATABASE_URL server; the embedded database ignores it. */
+  databaseSsl: DatabaseSsl;
   dataDir: string;
   timeZone: string;
   /** Unset is allowed only on the embedded database, where one is generated and kept in `dataDir`. */
@@ -104,6 +109,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 
   const databaseUrl = optional(read, 'DATABASE_URL', parseDatabaseUrl);
+  const databaseSsl = readDatabaseSsl(read, cwd);
   const dataDir = resolvePath(cwd, read('DATA_DIR') ?? './data');
   const jwtSecret = optional(read, 'JWT_SECRET', parseJwtSecret);
   if (databaseUrl && !jwtSecret) {
@@ -132,6 +138,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return {
     port: withDefault(read, 'PORT', 3000, (v) => parseInteger(v, 1, 65535, 'a port number (1–65535)')),
     databaseUrl,
+    databaseSsl,
     dataDir,
     timeZone: withDefault(read, 'TZ', 'Asia/Shanghai', parseTimeZone),
     jwtSecret,
@@ -227,7 +234,19 @@ function parseDatabaseUrl(value: string): string {
     throw new Error(`protocol ${show(url.protocol)} is not postgres: (expected postgres://user:password@host:5432/database)`);
   }
   if (!url.hostname) throw new Error('has no host (expected postgres://user:password@host:5432/database)');
+  // node-postgres lets TLS settings in the URL override ours: one place says how we connect
+  const tls = [...url.searchParams.keys()].find((k) => TLS_URL_PARAMETERS.includes(k.toLowerCase()));
+  if (tls)
+    throw new Error(`sets ${tls} in its query: say it with DATABASE_SSL (disable, require or verify-full) and DATABASE_SSL_CA instead`);
   return value;
+}
+
+function readDatabaseSsl(read: (name: string) => string | undefined, cwd: string): DatabaseSsl {
+  const mode = withDefault(read, 'DATABASE_SSL', 'disable', (v) => parseOneOf(v, DATABASE_SSL_MODES));
+  const caFile = optional(read, 'DATABASE_SSL_CA', (v) => resolvePath(cwd, v));
+  if (caFile === undefined) return { mode };
+  if (mode !== 'verify-full') throw new ConfigError('DATABASE_SSL_CA', 'is used only with DATABASE_SSL=verify-full');
+  return { mode, caFile, ca: wrap('DATABASE_SSL_CA', caFile, readPemCertificates) };
 }
 
 function parseOneOf<T extends string>(value: string, allowed: readonly T[]): T {

@@ -3,6 +3,8 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
+import { NO_SSL, pgSsl } from './ssl.js';
+import type { DatabaseSsl } from '../config/config.js';
 
 // Calendar dates (DATE) stay 'YYYY-MM-DD' strings: turning them into Date objects
 // at local midnight would shift them by the process's time zone.
@@ -10,6 +12,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export interface DataSourceSettings {
   url: string;
+  /** TLS to the server (DATABASE_SSL); default none. */
+  ssl?: DatabaseSsl;
   /** Connections in this process's pool. */
   poolSize?: number;
   applicationName?: string;
@@ -21,6 +25,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
   return {
     type: 'postgres',
     url: settings.url,
+    ssl: pgSsl(settings.ssl ?? NO_SSL),
     entities: settings.entities ?? ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

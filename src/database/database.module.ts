@@ -1,10 +1,13 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DatabaseSsl } from '../config/config.js';
 import { createDataSource } from './data-source.js';
 import { runMigrationsLocked } from './migrate.js';
+import { DatabaseTlsError, explainConnectError } from './ssl.js';
 
 export interface DatabaseModuleOptions {
   url: string;
+  ssl?: DatabaseSsl;
   poolSize?: number;
 }
 
@@ -16,10 +19,13 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({}),
+          // wrong TLS settings or certificates stop the boot at once: retrying cannot fix them
+          useFactory: () => ({ toRetry: (error: unknown) => !(error instanceof DatabaseTlsError) }),
           dataSourceFactory: async () => {
-            const dataSource = createDataSource({ url: options.url, poolSize: options.poolSize });
-            await dataSource.initialize();
+            const dataSource = createDataSource({ url: options.url, ssl: options.ssl, poolSize: options.poolSize });
+            await dataSource.initialize().catch((error: unknown) => {
+              throw explainConnectError(error, options.ssl ?? { mode: 'disable' });
+            });
             const applied = await runMigrationsLocked(dataSource);
             if (applied.length > 0) {
               new Logger('Database').log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);

@@ -8,6 +8,7 @@ import { openDatabase } from './embedded-database.js';
 import { runMigrationsLocked } from './migrate.js';
 import { openScratchServer } from './scratch-server.js';
 import { pendingSchemaChanges, type SchemaDiff } from './schema-diff.js';
+import { databaseSsl } from './ssl.js';
 
 /**
  * `npm run migration:<command>`:
@@ -40,7 +41,12 @@ async function withScratchDatabase<T>(fn: (dataSource: DataSource) => Promise<T>
 async function withAppDatabase<T>(fn: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
   const database = await openDatabase(config.databaseUrl, config.dataDir, () => undefined);
-  const dataSource = createDataSource({ url: database.url, poolSize: 2, applicationName: 'paicha-migration-cli' });
+  const dataSource = createDataSource({
+    url: database.url,
+    ssl: databaseSsl(config),
+    poolSize: 2,
+    applicationName: 'paicha-migration-cli',
+  });
   try {
     await dataSource.initialize();
     return await fn(dataSource);

@@ -73,8 +73,9 @@ export class CredentialsCache implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async listen(): Promise<void> {
-    const options = this.dataSource.options as { url?: string };
-    const client = new pg.Client({ connectionString: options.url, keepAlive: true });
+    // the same server and TLS settings (DATABASE_SSL) as the pool
+    const options = this.dataSource.options as { url?: string; ssl?: pg.ClientConfig['ssl'] };
+    const client = new pg.Client({ connectionString: options.url, ssl: options.ssl, keepAlive: true });
     // events of a connection already replaced are not news
     const current = () => this.listener === client || this.listener === undefined;
     client.on('notification', (message) => this.forget(message.payload ?? '*'));

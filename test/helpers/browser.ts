@@ -120,14 +120,20 @@ export function jpegVariant(base: Buffer, n: number, padding = 0): Buffer {
   return Buffer.concat([base, Buffer.from(`variant-${n}`), randomBytes(padding)]);
 }
 
+/** A fresh phone (browser context) signed in as `user`, on its task list. */
+export async function phoneSignedIn(browser: Browser, baseUrl: string, user: Pick<FixtureUser, 'username'>) {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await login(page, baseUrl, user);
+  return { context, page };
+}
+
 /**
  * A fresh phone (browser context) signed in as `user`, on the checklist of
  * `inspectionId` with every section open: the page and its item codes in order.
  */
 export async function phoneOnChecklist(browser: Browser, baseUrl: string, user: Pick<FixtureUser, 'username'>, inspectionId: string) {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await login(page, baseUrl, user);
+  const { context, page } = await phoneSignedIn(browser, baseUrl, user);
   await page.goto(`${baseUrl}/#/inspection/${inspectionId}`);
   await page.waitForSelector('#progress');
   return { context, page, codes: await itemCodes(page) };

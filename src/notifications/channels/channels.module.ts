@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../../audit/audit.module.js';
 import { NotificationsModule } from '../notifications.module.js';
+import { ChannelSealer } from './channel-sealer.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
@@ -10,7 +11,7 @@ import { RobotDispatcher } from './robot-dispatcher.js';
 @Module({
   imports: [AuditModule, NotificationsModule],
   controllers: [ChannelsController],
-  providers: [ChannelsRepository, ChannelsService, RobotDispatcher],
+  providers: [ChannelsRepository, ChannelsService, RobotDispatcher, ChannelSealer],
   exports: [ChannelsService],
 })
 export class ChannelsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CryptoService } from '../../crypto/crypto.service.js';
 import type { RegionDigest } from './digest-message.js';
 
 export interface ChannelRow {
@@ -20,9 +21,21 @@ export interface RegionRow {
 /** How many top items a digest lists. */
 const TOP = 5;
 
+/** The columns that carry a robot's token or secret: encrypted at rest (`enc1.…`, CryptoService). */
+const SECRET_COLUMNS = ['wecom_webhook_url', 'dingtalk_webhook_url', 'dingtalk_secret'] as const;
+
+/**
+ * A region's robots. The webhook URLs (their tokens) and DingTalk's signing
+ * secret are written encrypted and read back in clear for the service and
+ * the dispatcher only; a value still in clear (written before they were
+ * encrypted, and not yet sealed at boot) reads as it is.
+ */
 @Injectable()
 export class ChannelsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly crypto: CryptoService,
+  ) {}
 
   async region(code: string): Promise<RegionRow | undefined> {
     const rows = (await this.dataSource.query('SELECT code, name, path FROM regions WHERE code = $1', [code])) as RegionRow[];
@@ -34,7 +47,7 @@ export class ChannelsRepository {
       `SELECT region_code, wecom_webhook_url, dingtalk_webhook_url, dingtalk_secret, updated_at FROM region_channels WHERE region_code = $1${lock ? ' FOR UPDATE' : ''}`,
       [regionCode],
     )) as ChannelRow[];
-    return rows[0];
+    return rows[0] && this.open(rows[0]);
   }
 
   async save(em: EntityManager, row: Omit<ChannelRow, 'updated_at'>, actorId: string): Promise<void> {
@@ -43,8 +56,40 @@ export class ChannelsRepository {
        VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (region_code) DO UPDATE SET wecom_webhook_url = EXCLUDED.wecom_webhook_url, dingtalk_webhook_url = EXCLUDED.dingtalk_webhook_url,
          dingtalk_secret = EXCLUDED.dingtalk_secret, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [row.region_code, row.wecom_webhook_url, row.dingtalk_webhook_url, row.dingtalk_secret, actorId],
+      [row.region_code, this.seal(row.wecom_webhook_url), this.seal(row.dingtalk_webhook_url), this.seal(row.dingtalk_secret), actorId],
     );
+  }
+
+  /** Encrypts the URLs and secrets still stored in clear (rows locked with SKIP LOCKED: several instances share the work). */
+  async sealClear(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows = (await em.query(
+        `SELECT region_code, wecom_webhook_url, dingtalk_webhook_url, dingtalk_secret FROM region_channels
+          WHERE ${SECRET_COLUMNS.map((c) => `${c} NOT LIKE 'enc1.%'`).join(' OR ')} FOR UPDATE SKIP LOCKED`,
+      )) as Omit<ChannelRow, 'updated_at'>[];
+      for (const row of rows) {
+        // updated_at stays: sealing changes how a value is stored, not the value
+        await em.query(
+          `UPDATE region_channels SET wecom_webhook_url = $2, dingtalk_webhook_url = $3, dingtalk_secret = $4 WHERE region_code = $1`,
+          [row.region_code, ...SECRET_COLUMNS.map((c) => this.seal(row[c]))],
+        );
+      }
+      return rows.length;
+    });
+  }
+
+  private seal(value: string | null): string | null {
+    return value === null || CryptoService.isEncrypted(value) ? value : this.crypto.encrypt(value);
+  }
+
+  private open(row: ChannelRow): ChannelRow {
+    const open = (value: string | null) => (value !== null && CryptoService.isEncrypted(value) ? this.crypto.decrypt(value) : value);
+    return {
+      ...row,
+      wecom_webhook_url: open(row.wecom_webhook_url),
+      dingtalk_webhook_url: open(row.dingtalk_webhook_url),
+      dingtalk_secret: open(row.dingtalk_secret),
+    };
   }
 
   /**

@@ -2,8 +2,9 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn 
 
 /**
  * A region's work-group robots (企业微信群机器人, 钉钉自定义机器人). The URLs
- * carry the robots' tokens and the DingTalk secret signs each message: none of
- * them is ever logged, audited or answered in full.
+ * carry the robots' tokens and the DingTalk secret signs each message: all
+ * three are stored encrypted (`enc1.<suite>.<key version>.…`, CryptoService,
+ * see ChannelsRepository) and none is ever logged, audited or answered in full.
  */
 @Entity('region_channels')
 export class RegionChannelEntity {
