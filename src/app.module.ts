@@ -59,7 +59,7 @@ export class AppModule {
               req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: req.url,
+                url: redactQuery(req.url),
                 remoteAddress: req.remoteAddress,
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -95,4 +95,11 @@ export class AppModule {
       exports: [APP_CONFIG, Transactions],
     };
   }
+}
+
+/** Query parameters whose values are personal data (a phone searched for): the log shows that they were given, not what. */
+const PERSONAL_QUERY = /([?&](?:phone)=)[^&#]*/gi;
+
+export function redactQuery(url: string): string {
+  return url.replace(PERSONAL_QUERY, '$1[redacted]');
 }
