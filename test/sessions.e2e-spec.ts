@@ -134,6 +134,13 @@ describe('sessions', () => {
 
   it('tells the login screen what it needs (public)', async () => {
     const res = await api(t).anonymous.get('/auth/options').expect(200);
-    expect(res.body).toEqual({ mfaRequiredRoles: [], demo: false, accessTokenMinutes: 15, sessionIdleMinutes: 30 });
+    expect(res.body).toEqual({
+      mfaRequiredRoles: [],
+      demo: false,
+      accessTokenMinutes: 15,
+      sessionIdleMinutes: 30,
+      lockoutThreshold: 5,
+      lockoutMinutes: 30,
+    });
   });
 });

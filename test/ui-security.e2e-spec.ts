@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
-import { FIXTURE_PASSWORD, type Factories } from './factories/world.js';
+import { findingIn, FIXTURE_PASSWORD, type Factories } from './factories/world.js';
+import { api } from './helpers/api.js';
 import { seriousViolations } from './helpers/axe.js';
 import { PHONE, shot, startBrowserSuite, stopBrowserSuite } from './helpers/browser.js';
 import type { TestApp } from './helpers/test-app.js';
@@ -64,4 +65,34 @@ describe('UI: second factor', () => {
     await page.waitForSelector('h1:has-text("我的任务")');
     await context.close();
   }, 90_000);
+
+  it('shows an institution’s phone masked on a finding, and in full to a bureau that taps 查看 (audited)', async () => {
+    await f.regions([['522633', '从江县', '520000']]);
+    const bureau = await f.user({ role: 'bureau', regionCode: '520000' });
+    const created = await api(t)
+      .as(bureau)
+      .post('/institutions', { name: '电话展示养老院', type: 'elderly_care', regionCode: '522633', phone: '13812345678' })
+      .expect(201);
+    const findingId = await findingIn(f, { institutionId: created.body.id, regionCode: '522633', deadline: '2026-06-30' });
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    // signed in with a session of its own (no second factor to type here: the first test covers that)
+    const me = (await api(t).as(bureau).get('/auth/me').expect(200)).body;
+    await page.goto(`${t.baseUrl}/#/login`);
+    await page.evaluate(
+      ([token, user]) => (localStorage.setItem('paicha.token', token), localStorage.setItem('paicha.user', user)),
+      [bureau.token, JSON.stringify(me)],
+    );
+    await page.goto(`${t.baseUrl}/#/finding/${findingId}`);
+    await page.waitForSelector('#institution-phone');
+    expect(await page.textContent('#institution-phone')).toBe('138****5678');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.click('#reveal-phone');
+    await page.waitForSelector('#institution-phone:has-text("13812345678")');
+    const reveals = await f.db.query(`SELECT actor_id FROM audit_events WHERE action = 'institution.reveal' AND entity_id = $1`, [
+      created.body.id,
+    ]);
+    expect(reveals.rows).toEqual([{ actor_id: bureau.id }]);
+    await context.close();
+  }, 60_000);
 });

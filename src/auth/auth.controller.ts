@@ -97,6 +97,8 @@ export class AuthController {
       demo: this.config.seedDemo,
       accessTokenMinutes: this.config.accessTokenMinutes,
       sessionIdleMinutes: this.config.sessionIdleMinutes,
+      lockoutThreshold: this.config.lockoutThreshold,
+      lockoutMinutes: this.config.lockoutMinutes,
     };
   }
 

@@ -1,6 +1,7 @@
 // One finding: heads rectify with photos, inspectors and bureaus verify — offline too (queued).
 import L from '/labels.js';
 import { api, errorText, fileUrl, session, uuid } from '../lib/api.js';
+import { institutionContact } from './contact.js';
 import { el, render, shortTime, tag } from '../lib/dom.js';
 import { get, isQuotaError } from '../sync/db.js';
 import { scheduleSync } from '../sync/engine.js';
@@ -219,6 +220,7 @@ export async function findingScreen(id) {
       'div',
       { class: 'card' },
       el('p', {}, `机构：${f.institutionName ?? ''}`),
+      institutionContact(f.institutionId, user),
       el('p', {}, `发现日期：${f.foundOn ?? ''}    整改期限：${f.deadline}`),
       f.description ? el('p', {}, `说明：${f.description}`) : null,
       f.rectification ? el('p', {}, `整改情况：${f.rectification.note}`) : null,

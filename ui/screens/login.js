@@ -4,6 +4,7 @@ import { mfaEnrollment } from './mfa.js';
 import { passwordForm } from './password.js';
 
 const CHANGE_REASON = '您的密码由管理员设置或已过期，请先修改密码再继续使用。';
+const WRONG = '用户名或密码错误';
 const MFA_REASON = '按照等级保护要求，您的账号登录时需要“密码 + 动态口令”两种方式验证。请先绑定手机上的身份验证器。';
 
 /** The code field of a login form, hidden until the server asks for it (a user with a second factor). */
@@ -35,7 +36,7 @@ async function signIn(form, username, password) {
       return { text: '请输入身份验证器上的动态口令' };
     }
     if (type.endsWith(':invalid_totp')) return { text: '动态口令不正确或已使用过，请输入下一个口令' };
-    return { text: error instanceof ApiError && error.status === 401 ? '用户名或密码错误' : errorText(error) };
+    return { text: error instanceof ApiError && error.status === 401 ? WRONG : errorText(error) };
   }
 }
 
@@ -61,6 +62,7 @@ async function proceed(res, currentPassword, onSignedIn) {
 
 /** Signs in; `onSignedIn` runs once the tokens are kept. */
 export function loginScreen(onSignedIn) {
+  let lockout;
   const message = el('p', { class: 'error', role: 'alert' });
   const demo = el('p', { class: 'card', id: 'demo-note', role: 'note', hidden: true });
   const form = el(
@@ -73,7 +75,11 @@ export function loginScreen(onSignedIn) {
         const data = new FormData(form);
         const { res, text } = await signIn(form, data.get('username'), data.get('password'));
         if (!res) {
-          message.textContent = text;
+          // the same answer for a wrong password and a locked account: say what locks it, and who unlocks
+          message.textContent =
+            text === WRONG && lockout
+              ? `${WRONG}。连续输错 ${lockout.lockoutThreshold} 次，账号将被锁定 ${lockout.lockoutMinutes} 分钟；如已锁定，请稍后再试或联系安全管理员解锁。`
+              : text;
           return;
         }
         try {
@@ -100,6 +106,7 @@ export function loginScreen(onSignedIn) {
   // demo mode is said on the login screen: the demo accounts skip the second factor only then
   api('GET', '/auth/options', undefined, { timeout: 5_000 }).then(
     (options) => {
+      lockout = options;
       if (!options.demo) return;
       demo.textContent =
         '演示模式：已载入演示数据。演示账号（demo-bureau、demo-inspector、demo-head）登录时无需动态口令；正式部署时按等级保护要求，管理员和民政部门账号须绑定身份验证器。';
@@ -132,7 +139,7 @@ export function reloginDialog(onDone) {
           const password = dialog.querySelector('#relogin-password').value;
           const { res, text } = await signIn(form, user.username, password);
           if (!res) {
-            message.textContent = text === '用户名或密码错误' ? '密码错误' : text;
+            message.textContent = text === WRONG ? '密码错误' : text;
             return;
           }
           session.save(res.accessToken, res.user, res.refreshToken);

@@ -120,4 +120,10 @@ export class AuthOptionsDto {
 
   @ApiProperty({ description: 'Minutes of inactivity that end a session (SESSION_IDLE_MINUTES)' })
   sessionIdleMinutes!: number;
+
+  @ApiProperty({ description: 'Failed logins in a row that lock an account (LOCKOUT_THRESHOLD)' })
+  lockoutThreshold!: number;
+
+  @ApiProperty({ description: 'Minutes a lockout lasts (LOCKOUT_MINUTES)' })
+  lockoutMinutes!: number;
 }
