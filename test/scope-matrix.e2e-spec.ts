@@ -214,6 +214,77 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    name: 'POST /users/:id/totp/reset',
+    method: 'post',
+    path: (w) => `/api/v1/users/${w.inspectorCj.id}/totp/reset`,
+    // the security admin's alone (test/second-factor.e2e-spec.ts)
+    expect: {
+      anonymous: 401,
+      admin: 403,
+      bureauIn: 403,
+      bureauOut: 403,
+      inspectorIn: 403,
+      inspectorOut: 403,
+      headOwn: 403,
+      headOther: 403,
+    },
+  },
+  {
+    name: 'POST /auth/refresh',
+    method: 'post',
+    path: () => '/api/v1/auth/refresh',
+    // public: the refresh token is the credential, a bearer token gives nothing
+    body: () => ({ refreshToken: `00000000-0000-4000-8000-000000000000.${'x'.repeat(43)}` }),
+    expect: {
+      anonymous: 401,
+      admin: 401,
+      bureauIn: 401,
+      bureauOut: 401,
+      inspectorIn: 401,
+      inspectorOut: 401,
+      headOwn: 401,
+      headOther: 401,
+    },
+  },
+  {
+    name: 'GET /auth/options',
+    method: 'get',
+    path: () => '/api/v1/auth/options',
+    expect: { ...ALL_READ, anonymous: 200 },
+  },
+  {
+    name: 'POST /auth/totp/enroll',
+    method: 'post',
+    path: () => '/api/v1/auth/totp/enroll',
+    // anyone's own second factor (a pending secret until confirmed)
+    expect: {
+      anonymous: 401,
+      admin: 200,
+      bureauIn: 200,
+      bureauOut: 200,
+      inspectorIn: 200,
+      inspectorOut: 200,
+      headOwn: 200,
+      headOther: 200,
+    },
+  },
+  {
+    name: 'POST /auth/totp/confirm',
+    method: 'post',
+    path: () => '/api/v1/auth/totp/confirm',
+    body: () => ({ code: 'abcdef' }),
+    expect: {
+      anonymous: 401,
+      admin: 400,
+      bureauIn: 400,
+      bureauOut: 400,
+      inspectorIn: 400,
+      inspectorOut: 400,
+      headOwn: 400,
+      headOther: 400,
+    },
+  },
+  {
     name: 'POST /auth/password',
     method: 'post',
     path: () => '/api/v1/auth/password',
@@ -1043,7 +1114,14 @@ describe('scope matrix: identity, regions, institutions, audit', () => {
     );
     // public routes carry no token to cross scope with: the login, the health check, a document's verify page
     // and the public page of a published round (一公开, tested in draws.e2e-spec)
-    const exempt = new Set(['POST /api/v1/auth/login', 'GET /health', 'GET /verify/{code}', 'GET /public/rounds/{id}']);
+    // logout ends the caller's own session and nothing else (test/sessions.e2e-spec.ts): here it would end the matrix's actors
+    const exempt = new Set([
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/logout',
+      'GET /health',
+      'GET /verify/{code}',
+      'GET /public/rounds/{id}',
+    ]);
     const missing = operations.filter((op) => !covered.has(op) && !exempt.has(op));
     expect(missing).toEqual([]);
     expect(operations.length).toBeGreaterThanOrEqual(47);
