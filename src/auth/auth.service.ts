@@ -16,6 +16,7 @@ import { toUser, UsersService, type User } from '../users/users.service.js';
 import { AuthError } from './auth.errors.js';
 import type { SessionRestriction } from './sessions.repository.js';
 import { SessionsService, type AccessClaims, type TokenPair } from './sessions.service.js';
+import { isTotpCode } from './totp.js';
 import { TotpService } from './totp.service.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
@@ -90,7 +91,7 @@ export class AuthService {
         entity: 'user',
         entityId: credentials.id,
         regionCode: auditRegion(credentials),
-        data: { username, ip, ...(credentials.totp_secret ? { secondFactor: isRecovery(totp!) ? 'recovery_code' : 'totp' } : {}) },
+        data: { username, ip, ...(credentials.totp_secret ? { secondFactor: isTotpCode(totp!) ? 'totp' : 'recovery_code' } : {}) },
       });
       return this.open(em, credentials, ip);
     });
@@ -223,10 +224,6 @@ export function actorOf(credentials: CredentialRow): Actor {
 
 function isUuid(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value);
-}
-
-function isRecovery(code: string): boolean {
-  return !/^\d{6}$/.test(code.trim());
 }
 
 function invalidToken(): DomainException {
