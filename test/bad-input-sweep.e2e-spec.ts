@@ -16,7 +16,15 @@ interface Operation {
 
 const REQUESTS = Number(process.env.SWEEP_REQUESTS ?? 10_000);
 /** What a refused request may add to the trail: the record of the refusal itself. */
-const SECURITY_EVENTS = new Set(['auth.forbidden', 'auth.login_failed', 'auth.lockout']);
+/** What a refused request itself records (安全审计): refusals, failed logins and password changes (they count towards the lockout), a session a refused refresh ended. */
+const SECURITY_EVENTS = new Set([
+  'auth.forbidden',
+  'auth.login_failed',
+  'auth.lockout',
+  'auth.password_change_failed',
+  'auth.refresh_reuse',
+  'auth.session_end',
+]);
 
 /** Values that have broken services before: types, edges, unicode, injections. */
 const nasty = fc.oneof(
