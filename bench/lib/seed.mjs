@@ -162,15 +162,17 @@ export async function addFindings(db, count, { month = '2026-06' } = {}) {
   if (count <= 0) return;
   await db.query(
     `INSERT INTO findings (institution_id, region_code, title, severity, status, found_on, deadline, supervised, rectification, created_at, closed_at, section_title)
-     SELECT i.ids[1 + g % i.n], i.regs[1 + g % i.n], '隐患' || g, CASE WHEN g % 10 = 5 THEN 'major' ELSE 'general' END,
+     SELECT i.id, i.region_code, '隐患' || g, CASE WHEN g % 10 = 5 THEN 'major' ELSE 'general' END,
             CASE WHEN g % 6 < 3 THEN 'closed' WHEN g % 6 = 3 THEN 'pending_verification' ELSE 'open' END,
             ($2::date + g % 28), ($2::date + g % 28 + 15), g % 10 = 5,
             CASE WHEN g % 6 <= 3 THEN '{"note":"已整改","attachmentIds":[]}'::jsonb END,
             ($2::date + g % 28)::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '10 hours',
             CASE WHEN g % 6 < 3 THEN ($2::date + g % 28 + 5)::timestamp AT TIME ZONE 'Asia/Shanghai' END,
             (ARRAY['疏散通道与安全出口','消防设施器材','用火用电用气','建筑安全','日常安全管理','服务安全'])[1 + g % 6]
-     FROM generate_series(1, $1) g,
-          (SELECT array_agg(id ORDER BY id) AS ids, array_agg(region_code ORDER BY id) AS regs, count(*)::int AS n FROM institutions) i`,
+     FROM generate_series(1, $1) g
+          -- the (g mod n)-th institution by id, by a join: subscripting an array of n ids is O(n) a row for a large n
+          JOIN (SELECT id, region_code, (row_number() OVER (ORDER BY id) - 1)::int AS k FROM institutions) i
+            ON i.k = g % (SELECT count(*)::int FROM institutions)`,
     [count, `${month}-01`],
   );
 }
