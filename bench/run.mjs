@@ -1,4 +1,4 @@
-// npm run bench [-- --quick]
+// npm run bench [-- --quick] (or -- --national [--quick]: bench/national.mjs)
 // Every scenario of the performance issue against the real service on an
 // embedded PostgreSQL, each next to its baseline measured in the same run.
 // Prints a table and writes bench/results.json. --quick runs a tenth of the size.
@@ -21,6 +21,12 @@ import {
   ADMIN_PASSWORD,
 } from './lib/stack.mjs';
 import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
+
+// --national: the whole country, a benchmark of its own (bench/national.mjs); nothing below runs
+if (process.argv.includes('--national')) {
+  await import('./national.mjs');
+  process.exit(0);
+}
 
 const quick = process.argv.includes('--quick');
 // --only answers,pdf: the province seed, the round opening and just the named scenarios

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { Factories, findingIn, twoRegionWorld, type TwoRegionWorld } from './factories/world.js';
 import { createEmptyDatabase } from './helpers/test-database.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
@@ -135,6 +136,26 @@ describe('deadlines job', () => {
     expect((await run('2026-13-01')).status).toBe(400);
     const bureau = await request(t.http).post('/api/v1/jobs/deadlines/run').set('Authorization', `Bearer ${w.bureauQdn.token}`).send({});
     expect(bureau.status).toBe(403);
+  });
+
+  it('runs without the request statement_timeout (a national run takes minutes), and only its own transaction does', async () => {
+    // the job's audit event fails unless the statement_timeout in force is none
+    await f.db.query(`CREATE FUNCTION assert_no_timeout() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.action = 'job.run' AND current_setting('statement_timeout') <> '0' THEN
+          RAISE EXCEPTION 'statement_timeout is %', current_setting('statement_timeout');
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await f.db.query('CREATE TRIGGER assert_no_timeout BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION assert_no_timeout()');
+    try {
+      expect((await run('2026-06-25')).status).toBe(200);
+      // the pool's other work keeps the request timeout
+      const [row] = (await t.app.get(DataSource).query(`SELECT current_setting('statement_timeout') AS timeout`)) as { timeout: string }[];
+      expect(row.timeout).toBe('1min');
+    } finally {
+      await f.db.query('DROP TRIGGER assert_no_timeout ON audit_events; DROP FUNCTION assert_no_timeout()');
+    }
   });
 });
 

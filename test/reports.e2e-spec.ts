@@ -149,6 +149,30 @@ describe('reports', () => {
     });
   });
 
+  it('sums the whole country for an admin (000000), provinces as its children, and is 404 to a bureau', async () => {
+    const nation = (await get(admin, '/api/v1/reports/summary?regionCode=000000&month=2026-06')).body;
+    const gz = (await get(admin, '/api/v1/reports/summary?regionCode=520000&month=2026-06')).body;
+    const sc = (await get(admin, '/api/v1/reports/summary?regionCode=510000&month=2026-06')).body;
+    expect(nation.regionCode).toBe('000000');
+    expect(nation.regionName).toBe('全国');
+    expect(nation.institutions).toEqual({ total: 4, inspected: 1 });
+    expect(nation.findings).toEqual({ found: 5, major: 1, closed: 2, open: 4, overdue: 3 });
+    for (const key of ['found', 'major', 'closed', 'open', 'overdue'])
+      expect(nation.findings[key]).toBe(gz.findings[key] + sc.findings[key]);
+    const row = (s: typeof gz) => ({
+      regionCode: s.regionCode,
+      regionName: s.regionName,
+      institutions: s.institutions.total,
+      found: s.findings.found,
+      closed: s.findings.closed,
+      overdue: s.findings.overdue,
+    });
+    expect(nation.byChildRegion).toEqual([row(sc), row(gz)]);
+    expect((await get(bureauGz, '/api/v1/reports/summary?regionCode=000000&month=2026-06')).status).toBe(404);
+    const pdf = await get(admin, '/api/v1/reports/monthly?regionCode=000000&month=2026-06&format=pdf').buffer(true).parse(binary);
+    expect(pdf.status).toBe(200);
+  });
+
   it('rolls each child region up over its whole subtree', async () => {
     const res = await get(bureauGz, '/api/v1/reports/summary?regionCode=522600&month=2026-06');
     expect(res.body.byChildRegion).toEqual([

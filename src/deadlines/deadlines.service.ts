@@ -69,6 +69,7 @@ export class DeadlinesService {
   async run(options: { asOf?: string; slot: string; actorId: string | null }): Promise<DeadlinesResult> {
     const asOf = options.asOf ?? this.today();
     const result = await this.transactions.run(async (em) => {
+      await this.repository.liftStatementTimeout(em);
       const params = new SqlParams();
       const overdue = await this.notifications.overdue(em, this.repository.markOverdueCte(asOf, params), params);
       const reminders = await this.notifications.deadlineReminders(em, asOf, this.config.reminderDays);

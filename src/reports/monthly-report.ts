@@ -29,6 +29,7 @@ export const LABELS = {
   status: FINDING_STATUS_LABELS as Record<string, string>,
   severity: { major: '重大', general: '一般' } as Record<string, string>,
   adHocSection: '临时检查发现',
+  nation: '全国',
 };
 
 export function reportTitle(report: Pick<MonthlyReport, 'regionName' | 'month'>): string {

@@ -87,11 +87,11 @@ export class ReportsRepository {
     return row;
   }
 
-  /** Each child region's whole subtree. */
+  /** Each child region's whole subtree (depth 0: the country, whose children are the provinces). */
   async byChildRegion(w: ReportWindow, regionCode: string, depth: number) {
     return (await this.dataSource.query(
       `WITH ${WINDOW}, ${FINDINGS_AT_END},
-       children AS (SELECT code, name FROM regions WHERE parent_code = $4),
+       children AS (SELECT code, name FROM regions WHERE parent_code = $4 OR ($5::int = 0 AND parent_code IS NULL)),
        mapped AS (SELECT s.code, split_part(s.path, '/', $5::int + 2) AS child FROM sub s WHERE s.code <> $4),
        inst AS (SELECT m.child, count(*)::int AS n FROM institutions i JOIN mapped m ON m.code = i.region_code WHERE i.active GROUP BY m.child),
        fnd AS (

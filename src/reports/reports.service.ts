@@ -24,6 +24,8 @@ import { ReportsRepository, type ReportWindow } from './reports.repository.js';
 /** Rows of each list a PDF prints (a province's month can hold thousands; the XLSX and CSV carry them all). */
 const PDF_LIST_LIMIT = 1_000;
 const FILE_LIST_LIMIT = 200_000;
+/** The pseudo-region of the whole country in reports (GB/T 2260 has no code for it; its provinces are the roots). */
+export const NATIONAL_CODE = '000000';
 
 export interface ReportFile {
   filename: string;
@@ -164,6 +166,12 @@ export class ReportsService {
       throw new DomainException(ReportError.InvalidRequest, 'regionCode is required', {
         errors: [{ field: 'regionCode', message: 'regionCode is required' }],
       });
+    }
+    if (code === NATIONAL_CODE) {
+      // the whole country: every province is a root region, so the subtree is every path (admins only; a bureau has a province at most)
+      if (actor.role !== Role.Admin) throw new DomainException(ReportError.RegionNotFound, `Region ${code} not found`);
+      const window: ReportWindow = { monthStart: `${month}-01`, timeZone: this.config.timeZone, regionPath: '/' };
+      return { window, region: { code, name: LABELS.nation }, depth: 0 };
     }
     const region = await this.regions.find(code);
     if (!region || (actor.role !== Role.Admin && !pathInActorSubtree(actor, region.path))) {

@@ -4,7 +4,10 @@ import { INSTITUTION_TYPES } from '../../common/labels.zh-CN.js';
 import { REGION_CODE_PATTERN } from '../../regions/region-code.js';
 
 export class SummaryQueryDto {
-  @ApiPropertyOptional({ example: '522600', description: 'Default: your own region (required for admins)' })
+  @ApiPropertyOptional({
+    example: '522600',
+    description: 'Default: your own region (required for admins; 000000, admins only: the whole country)',
+  })
   @IsOptional()
   @Matches(REGION_CODE_PATTERN, { message: 'regionCode must be a 6- or 9-digit GB/T 2260 code' })
   regionCode?: string;
