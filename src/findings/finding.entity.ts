@@ -8,7 +8,8 @@ import { InstitutionEntity } from '../institutions/institution.entity.js';
 @Check('findings_closed_check', `("status" = 'closed') = ("closed_at" IS NOT NULL)`)
 @Check('findings_supervised_check', `"severity" <> 'major' OR "supervised"`)
 @Index('findings_inspection_item_key', ['inspectionId', 'itemCode'], { unique: true })
-@Index('findings_region_created_idx', ['regionCode', 'createdAt'])
+// (region_code, created_at) INCLUDE (the columns the monthly reports count): see migrations/*-ReportCoveringIndex.ts
+@Index('findings_region_created_idx', { synchronize: false })
 @Index('findings_institution_idx', ['institutionId'])
 @Index('findings_due_idx', { synchronize: false })
 @Index('findings_overdue_major_idx', { synchronize: false })
