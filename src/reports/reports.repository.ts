@@ -49,9 +49,12 @@ const WINDOW = `
 
 /**
  * Findings that existed at month end in the subtree, with their state then.
- * The subtree's codes are one array (an index scan per code of
+ * A subtree's codes are one array (an index scan per code of
  * findings_region_created_idx, which carries the columns the counts read),
  * not a join the planner turns into a scan of every finding in the country.
+ * The whole country (path '/') takes no filter at all: the planner cannot
+ * see the array's size, and a nested loop over every finding of the country
+ * ran past the statement timeout (a 500 in the national benchmark).
  */
 const FINDINGS_AT_END = `
   fe AS (
@@ -59,7 +62,7 @@ const FINDINGS_AT_END = `
            (f.closed_at IS NOT NULL AND f.closed_at < b.end_at) AS closed_by_end,
            b.last_day
     FROM findings f, b
-    WHERE f.region_code = ANY(ARRAY(SELECT code FROM sub)) AND f.created_at < b.end_at
+    WHERE ($3 = '/%' OR f.region_code = ANY(ARRAY(SELECT code FROM sub))) AND f.created_at < b.end_at
   )`;
 
 @Injectable()
