@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { resultsTable, writePerformanceDoc } from './report.mjs';
+import { addHeads, bareDeadlines, resetDeadlines } from './lib/deadlines-baseline.mjs';
 import { addFindings } from './lib/seed.mjs';
 import { NATIONAL_TYPES, seedNation } from './lib/national-seed.mjs';
 import { inProcessApp, login, median, pool, rm, serviceProcess, startDatabase, tempDir, timed, ADMIN_PASSWORD } from './lib/stack.mjs';
@@ -263,31 +264,11 @@ try {
     // 4. the deadlines job (HTTP) next to its bare UPDATE + INSERT of the overdue notices, as in bench/run.mjs:
     //    at the seeded findings, then at 10 M
     console.log('4. deadlines job');
-    await db.query(
-      `INSERT INTO users (username, password_hash, display_name, role, institution_id)
-       SELECT 'bench-head-' || i.id, 'x', '基准负责人', 'institution_head', i.id FROM institutions i
-       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.institution_id = i.id)`,
-    );
-    const reset = async () => {
-      await db.query(`DELETE FROM notifications WHERE kind IN ('overdue', 'deadline_reminder', 'escalation', 'digest')`);
-      await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
-      await db.query('VACUUM ANALYZE findings');
-      await db.query('VACUUM ANALYZE notifications');
-    };
+    await addHeads(db);
     const deadlines = async (size) => {
-      await reset();
-      const bare = await timed(async () => {
-        await db.query(
-          `UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`,
-        );
-        await db.query(
-          `INSERT INTO notifications (recipient_id, kind, finding_id, message)
-           SELECT u.id, 'overdue', f.id, format('隐患“%s”已超过整改期限（%s），已被标记为逾期，请立即整改并提交整改材料。', left(f.title, 60), f.deadline)
-           FROM findings f JOIN users u ON u.institution_id = f.institution_id AND u.role = 'institution_head' AND u.active
-           WHERE f.overdue AND f.status IN ('open', 'pending_verification')`,
-        );
-      });
-      await reset();
+      await resetDeadlines(db);
+      const bare = await timed(() => bareDeadlines(db));
+      await resetDeadlines(db);
       const job = await timed(() => http('POST', '/jobs/deadlines/run', admin, { asOf: '2026-07-01' }));
       log(`${size} findings: job ${round(job.ms)} ms ${JSON.stringify(job.result)}; bare ${round(bare.ms)} ms`);
       return { size, ms: job.ms, bare: bare.ms };

@@ -21,6 +21,7 @@ import {
   ADMIN_PASSWORD,
 } from './lib/stack.mjs';
 import { addFindings, adminActor, seedProvince } from './lib/seed.mjs';
+import { addHeads, bareDeadlines, resetDeadlines } from './lib/deadlines-baseline.mjs';
 
 // --national: the whole country, a benchmark of its own (bench/national.mjs); nothing below runs
 if (process.argv.includes('--national')) {
@@ -334,31 +335,10 @@ try {
       rows: [{ n }],
     } = await db.query('SELECT count(*)::int AS n FROM findings');
     await addFindings(db, DEADLINE_FINDINGS - n, { month: '2026-06' });
-    await db.query(
-      `INSERT INTO users (username, password_hash, display_name, role, institution_id)
-       SELECT 'bench-head-' || i.id, 'x', '基准负责人', 'institution_head', i.id FROM institutions i
-       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.institution_id = i.id)`,
-    );
-    const reset = async () => {
-      await db.query(`DELETE FROM notifications WHERE kind IN ('overdue', 'deadline_reminder', 'escalation', 'digest')`);
-      await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
-      await db.query('VACUUM ANALYZE findings');
-      await db.query('VACUUM ANALYZE notifications');
-    };
-    await reset();
-    const bare = await timed(async () => {
-      const marked = await db.query(
-        `UPDATE findings SET overdue = true, overdue_since = deadline + 1 WHERE status IN ('open', 'pending_verification') AND NOT overdue AND deadline < DATE '2026-07-01'`,
-      );
-      const told = await db.query(
-        `INSERT INTO notifications (recipient_id, kind, finding_id, message)
-         SELECT u.id, 'overdue', f.id, format('隐患“%s”已超过整改期限（%s），已被标记为逾期，请立即整改并提交整改材料。', left(f.title, 60), f.deadline)
-         FROM findings f JOIN users u ON u.institution_id = f.institution_id AND u.role = 'institution_head' AND u.active
-         WHERE f.overdue AND f.status IN ('open', 'pending_verification')`,
-      );
-      return { marked: marked.rowCount, told: told.rowCount };
-    });
-    await reset();
+    await addHeads(db);
+    await resetDeadlines(db);
+    const bare = await timed(() => bareDeadlines(db));
+    await resetDeadlines(db);
     const job = await timed(() => http('POST', '/jobs/deadlines/run', admin, { asOf: '2026-07-01' }));
     log(`job: ${JSON.stringify(job.result)}; bare UPDATE marked ${bare.result.marked}, bare INSERT told ${bare.result.told}`);
     record(
