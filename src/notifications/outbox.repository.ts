@@ -58,6 +58,19 @@ export class OutboxRepository {
     return row.pending;
   }
 
+  /**
+   * Hands claimed rows back untried (an instance stopping between its claim
+   * and the sending): due again at once, the claim's attempt not counted, so
+   * another instance need not wait out the lease.
+   */
+  async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      'UPDATE webhook_outbox SET attempts = attempts - 1, next_attempt_at = now() WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL',
+      [ids],
+    );
+  }
+
   async delivered(id: string): Promise<void> {
     await this.dataSource.query('UPDATE webhook_outbox SET delivered_at = now(), last_error = NULL WHERE id = $1', [id]);
   }

@@ -63,7 +63,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private async deliverDue(): Promise<void> {
     for (;;) {
       const rows = await this.repository.claimDue(['webhook'], BATCH, LEASE_SECONDS);
-      if (rows.length === 0 || this.stopped) return;
+      if (this.stopped) return this.repository.release(rows.map((row) => row.id));
+      if (rows.length === 0) return;
       await Promise.all(rows.map((row) => this.deliver(row)));
     }
   }

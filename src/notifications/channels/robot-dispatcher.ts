@@ -68,7 +68,7 @@ export class RobotDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private async deliverDue(): Promise<void> {
     for (;;) {
       const rows = await this.outbox.claimDue(['wecom', 'dingtalk'], BATCH, LEASE_SECONDS);
-      if (this.stopped) return;
+      if (this.stopped) return this.outbox.release(rows.map((row) => row.id));
       if (rows.length === 0) {
         this.active = await this.outbox.hasPending(['wecom', 'dingtalk']);
         return;
