@@ -6,6 +6,7 @@
 // docs/performance.md (a full run only).
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import { resultsTable, writePerformanceDoc } from './report.mjs';
 import { addHeads, bareDeadlines, resetDeadlines } from './lib/deadlines-baseline.mjs';
 import { addFindings } from './lib/seed.mjs';
@@ -128,15 +129,18 @@ try {
       req.end(body && JSON.stringify(body));
     });
   const { ReportsRepository } = await dist('reports/reports.repository.js');
+  const { ReportsRecount } = await dist('reports/reports-recount.js');
   const { LABELS } = await dist('reports/monthly-report.js');
   const repository = app.get(ReportsRepository);
-  const bareSummary = (code, path, depth) => {
+  const recount = app.get(ReportsRecount);
+  // the service's four statements (the findings from the roll-ups) straight through the pool; or the full recount
+  const bareSummary = (code, path, depth, from = repository) => {
     const window = { monthStart: `${MONTH}-01`, timeZone: 'Asia/Shanghai', regionPath: path };
     return Promise.all([
-      repository.summary(window),
-      repository.byChildRegion(window, code, depth),
-      repository.byType(window),
-      repository.bySection(window, LABELS.adHocSection),
+      from.summary(window),
+      from.byChildRegion(window, code, depth),
+      from.byType(window),
+      from.bySection(window, LABELS.adHocSection),
     ]);
   };
   const pts = {}; // the growth points each scenario leaves
@@ -152,7 +156,13 @@ try {
       await http('GET', `/reports/summary?regionCode=${code}&month=${MONTH}`, token); // warm-up
       const bare = await medianOf(5, () => bareSummary(code, path, depth));
       const svc = await medianOf(5, () => http('GET', `/reports/summary?regionCode=${code}&month=${MONTH}`, token));
-      summaries[who] = { bare, svc };
+      // the same four parts counted from every row (what the service did before the roll-ups), and equal
+      const full = await timed(() => bareSummary(code, path, depth, recount));
+      const rolled = await bareSummary(code, path, depth);
+      const equal = isDeepStrictEqual(rolled, full.result);
+      log(`${who}: the roll-ups ${equal ? 'equal' : 'DIFFER FROM'} the full recount (${round(full.ms)} ms)`);
+      if (!equal) throw new Error(`${who} summary: the roll-ups differ from the full recount`);
+      summaries[who] = { bare, svc, recount: full.ms };
     }
     const nationalSummary = await http('GET', `/reports/summary?regionCode=${NATION}&month=${MONTH}`, admin);
     log(`national summary: ${JSON.stringify({ institutions: nationalSummary.institutions, findings: nationalSummary.findings })}`);
@@ -170,6 +180,14 @@ try {
       summaries.province.bare,
       200,
     );
+    record(
+      'national summary counted from every row (the full recount the roll-ups equal; bare SQL)',
+      summaries.national.recount,
+      'ms',
+      null,
+      null,
+    );
+    record('province (贵州) summary counted from every row (the full recount; bare SQL)', summaries.province.recount, 'ms', null, null);
   });
 
   await scenario('national monthly PDF', async () => {

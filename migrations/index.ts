@@ -18,6 +18,7 @@ import { LoginAttempts1796395159593 } from './1796395159593-LoginAttempts.js';
 import { TemplateRegion1796395781729 } from './1796395781729-TemplateRegion.js';
 import { Sessions1796401826933 } from './1796401826933-Sessions.js';
 import { PhoneBlindIndex1796403035965 } from './1796403035965-PhoneBlindIndex.js';
+import { ReportRollups1796405000000 } from './1796405000000-ReportRollups.js';
 import { ReportCoveringIndex1796404000000 } from './1796404000000-ReportCoveringIndex.js';
 
 export const MIGRATIONS: Function[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: Function[] = [
   Sessions1796401826933,
   PhoneBlindIndex1796403035965,
   ReportCoveringIndex1796404000000,
+  ReportRollups1796405000000,
 ];

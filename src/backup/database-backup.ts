@@ -99,6 +99,14 @@ function hashing(hash: ReturnType<typeof createHash>): Transform {
 }
 
 /**
+ * Tables a COPY dump leaves out, as not data: the migrations' own table (the
+ * restore migrates its target to the same list, manifest `migrations`), and
+ * the report roll-ups with their time zone, which the findings triggers count
+ * again as the findings load (and the service recounts at boot if its TZ differs).
+ */
+const DERIVED_TABLES = new Set(['migrations', 'report_settings', 'finding_rollups', 'finding_type_rollups', 'finding_section_rollups']);
+
+/**
  * Writes the database into `dir`: with `pg_dump -Fc` when a pg_dump on PATH is
  * at least the server's major version, else (the embedded PostgreSQL 18, whose
  * npm package ships no pg_dump) every table by `COPY … TO STDOUT (FORMAT binary)`
@@ -124,8 +132,7 @@ export async function dumpDatabase(db: DatabaseTarget, dir: string, method: 'aut
     }
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const tables: TableCopy[] = [];
-    // the migrations' own table is not data: the restore migrates its target to the same list (manifest `migrations`)
-    for (const table of (await tablesInOrder(client)).filter((name) => name !== 'migrations')) {
+    for (const table of (await tablesInOrder(client)).filter((name) => !DERIVED_TABLES.has(name))) {
       const columns = await columnsOf(client, table);
       const file = `database/${table}.copy`;
       const hash = createHash('sha256');
@@ -141,14 +148,14 @@ export async function dumpDatabase(db: DatabaseTarget, dir: string, method: 'aut
   }
 }
 
-/** Tables of the target that hold rows (besides the migrations' own bookkeeping). */
+/** Tables of the target that hold rows (besides the derived ones). */
 export async function nonEmptyTables(db: DatabaseTarget): Promise<string[]> {
   const client = clientOf(db);
   await client.connect();
   try {
     const out: string[] = [];
     for (const table of await tablesInOrder(client)) {
-      if (table === 'migrations') continue;
+      if (DERIVED_TABLES.has(table)) continue;
       const { rowCount } = await client.query(`SELECT 1 FROM ${client.escapeIdentifier(table)} LIMIT 1`);
       if (rowCount) out.push(table);
     }

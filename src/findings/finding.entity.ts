@@ -14,6 +14,10 @@ import { InstitutionEntity } from '../institutions/institution.entity.js';
 @Index('findings_due_idx', { synchronize: false })
 @Index('findings_overdue_major_idx', { synchronize: false })
 @Index('findings_linked_attachment_ids_idx', { synchronize: false })
+// partial indexes of the monthly lists (see migrations/*-ReportRollups.ts; the findings roll-ups' triggers live there too)
+@Index('findings_major_created_idx', { synchronize: false })
+@Index('findings_open_deadline_idx', { synchronize: false })
+@Index('findings_closed_at_idx', { synchronize: false })
 export class FindingEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -30,6 +30,9 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('inspections_assignee_idx', ['assigneeId'])
 // GIN over assignee_ids (the assigneeId filter matches any of them); created by hand in the Draws migration
 @Index('inspections_assignee_ids_idx', { synchronize: false })
+// the month's submitted inspections in the reports (partial, covering: see migrations/*-ReportRollups.ts)
+@Index('inspections_submitted_idx', { synchronize: false })
+@Index('inspections_region_submitted_idx', { synchronize: false })
 // assignee_id is the first of assignee_ids (a drawn inspection has several; any of them may fill it)
 @Check('inspections_assignees_check', `("assignee_id" IS NULL AND cardinality("assignee_ids") = 0) OR "assignee_ids"[1] = "assignee_id"`)
 export class InspectionEntity {

@@ -19,6 +19,8 @@ import { RegionEntity } from '../regions/region.entity.js';
 )
 @Check('institutions_beds_check', `"beds" IS NULL OR "beds" >= 0`)
 @Index('institutions_region_type_idx', ['regionCode', 'type'])
+// the reports' count of active institutions (partial: see migrations/*-ReportRollups.ts)
+@Index('institutions_active_region_type_idx', { synchronize: false })
 export class InstitutionEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

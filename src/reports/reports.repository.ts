@@ -35,10 +35,7 @@ export interface ListRow {
   supervised: boolean;
 }
 
-/**
- * The month's bounds as timestamptz in TZ and the subtree's codes, shared by
- * the report queries ($1 month start, $2 time zone, $3 path pattern).
- */
+/** The month's bounds as timestamptz in TZ ($1 month start, $2 time zone) and the subtree's regions ($3 path pattern). */
 const WINDOW = `
   b AS (
     SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start_at,
@@ -48,23 +45,14 @@ const WINDOW = `
   sub AS (SELECT code, path FROM regions WHERE path LIKE $3)`;
 
 /**
- * Findings that existed at month end in the subtree, with their state then.
- * A subtree's codes are one array (an index scan per code of
- * findings_region_created_idx, which carries the columns the counts read),
- * not a join the planner turns into a scan of every finding in the country.
- * The whole country (path '/') takes no filter at all: the planner cannot
- * see the array's size, and a nested loop over every finding of the country
- * ran past the statement timeout (a 500 in the national benchmark).
+ * The monthly report's queries. Findings are counted from the roll-ups the
+ * database keeps in the same transactions that change findings (see
+ * migrations/*-ReportRollups.ts), so a report reads a row per region and
+ * month instead of every finding; ReportsRecount counts the same from the
+ * findings themselves, and the tests hold the two equal. Institutions and the
+ * month's submitted inspections are counted directly, through partial
+ * indexes that carry what the counts read.
  */
-const FINDINGS_AT_END = `
-  fe AS (
-    SELECT f.*, f.created_at >= b.start_at AS found_in_month,
-           (f.closed_at IS NOT NULL AND f.closed_at < b.end_at) AS closed_by_end,
-           b.last_day
-    FROM findings f, b
-    WHERE ($3 = '/%' OR f.region_code = ANY(ARRAY(SELECT code FROM sub))) AND f.created_at < b.end_at
-  )`;
-
 @Injectable()
 export class ReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -73,23 +61,39 @@ export class ReportsRepository {
     return [w.monthStart, w.timeZone, `${w.regionPath}%`];
   }
 
+  /**
+   * The condition that a region code column lies in the subtree: an array of
+   * its codes (an index scan per code), or nothing for the whole country
+   * (path '/'), where an array of 44,700 codes would only hide its size from
+   * the planner.
+   */
+  private inSubtree(w: ReportWindow, column: string): string {
+    return w.regionPath === '/' ? 'TRUE' : `${column} = ANY(ARRAY(SELECT code FROM sub))`;
+  }
+
   async summary(w: ReportWindow): Promise<SummaryRow> {
     const [row] = (await this.dataSource.query(
-      `WITH ${WINDOW}, ${FINDINGS_AT_END}
+      `WITH ${WINDOW},
+       submitted AS (
+         SELECT x.institution_id FROM inspections x, b
+         WHERE x.status = 'submitted' AND x.submitted_at >= b.start_at AND x.submitted_at < b.end_at AND ${this.inSubtree(w, 'x.region_code')}
+       ),
+       fnd AS (
+         SELECT COALESCE(sum(found) FILTER (WHERE month = $1::date), 0)::int AS found,
+                COALESCE(sum(major) FILTER (WHERE month = $1::date), 0)::int AS major,
+                COALESCE(sum(closed) FILTER (WHERE month = $1::date), 0)::int AS closed,
+                COALESCE(sum(open_delta), 0)::int AS open,
+                COALESCE(sum(overdue_delta), 0)::int AS overdue
+         FROM finding_rollups r WHERE r.month <= $1::date AND ${this.inSubtree(w, 'r.region_code')}
+       )
        SELECT
-         (SELECT count(*)::int FROM institutions i WHERE i.active AND i.region_code IN (SELECT code FROM sub)) AS institutions_total,
-         (SELECT count(DISTINCT x.institution_id)::int FROM inspections x, b
-            WHERE x.region_code IN (SELECT code FROM sub) AND x.status = 'submitted' AND x.submitted_at >= b.start_at AND x.submitted_at < b.end_at) AS inspected,
-         (SELECT count(*)::int FROM inspections x, b
-            WHERE x.region_code IN (SELECT code FROM sub) AND x.status = 'submitted' AND x.submitted_at >= b.start_at AND x.submitted_at < b.end_at) AS submitted,
+         (SELECT count(*)::int FROM institutions i WHERE i.active AND ${this.inSubtree(w, 'i.region_code')}) AS institutions_total,
+         (SELECT count(DISTINCT institution_id)::int FROM submitted) AS inspected,
+         (SELECT count(*)::int FROM submitted) AS submitted,
          (SELECT count(*)::int FROM inspections x JOIN rounds r ON r.id = x.round_id, b
-            WHERE x.region_code IN (SELECT code FROM sub) AND x.status = 'missed' AND r.closed_at >= b.start_at AND r.closed_at < b.end_at) AS missed,
-         count(*) FILTER (WHERE found_in_month)::int AS found,
-         count(*) FILTER (WHERE found_in_month AND severity = 'major')::int AS major,
-         count(*) FILTER (WHERE found_in_month AND closed_by_end)::int AS closed,
-         count(*) FILTER (WHERE NOT closed_by_end)::int AS open,
-         count(*) FILTER (WHERE NOT closed_by_end AND deadline <= last_day)::int AS overdue
-       FROM fe`,
+            WHERE x.status = 'missed' AND r.closed_at >= b.start_at AND r.closed_at < b.end_at AND ${this.inSubtree(w, 'x.region_code')}) AS missed,
+         fnd.*
+       FROM fnd`,
       this.params(w),
     )) as SummaryRow[];
     return row;
@@ -98,16 +102,16 @@ export class ReportsRepository {
   /** Each child region's whole subtree (depth 0: the country, whose children are the provinces). */
   async byChildRegion(w: ReportWindow, regionCode: string, depth: number) {
     return (await this.dataSource.query(
-      `WITH ${WINDOW}, ${FINDINGS_AT_END},
+      `WITH ${WINDOW},
        children AS (SELECT code, name FROM regions WHERE parent_code = $4 OR ($5::int = 0 AND parent_code IS NULL)),
        mapped AS (SELECT s.code, split_part(s.path, '/', $5::int + 2) AS child FROM sub s WHERE s.code <> $4),
        inst AS (SELECT m.child, count(*)::int AS n FROM institutions i JOIN mapped m ON m.code = i.region_code WHERE i.active GROUP BY m.child),
        fnd AS (
          SELECT m.child,
-                count(*) FILTER (WHERE fe.found_in_month)::int AS found,
-                count(*) FILTER (WHERE fe.found_in_month AND fe.closed_by_end)::int AS closed,
-                count(*) FILTER (WHERE NOT fe.closed_by_end AND fe.deadline <= fe.last_day)::int AS overdue
-         FROM fe JOIN mapped m ON m.code = fe.region_code GROUP BY m.child
+                COALESCE(sum(r.found) FILTER (WHERE r.month = $1::date), 0)::int AS found,
+                COALESCE(sum(r.closed) FILTER (WHERE r.month = $1::date), 0)::int AS closed,
+                sum(r.overdue_delta)::int AS overdue
+         FROM finding_rollups r JOIN mapped m ON m.code = r.region_code WHERE r.month <= $1::date GROUP BY m.child
        )
        SELECT c.code AS region_code, c.name AS region_name, COALESCE(inst.n, 0) AS institutions,
               COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed, COALESCE(fnd.overdue, 0) AS overdue
@@ -117,14 +121,17 @@ export class ReportsRepository {
     )) as { region_code: string; region_name: string; institutions: number; found: number; closed: number; overdue: number }[];
   }
 
+  /** By institution type: the types with institutions, or with findings made by the month's end. */
   async byType(w: ReportWindow) {
     return (await this.dataSource.query(
-      `WITH ${WINDOW}, ${FINDINGS_AT_END},
-       inst AS (SELECT type, count(*)::int AS n FROM institutions WHERE active AND region_code IN (SELECT code FROM sub) GROUP BY type),
+      `WITH ${WINDOW},
+       inst AS (SELECT type, count(*)::int AS n FROM institutions i WHERE active AND ${this.inSubtree(w, 'i.region_code')} GROUP BY type),
        fnd AS (
-         SELECT i.type, count(*) FILTER (WHERE fe.found_in_month)::int AS found,
-                count(*) FILTER (WHERE fe.found_in_month AND fe.closed_by_end)::int AS closed
-         FROM fe JOIN institutions i ON i.id = fe.institution_id GROUP BY i.type
+         SELECT r.institution_type AS type,
+                COALESCE(sum(r.found) FILTER (WHERE r.month = $1::date), 0)::int AS found,
+                COALESCE(sum(r.closed) FILTER (WHERE r.month = $1::date), 0)::int AS closed
+         FROM finding_type_rollups r WHERE r.month <= $1::date AND ${this.inSubtree(w, 'r.region_code')}
+         GROUP BY 1 HAVING sum(r.found) > 0
        )
        SELECT COALESCE(inst.type, fnd.type) AS type, COALESCE(inst.n, 0) AS institutions,
               COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed
@@ -134,31 +141,52 @@ export class ReportsRepository {
     )) as { type: string; institutions: number; found: number; closed: number }[];
   }
 
+  /** The month's findings by checklist section ('' in the roll-up: found outside a checklist, under adHocTitle). */
   async bySection(w: ReportWindow, adHocTitle: string) {
     return (await this.dataSource.query(
-      `WITH ${WINDOW}, ${FINDINGS_AT_END}
-       SELECT COALESCE(section_title, $4) AS section_title, count(*)::int AS found
-       FROM fe WHERE found_in_month GROUP BY 1 ORDER BY 2 DESC, COALESCE(section_title, $4) COLLATE "C"`,
+      `WITH ${WINDOW}
+       SELECT COALESCE(NULLIF(r.section_title, ''), $4) AS section_title, sum(r.found)::int AS found
+       FROM finding_section_rollups r WHERE r.month = $1::date AND ${this.inSubtree(w, 'r.region_code')}
+       GROUP BY 1 HAVING sum(r.found) > 0
+       ORDER BY 2 DESC, COALESCE(NULLIF(r.section_title, ''), $4) COLLATE "C"`,
       [...this.params(w), adHocTitle],
     )) as { section_title: string; found: number }[];
   }
 
-  /** Major findings found in the month, or findings overdue at month end, with their state at month end. */
-  async list(w: ReportWindow, which: 'major' | 'overdue', limit: number): Promise<{ rows: ListRow[]; total: number }> {
-    const filter =
-      which === 'major' ? `fe.found_in_month AND fe.severity = 'major'` : `NOT fe.closed_by_end AND fe.deadline <= fe.last_day`;
-    const rows = (await this.dataSource.query(
-      `WITH ${WINDOW}, ${FINDINGS_AT_END}
-       SELECT i.name AS institution_name, g.name AS region_name, fe.title, fe.item_code, fe.severity, fe.found_on, fe.deadline,
-              CASE WHEN fe.closed_by_end THEN 'closed' WHEN fe.status = 'closed' THEN 'open' ELSE fe.status END AS status_at_end,
-              fe.supervised, count(*) OVER ()::int AS total
-       FROM fe JOIN institutions i ON i.id = fe.institution_id JOIN regions g ON g.code = fe.region_code
-       WHERE ${filter}
-       ORDER BY fe.deadline, i.name, fe.id
-       LIMIT $4`,
+  /**
+   * The first rows of a list, by deadline: major findings found in the month,
+   * or findings overdue at month end, with their state then. Their totals are
+   * the summary's major and overdue counts. The month's bounds are constants
+   * to the planner. Overdue findings still open now are read in deadline
+   * order (findings_open_deadline_idx) until the list is full; those closed
+   * only after the month apart, through findings_closed_at_idx: the list
+   * never passes over every finding ever closed.
+   */
+  async list(w: ReportWindow, which: 'major' | 'overdue', limit: number): Promise<ListRow[]> {
+    const region = this.inSubtree(w, 'f.region_code');
+    const start = `($1::date)::timestamp AT TIME ZONE $2`;
+    const end = `($1::date + interval '1 month')::timestamp AT TIME ZONE $2`;
+    const lastDay = `($1::date + interval '1 month' - interval '1 day')::date`;
+    const rows = (where: string) => `(
+      SELECT i.name AS institution_name, g.name AS region_name, f.title, f.item_code, f.severity, f.found_on, f.deadline,
+             CASE WHEN f.closed_at < ${end} THEN 'closed' WHEN f.status = 'closed' THEN 'open' ELSE f.status END AS status_at_end,
+             f.supervised, f.id
+      FROM findings f JOIN institutions i ON i.id = f.institution_id JOIN regions g ON g.code = f.region_code
+      WHERE ${where} AND ${region}
+      ORDER BY f.deadline, i.name, f.id
+      LIMIT $4)`;
+    const union =
+      which === 'major'
+        ? rows(`f.severity = 'major' AND f.created_at >= ${start} AND f.created_at < ${end}`)
+        : `${rows(`f.closed_at IS NULL AND f.deadline <= ${lastDay} AND f.created_at < ${end}`)}
+           UNION ALL
+           ${rows(`f.closed_at >= ${end} AND f.deadline <= ${lastDay} AND f.created_at < ${end}`)}`;
+    return (await this.dataSource.query(
+      `WITH sub AS (SELECT code FROM regions WHERE path LIKE $3)
+       SELECT institution_name, region_name, title, item_code, severity, found_on, deadline, status_at_end, supervised
+       FROM (${union}) u ORDER BY deadline, institution_name, id LIMIT $4`,
       [...this.params(w), limit],
-    )) as (ListRow & { total: number })[];
-    return { rows, total: rows[0]?.total ?? 0 };
+    )) as ListRow[];
   }
 
   /** Names of the rounds that ran in the month (started or ended in it) over or above the region. */

@@ -86,12 +86,19 @@ export class ReportsService {
       data: { month, format },
     });
     const limit = format === 'pdf' ? PDF_LIST_LIMIT : FILE_LIST_LIMIT;
-    const [majors, overdueList, roundNames] = await Promise.all([
+    const [majors, overdue, roundNames] = await Promise.all([
       this.repository.list(window, 'major', limit),
       this.repository.list(window, 'overdue', limit),
       this.repository.roundNames(window),
     ]);
-    const report: MonthlyReport = { ...summary, generatedAt: this.now(), timeZone: this.config.timeZone, roundNames, majors, overdueList };
+    const report: MonthlyReport = {
+      ...summary,
+      generatedAt: this.now(),
+      timeZone: this.config.timeZone,
+      roundNames,
+      majors: { rows: majors, total: summary.findings.major },
+      overdueList: { rows: overdue, total: summary.findings.overdue },
+    };
     const filename = `${reportTitle(report)}.${format}`;
     switch (format) {
       case 'pdf':
