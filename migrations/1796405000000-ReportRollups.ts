@@ -67,13 +67,16 @@ export class ReportRollups1796405000000 implements MigrationInterface {
     // statement triggers for INSERT and DELETE (their rows as one transition table), a row trigger for the
     // rare UPDATE of a counted column, one for an institution's type, and TRUNCATE empties the roll-ups
     await queryRunner.query(`CREATE FUNCTION "findings_rollup_statement"() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE sign integer := CASE TG_OP WHEN 'DELETE' THEN -1 ELSE 1 END;
+      DECLARE
+        sign integer := CASE TG_OP WHEN 'DELETE' THEN -1 ELSE 1 END;
+        rollup_tz text := (SELECT "time_zone" FROM "report_settings");
       BEGIN
         ${apply(`SELECT sign AS sign, c.region_code, i.type AS institution_type, c.created_at, c.closed_at, c.deadline, c.severity, c.section_title
                  FROM changed c JOIN institutions i ON i.id = c.institution_id`)}
         RETURN NULL;
       END $$`);
     await queryRunner.query(`CREATE FUNCTION "findings_rollup_row"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE rollup_tz text := (SELECT "time_zone" FROM "report_settings");
       BEGIN
         ${apply(`SELECT -1 AS sign, OLD.region_code, (SELECT type FROM institutions WHERE id = OLD.institution_id) AS institution_type,
                         OLD.created_at, OLD.closed_at, OLD.deadline, OLD.severity, OLD.section_title
@@ -83,6 +86,7 @@ export class ReportRollups1796405000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await queryRunner.query(`CREATE FUNCTION "institutions_type_rollup_row"() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE rollup_tz text := (SELECT "time_zone" FROM "report_settings");
       BEGIN
         ${apply(`SELECT s.sign, f.region_code, s.institution_type, f.created_at, f.closed_at, f.deadline, f.severity, f.section_title
                  FROM findings f, (VALUES (-1, OLD.type::text), (1, NEW.type::text)) AS s(sign, institution_type)
@@ -96,6 +100,7 @@ export class ReportRollups1796405000000 implements MigrationInterface {
       END $$`);
     // the whole roll-up again from the findings, in a time zone (at migration, and when TZ changes)
     await queryRunner.query(`CREATE FUNCTION "report_rollups_rebuild"(tz text) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE rollup_tz text := tz;
       BEGIN
         LOCK TABLE findings IN SHARE MODE;
         LOCK TABLE "report_settings" IN EXCLUSIVE MODE;
@@ -164,7 +169,8 @@ export class ReportRollups1796405000000 implements MigrationInterface {
 /**
  * The three upserts that add a set of signed findings to the roll-ups. The
  * source has the columns (sign, region_code, institution_type, created_at,
- * closed_at, deadline, severity, section_title); rows are taken in key order
+ * closed_at, deadline, severity, section_title), the time zone the variable
+ * rollup_tz (a parameter, so the deltas function is inlined); rows are taken in key order
  * so concurrent transactions lock them in the same order; groups that add
  * nothing are left out.
  */
@@ -173,8 +179,7 @@ function apply(source: string): string {
     INSERT INTO "finding_rollups" AS r ("region_code", "month", "found", "major", "closed", "open_delta", "overdue_delta")
     SELECT s.region_code, d.month, sum(s.sign * d.found), sum(s.sign * d.major), sum(s.sign * d.closed),
            sum(s.sign * d.open_delta), sum(s.sign * d.overdue_delta)
-    FROM (${source}) s, "finding_rollup_deltas"(s.created_at, s.closed_at, s.deadline, s.severity,
-                                                (SELECT "time_zone" FROM "report_settings")) d
+    FROM (${source}) s, "finding_rollup_deltas"(s.created_at, s.closed_at, s.deadline, s.severity, rollup_tz) d
     GROUP BY 1, 2
     HAVING sum(s.sign * d.found) <> 0 OR sum(s.sign * d.major) <> 0 OR sum(s.sign * d.closed) <> 0
         OR sum(s.sign * d.open_delta) <> 0 OR sum(s.sign * d.overdue_delta) <> 0
@@ -184,8 +189,7 @@ function apply(source: string): string {
       "open_delta" = r."open_delta" + EXCLUDED."open_delta", "overdue_delta" = r."overdue_delta" + EXCLUDED."overdue_delta";
     INSERT INTO "finding_type_rollups" AS r ("region_code", "month", "institution_type", "found", "closed")
     SELECT s.region_code, d.month, s.institution_type, sum(s.sign), sum(s.sign * d.closed)
-    FROM (${source}) s, "finding_rollup_deltas"(s.created_at, s.closed_at, s.deadline, s.severity,
-                                                (SELECT "time_zone" FROM "report_settings")) d
+    FROM (${source}) s, "finding_rollup_deltas"(s.created_at, s.closed_at, s.deadline, s.severity, rollup_tz) d
     WHERE d.found = 1
     GROUP BY 1, 2, 3
     HAVING sum(s.sign) <> 0 OR sum(s.sign * d.closed) <> 0
@@ -193,7 +197,7 @@ function apply(source: string): string {
     ON CONFLICT ("region_code", "month", "institution_type") DO UPDATE SET
       "found" = r."found" + EXCLUDED."found", "closed" = r."closed" + EXCLUDED."closed";
     INSERT INTO "finding_section_rollups" AS r ("region_code", "month", "section_title", "found")
-    SELECT s.region_code, date_trunc('month', s.created_at AT TIME ZONE (SELECT "time_zone" FROM "report_settings"))::date,
+    SELECT s.region_code, date_trunc('month', s.created_at AT TIME ZONE rollup_tz)::date,
            COALESCE(s.section_title, ''), sum(s.sign)
     FROM (${source}) s
     GROUP BY 1, 2, 3
