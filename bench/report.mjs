@@ -2,11 +2,13 @@
 // `bench:table` markers), so the document shows what the last run measured and
 // nothing goes stale by hand. Called by bench/run.mjs; `node bench/report.mjs`
 // rewrites it from bench/results.json. The national rows (`npm run bench --
-// --national`, suite 'national') go to the `bench:national` table instead.
+// --national`, suite 'national') go to the `bench:national` table instead, in
+// docs/performance.md and in the README's Performance section.
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 
 const DOC = new URL('../docs/performance.md', import.meta.url);
+const README = new URL('../README.md', import.meta.url);
 const markers = (national) =>
   national ? ['<!-- bench:national -->', '<!-- /bench:national -->'] : ['<!-- bench:table -->', '<!-- /bench:table -->'];
 /** An absolute target (judged on the value) shows its unit; a ratio target is a multiple of the baseline. */
@@ -31,11 +33,14 @@ export function resultsTable(results, { quick = false, national = false, at = ne
 
 export async function writePerformanceDoc(results, options = {}) {
   const [START, END] = markers(options.national);
-  const doc = await readFile(DOC, 'utf8');
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`docs/performance.md lacks the ${START} … ${END} markers`);
-  await writeFile(DOC, `${doc.slice(0, start + START.length)}\n${resultsTable(results, options)}\n${doc.slice(end)}`);
+  // the national table also goes to the README's Performance section
+  for (const file of options.national ? [DOC, README] : [DOC]) {
+    const doc = await readFile(file, 'utf8');
+    const start = doc.indexOf(START);
+    const end = doc.indexOf(END);
+    if (start < 0 || end < start) throw new Error(`${file.pathname} lacks the ${START} … ${END} markers`);
+    await writeFile(file, `${doc.slice(0, start + START.length)}\n${resultsTable(results, options)}\n${doc.slice(end)}`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
