@@ -107,6 +107,9 @@ export class RoundsRepository {
    * idempotent, also when two instances open the same round at once.
    * A round with a draw (双随机, table `draws` of src/draws/) gets inspections for
    * its selected institutions only, each assigned to its drawn inspectors.
+   * The subtree's institutions are found by an array of its region codes
+   * through institutions_active_region_type_idx, not by a pass over every
+   * institution of the country (31 such passes opened a national round).
    */
   async fanOut(
     em: EntityManager,
@@ -125,7 +128,7 @@ export class RoundsRepository {
          FROM institutions i
          JOIN unnest($3::varchar[], $4::uuid[], $5::int[]) AS m(type, template_id, template_version) ON m.type = i.type
          LEFT JOIN drawn dr ON dr.institution_id = i.id
-         WHERE i.active AND i.region_code IN (SELECT code FROM regions WHERE path LIKE $6)
+         WHERE i.active AND i.region_code = ANY(ARRAY(SELECT code FROM regions WHERE path LIKE $6))
            AND (dr.institution_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM draws WHERE round_id = $1))
          ON CONFLICT (round_id, institution_id) DO NOTHING
          RETURNING 1
