@@ -11,12 +11,20 @@ export async function addHeads(db) {
   );
 }
 
-/** Undoes a run: no notices of the job, no finding overdue, fresh statistics. */
+/**
+ * Undoes a run: no notices of the job, no finding overdue, fresh statistics,
+ * and everything written so far flushed by a checkpoint, so that neither the
+ * job nor its baseline starts with the other's (or the reset's) dirty pages
+ * to write. At national size each can write more than max_wal_size (1 GB), so
+ * where a checkpoint falls is otherwise luck: two runs of the same code gave
+ * ratios of 1.41 and 1.74 over 2.25 M findings.
+ */
 export async function resetDeadlines(db) {
   await db.query(`DELETE FROM notifications WHERE kind IN ('overdue', 'deadline_reminder', 'escalation', 'digest')`);
   await db.query(`UPDATE findings SET overdue = false, overdue_since = NULL WHERE overdue`);
   await db.query('VACUUM ANALYZE findings');
   await db.query('VACUUM ANALYZE notifications');
+  await db.query('CHECKPOINT');
 }
 
 /** The bare SQL the job is measured against, as of 2026-07-01: how many findings it marked and told. */
