@@ -1,19 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ListRow, ReportWindow, SummaryRow } from './reports.repository.js';
-
-/**
- * The month's bounds as timestamptz in TZ and the subtree's codes, shared by
- * the report queries ($1 month start, $2 time zone, $3 path pattern).
- */
-const WINDOW = `
-  b AS (
-    SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start_at,
-           ($1::date + interval '1 month')::timestamp AT TIME ZONE $2 AS end_at,
-           ($1::date + interval '1 month' - interval '1 day')::date AS last_day
-  ),
-  sub AS (SELECT code, path FROM regions WHERE path LIKE $3)`;
+import { BY_CHILD, CHILDREN, WINDOW, type ChildRegionRow, type ListRow, type ReportWindow, type SummaryRow } from './reports.repository.js';
 
 /**
  * Findings that existed at month end in the subtree, with their state then.
@@ -73,8 +61,7 @@ export class ReportsRecount {
   async byChildRegion(w: ReportWindow, regionCode: string, depth: number) {
     return (await this.dataSource.query(
       `WITH ${WINDOW}, ${FINDINGS_AT_END},
-       children AS (SELECT code, name FROM regions WHERE parent_code = $4 OR ($5::int = 0 AND parent_code IS NULL)),
-       mapped AS (SELECT s.code, split_part(s.path, '/', $5::int + 2) AS child FROM sub s WHERE s.code <> $4),
+       ${CHILDREN},
        inst AS (SELECT m.child, count(*)::int AS n FROM institutions i JOIN mapped m ON m.code = i.region_code WHERE i.active GROUP BY m.child),
        fnd AS (
          SELECT m.child,
@@ -83,12 +70,9 @@ export class ReportsRecount {
                 count(*) FILTER (WHERE NOT fe.closed_by_end AND fe.deadline <= fe.last_day)::int AS overdue
          FROM fe JOIN mapped m ON m.code = fe.region_code GROUP BY m.child
        )
-       SELECT c.code AS region_code, c.name AS region_name, COALESCE(inst.n, 0) AS institutions,
-              COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed, COALESCE(fnd.overdue, 0) AS overdue
-       FROM children c LEFT JOIN inst ON inst.child = c.code LEFT JOIN fnd ON fnd.child = c.code
-       ORDER BY c.code`,
+       ${BY_CHILD}`,
       [...this.params(w), regionCode, depth],
-    )) as { region_code: string; region_name: string; institutions: number; found: number; closed: number; overdue: number }[];
+    )) as ChildRegionRow[];
   }
 
   async byType(w: ReportWindow) {

@@ -36,13 +36,36 @@ export interface ListRow {
 }
 
 /** The month's bounds as timestamptz in TZ ($1 month start, $2 time zone) and the subtree's regions ($3 path pattern). */
-const WINDOW = `
+export const WINDOW = `
   b AS (
     SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start_at,
            ($1::date + interval '1 month')::timestamp AT TIME ZONE $2 AS end_at,
            ($1::date + interval '1 month' - interval '1 day')::date AS last_day
   ),
   sub AS (SELECT code, path FROM regions WHERE path LIKE $3)`;
+
+/**
+ * By child region ($4 the region's code, $5 its depth; depth 0: the country,
+ * whose children are the provinces): the children, and each region of the
+ * subtree mapped to its child; then the rows, from CTEs inst and fnd (by child).
+ */
+export const CHILDREN = `
+  children AS (SELECT code, name FROM regions WHERE parent_code = $4 OR ($5::int = 0 AND parent_code IS NULL)),
+  mapped AS (SELECT s.code, split_part(s.path, '/', $5::int + 2) AS child FROM sub s WHERE s.code <> $4)`;
+export const BY_CHILD = `
+  SELECT c.code AS region_code, c.name AS region_name, COALESCE(inst.n, 0) AS institutions,
+         COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed, COALESCE(fnd.overdue, 0) AS overdue
+  FROM children c LEFT JOIN inst ON inst.child = c.code LEFT JOIN fnd ON fnd.child = c.code
+  ORDER BY c.code`;
+
+export interface ChildRegionRow {
+  region_code: string;
+  region_name: string;
+  institutions: number;
+  found: number;
+  closed: number;
+  overdue: number;
+}
 
 /**
  * The monthly report's queries. Findings are counted from the roll-ups the
@@ -103,8 +126,7 @@ export class ReportsRepository {
   async byChildRegion(w: ReportWindow, regionCode: string, depth: number) {
     return (await this.dataSource.query(
       `WITH ${WINDOW},
-       children AS (SELECT code, name FROM regions WHERE parent_code = $4 OR ($5::int = 0 AND parent_code IS NULL)),
-       mapped AS (SELECT s.code, split_part(s.path, '/', $5::int + 2) AS child FROM sub s WHERE s.code <> $4),
+       ${CHILDREN},
        inst AS (SELECT m.child, count(*)::int AS n FROM institutions i JOIN mapped m ON m.code = i.region_code WHERE i.active GROUP BY m.child),
        fnd AS (
          SELECT m.child,
@@ -113,12 +135,9 @@ export class ReportsRepository {
                 sum(r.overdue_delta)::int AS overdue
          FROM finding_rollups r JOIN mapped m ON m.code = r.region_code WHERE r.month <= $1::date GROUP BY m.child
        )
-       SELECT c.code AS region_code, c.name AS region_name, COALESCE(inst.n, 0) AS institutions,
-              COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed, COALESCE(fnd.overdue, 0) AS overdue
-       FROM children c LEFT JOIN inst ON inst.child = c.code LEFT JOIN fnd ON fnd.child = c.code
-       ORDER BY c.code`,
+       ${BY_CHILD}`,
       [...this.params(w), regionCode, depth],
-    )) as { region_code: string; region_name: string; institutions: number; found: number; closed: number; overdue: number }[];
+    )) as ChildRegionRow[];
   }
 
   /** By institution type: the types with institutions, or with findings made by the month's end. */
