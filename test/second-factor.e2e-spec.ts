@@ -19,6 +19,18 @@ describe('second factor', () => {
   const login = (username: string, totp?: string) =>
     api(t).anonymous.post('/auth/login', { username, password: FIXTURE_PASSWORD, ...(totp === undefined ? {} : { totp }) });
 
+  /** A new bureau that has bound an authenticator (its first code spent on the confirmation). */
+  async function enrolledBureau() {
+    const bureau = await f.user({ role: 'bureau', regionCode: '520000' });
+    const first = (await login(bureau.username).expect(200)).body;
+    const enrolled = (await api(t).as({ token: first.accessToken }).post('/auth/totp/enroll').expect(200)).body;
+    await api(t)
+      .as({ token: first.accessToken })
+      .post('/auth/totp/confirm', { code: codeOf(enrolled.secret) })
+      .expect(200);
+    return { bureau, secret: enrolled.secret as string };
+  }
+
   beforeAll(async () => {
     t = await createTestApp({ env: { MFA_REQUIRED_ROLES: 'admin,security_admin,auditor,bureau' } });
     f = await Factories.for(t);
@@ -98,28 +110,16 @@ describe('second factor', () => {
   });
 
   it('counts wrong codes towards the lockout', async () => {
-    const bureau = await f.user({ role: 'bureau', regionCode: '520000' });
-    const first = (await login(bureau.username).expect(200)).body;
-    const enrolled = (await api(t).as({ token: first.accessToken }).post('/auth/totp/enroll').expect(200)).body;
-    await api(t)
-      .as({ token: first.accessToken })
-      .post('/auth/totp/confirm', { code: codeOf(enrolled.secret) })
-      .expect(200);
+    const { bureau, secret } = await enrolledBureau();
     for (let i = 0; i < 5; i++) await login(bureau.username, '000000').expect(401);
     // locked: even the right code and password answer like any failure
-    const locked = await login(bureau.username, codeOf(enrolled.secret, 1)).expect(401);
+    const locked = await login(bureau.username, codeOf(secret, 1)).expect(401);
     expect(locked.body.type).toBe('urn:paicha:problem:invalid_credentials');
   });
 
   it('lets a security admin remove a lost second factor (audited); the user enrols again', async () => {
     const sa = await f.user({ role: 'security_admin' });
-    const bureau = await f.user({ role: 'bureau', regionCode: '520000' });
-    const first = (await login(bureau.username).expect(200)).body;
-    const enrolled = (await api(t).as({ token: first.accessToken }).post('/auth/totp/enroll').expect(200)).body;
-    await api(t)
-      .as({ token: first.accessToken })
-      .post('/auth/totp/confirm', { code: codeOf(enrolled.secret) })
-      .expect(200);
+    const { bureau } = await enrolledBureau();
     await api(t).as(bureau).post(`/users/${bureau.id}/totp/reset`).expect(403);
     await api(t).as(sa).post(`/users/${bureau.id}/totp/reset`).expect(200);
     expect((await login(bureau.username).expect(200)).body.mfaEnrollmentRequired).toBe(true);

@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BY_CHILD, CHILDREN, WINDOW, type ChildRegionRow, type ListRow, type ReportWindow, type SummaryRow } from './reports.repository.js';
+import {
+  BY_CHILD,
+  BY_TYPE,
+  CHILDREN,
+  WINDOW,
+  type ChildRegionRow,
+  type TypeRow,
+  type ListRow,
+  type ReportWindow,
+  type SummaryRow,
+} from './reports.repository.js';
 
 /**
  * Findings that existed at month end in the subtree, with their state then.
@@ -84,12 +94,9 @@ export class ReportsRecount {
                 count(*) FILTER (WHERE fe.found_in_month AND fe.closed_by_end)::int AS closed
          FROM fe JOIN institutions i ON i.id = fe.institution_id GROUP BY i.type
        )
-       SELECT COALESCE(inst.type, fnd.type) AS type, COALESCE(inst.n, 0) AS institutions,
-              COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed
-       FROM inst FULL JOIN fnd ON fnd.type = inst.type
-       ORDER BY 1`,
+       ${BY_TYPE}`,
       this.params(w),
-    )) as { type: string; institutions: number; found: number; closed: number }[];
+    )) as TypeRow[];
   }
 
   async bySection(w: ReportWindow, adHocTitle: string) {

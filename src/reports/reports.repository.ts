@@ -58,6 +58,20 @@ export const BY_CHILD = `
   FROM children c LEFT JOIN inst ON inst.child = c.code LEFT JOIN fnd ON fnd.child = c.code
   ORDER BY c.code`;
 
+/** By institution type, from CTEs inst (institutions by type) and fnd (findings by type). */
+export const BY_TYPE = `
+  SELECT COALESCE(inst.type, fnd.type) AS type, COALESCE(inst.n, 0) AS institutions,
+         COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed
+  FROM inst FULL JOIN fnd ON fnd.type = inst.type
+  ORDER BY 1`;
+
+export interface TypeRow {
+  type: string;
+  institutions: number;
+  found: number;
+  closed: number;
+}
+
 export interface ChildRegionRow {
   region_code: string;
   region_name: string;
@@ -152,12 +166,9 @@ export class ReportsRepository {
          FROM finding_type_rollups r WHERE r.month <= $1::date AND ${this.inSubtree(w, 'r.region_code')}
          GROUP BY 1 HAVING sum(r.found) > 0
        )
-       SELECT COALESCE(inst.type, fnd.type) AS type, COALESCE(inst.n, 0) AS institutions,
-              COALESCE(fnd.found, 0) AS found, COALESCE(fnd.closed, 0) AS closed
-       FROM inst FULL JOIN fnd ON fnd.type = inst.type
-       ORDER BY 1`,
+       ${BY_TYPE}`,
       this.params(w),
-    )) as { type: string; institutions: number; found: number; closed: number }[];
+    )) as TypeRow[];
   }
 
   /** The month's findings by checklist section ('' in the roll-up: found outside a checklist, under adHocTitle). */
